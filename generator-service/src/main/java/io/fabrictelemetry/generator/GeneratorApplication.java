@@ -1,0 +1,37 @@
+package io.fabrictelemetry.generator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class GeneratorApplication {
+
+    private static final Logger log = LoggerFactory.getLogger(GeneratorApplication.class);
+
+    public static void main(String[] args) {
+        new SpringApplicationBuilder(GeneratorApplication.class).run(args);
+    }
+
+    /** Said once at startup, so that an operator knows whether the file was read. */
+    @Bean
+    ApplicationRunner configFileReport(@Value("${GENERATOR_CONFIG_FILE:config/generator.yml}") String location) {
+        return args -> {
+            Path file = Path.of(location).toAbsolutePath();
+            if (Files.isRegularFile(file)) {
+                log.info("Configuration read from {}", file);
+            } else {
+                log.info("No configuration file at {}: built-in defaults and environment variables apply", file);
+            }
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package io.fabrictelemetry.generator.api;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fabrictelemetry.generator.simulation.Generation;
+import io.fabrictelemetry.generator.simulation.GenerationStore;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves the current generation's pre-rendered CSV. Nothing is computed per request but the fault
+ * decisions: the body is the generation's own bytes, wrapped without copying. Spring answers a
+ * matching {@code If-None-Match} with {@code 304} and the same headers, without the body.
+ */
+@Component
+class CountersHandler {
+
+    static final MediaType TEXT_CSV_UTF8 = MediaType.parseMediaType("text/csv;charset=utf-8");
+    static final String SAMPLED_AT = "X-Sampled-At";
+    static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final GenerationStore store;
+    private final FaultInjector faults;
+    private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+
+    CountersHandler(GenerationStore store, FaultInjector faults) {
+        this.store = store;
+        this.faults = faults;
+    }
+
+    Mono<ServerResponse> counters(ServerRequest request) {
+        Duration delay = faults.delay();
+        Mono<ServerResponse> response = Mono.defer(this::respond);
+        return delay.isZero() ? response : Mono.delay(delay).then(response);
+    }
+
+    private Mono<ServerResponse> respond() {
+        if (faults.error()) {
+            return ServerResponse.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                    .contentType(MediaType.TEXT_PLAIN)
+                    .bodyValue("injected fault: internal error\n");
+        }
+        Generation generation = store.current();
+        String sampledAt = ISO_MILLIS.format(generation.sampledAt());
+        if (faults.truncate()) {
+            byte[] csv = generation.csv();
+            // Announce the whole body, send half, then fail the stream: the server closes the connection.
+            Flux<DataBuffer> half = Flux.concat(
+                    Mono.fromSupplier(() -> buffers.wrap(java.nio.ByteBuffer.wrap(csv, 0, csv.length / 2))),
+                    Mono.error(new InjectedTruncation()));
+            return ServerResponse.ok()
+                    .contentType(TEXT_CSV_UTF8)
+                    .contentLength(csv.length)
+                    .header(SAMPLED_AT, sampledAt)
+                    .body(BodyInserters.fromDataBuffers(half));
+        }
+        if (faults.corrupt()) {
+            // A distinct ETag, so that a consumer's next conditional request fetches the intact body.
+            String etag = generation.etag().substring(0, generation.etag().length() - 1) + "-corrupt\"";
+            return csvResponse(faults.corruptRow(generation.csv()), etag, sampledAt);
+        }
+        return csvResponse(generation.csv(), generation.etag(), sampledAt);
+    }
+
+    private Mono<ServerResponse> csvResponse(byte[] body, String etag, String sampledAt) {
+        return ServerResponse.ok()
+                .contentType(TEXT_CSV_UTF8)
+                .contentLength(body.length)
+                .eTag(etag)
+                .header(SAMPLED_AT, sampledAt)
+                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
+    }
+
+    /** Ends a deliberately truncated response; logged by the server as a failed write, not a bug. */
+    static final class InjectedTruncation extends RuntimeException {
+        InjectedTruncation() {
+            super("injected fault: body truncated", null, false, false);
+        }
+    }
+}

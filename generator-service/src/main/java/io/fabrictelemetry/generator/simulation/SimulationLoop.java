@@ -1,0 +1,109 @@
+package io.fabrictelemetry.generator.simulation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Advances the fabric once per period on its own thread, independently of requests, and
+ * publishes each rendered generation. The first generation is built in the constructor, so it
+ * exists before the web server accepts a request.
+ */
+@Component
+class SimulationLoop implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SimulationLoop.class);
+
+    private final FabricProperties config;
+    private final GenerationStore store;
+    private final Clock clock;
+    private final Fabric fabric;
+    private final String bootId;
+    private final long seed;
+    private long number;
+    private @Nullable Scheduler scheduler;
+    private @Nullable Disposable schedule;
+
+    @Autowired
+    SimulationLoop(FabricProperties config, GenerationStore store) {
+        this(config, store, Clock.systemUTC());
+    }
+
+    SimulationLoop(FabricProperties config, GenerationStore store, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
+        // A restarted generator must never reuse an ETag, even with the same seed.
+        this.bootId = UUID.randomUUID().toString().substring(0, 8);
+        this.fabric = new Fabric(config, seed);
+        log.info("Simulating {} switches, metrics {}, period {}, seed {} (replay with GENERATOR_SEED={})",
+                config.switches(), config.metrics(), config.period(), seed, seed);
+        publishNext();
+    }
+
+    /** Renders the fabric's current state as the next generation and publishes it. */
+    private void publishNext() {
+        Instant sampledAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        byte[] csv = fabric.renderCsv();
+        number++;
+        store.publish(new Generation(number, sampledAt, "\"" + bootId + "-" + number + "\"", csv,
+                fabric.switchesDown()));
+    }
+
+    void tick() {
+        try {
+            fabric.advance();
+            publishNext();
+        } catch (RuntimeException e) {
+            // keep serving the previous generation; the next period tries again
+            log.error("Simulation step failed; generation {} stays current", number, e);
+        }
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (schedule != null) {
+            return;
+        }
+        scheduler = Schedulers.newSingle("fabric-simulation", true);
+        long periodNanos = config.period().toNanos();
+        // one thread, fixed rate: steps never overlap; a late step delays the next instead of piling up
+        schedule = scheduler.schedulePeriodically(this::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (schedule != null) {
+            schedule.dispose();
+            schedule = null;
+        }
+        if (scheduler != null) {
+            scheduler.dispose();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return schedule != null;
+    }
+}

@@ -1,0 +1,136 @@
+package io.fabrictelemetry.generator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import reactor.test.StepVerifier;
+
+class FaultInjectionTests {
+
+    private static final String CSV = "switch_id,a,b\r\nsw-0001,1,2.5\r\nsw-0002,3,4.5\r\n";
+
+    @Test
+    void faultsAreOffByDefault() {
+        FaultInjector injector = new FaultInjector(new FaultProperties(0, Duration.ZERO, 1, 0, 0));
+        for (int i = 0; i < 1000; i++) {
+            assertThat(injector.error()).isFalse();
+            assertThat(injector.truncate()).isFalse();
+            assertThat(injector.corrupt()).isFalse();
+            assertThat(injector.delay()).isZero();
+        }
+    }
+
+    @Test
+    void aRateInjectsRoughlyThatFractionOfRequests() {
+        FaultInjector injector = new FaultInjector(new FaultProperties(0.25, Duration.ZERO, 1, 0, 0), new Random(3));
+        int errors = 0;
+        for (int i = 0; i < 10_000; i++) {
+            errors += injector.error() ? 1 : 0;
+        }
+        assertThat(errors).isBetween(2_200, 2_800);
+    }
+
+    @Test
+    void corruptRowDamagesExactlyOneDataRowAndKeepsTheHeader() {
+        FaultInjector injector = new FaultInjector(new FaultProperties(0, Duration.ZERO, 1, 0, 1), new Random(1));
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String corrupted = new String(injector.corruptRow(CSV.getBytes(StandardCharsets.US_ASCII)),
+                    StandardCharsets.US_ASCII);
+            List<CsvRecord> rows = new ArrayList<>();
+            CsvReader.builder().allowExtraFields(true).allowMissingFields(true).ofCsvRecord(corrupted)
+                    .forEach(rows::add);
+            assertThat(rows.get(0).getFields()).containsExactly("switch_id", "a", "b");
+            long damaged = rows.stream().skip(1)
+                    .filter(r -> r.getFieldCount() != 3 || r.getFields().contains("#corrupt#")).count();
+            assertThat(damaged).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void rateOutsideZeroToOneIsRefusedNamingTheSetting() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new FaultProperties(1.5, Duration.ZERO, 1, 0, 0))
+                .withMessageContaining("generator.faults.error-rate").withMessageContaining("1.5");
+    }
+
+    @Nested
+    @SpringBootTest(properties = {"generator.switches=3", "generator.period=1h", "generator.faults.error-rate=1"})
+    @AutoConfigureWebTestClient
+    class WhenEveryRequestFails {
+        @Autowired
+        WebTestClient client;
+
+        @Test
+        void answersInternalServerError() {
+            client.get().uri("/counters").exchange().expectStatus().isEqualTo(500);
+        }
+    }
+
+    @Nested
+    @SpringBootTest(properties = {"generator.switches=3", "generator.period=1h", "generator.faults.corrupt-rate=1"})
+    @AutoConfigureWebTestClient
+    class WhenEveryResponseIsCorrupt {
+        @Autowired
+        WebTestClient client;
+
+        @Test
+        void servesADamagedRowUnderItsOwnEtag() {
+            client.get().uri("/counters").exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().value("ETag", etag -> assertThat(etag).endsWith("-corrupt\""))
+                    .expectBody(String.class)
+                    .value(body -> assertThat(body.lines().skip(1)
+                            .filter(line -> line.contains("#corrupt#") || line.split(",", -1).length != 9))
+                            .hasSize(1));
+        }
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"generator.switches=2000", "generator.period=1h", "generator.faults.truncate-rate=1",
+                    "server.address=127.0.0.1"})
+    class WhenEveryBodyIsTruncated {
+        @LocalServerPort
+        int port;
+
+        @Test
+        void closesTheConnectionBeforeTheAnnouncedLength() {
+            StepVerifier.create(WebClient.create("http://127.0.0.1:" + port).get().uri("/counters")
+                            .retrieve().bodyToMono(byte[].class))
+                    .expectErrorSatisfies(error -> assertThat(error).isNotNull())
+                    .verify(Duration.ofSeconds(10));
+        }
+    }
+
+    @Nested
+    @SpringBootTest(properties = {"generator.switches=3", "generator.period=1h", "generator.faults.delay=300ms"})
+    @AutoConfigureWebTestClient(timeout = "10s")
+    class WhenEveryResponseIsDelayed {
+        @Autowired
+        WebTestClient client;
+
+        @Test
+        void stillAnswersAfterTheDelay() {
+            long start = System.nanoTime();
+            client.get().uri("/counters").exchange().expectStatus().isOk();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+    }
+}

@@ -1,11 +1,37 @@
 package io.fabrictelemetry.metrics;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class MetricsApplication {
+
+    private static final Logger log = LoggerFactory.getLogger(MetricsApplication.class);
+
     public static void main(String[] args) {
         new SpringApplicationBuilder(MetricsApplication.class).run(args);
+    }
+
+    /** Said once at startup, so that an operator knows whether the file was read. */
+    @Bean
+    ApplicationRunner configFileReport(@Value("${METRICS_CONFIG_FILE:config/metrics-service.yml}") String location) {
+        return args -> {
+            Path file = Path.of(location).toAbsolutePath();
+            if (Files.isRegularFile(file)) {
+                log.info("Configuration read from {}", file);
+            } else {
+                log.info("No configuration file at {}: built-in defaults and environment variables apply", file);
+            }
+        };
     }
 }

@@ -1,0 +1,158 @@
+package io.fabrictelemetry.metrics.api;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
+
+import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.TimeFormat;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The telemetry endpoints. Every request reads the current snapshot once and answers from it:
+ * no network I/O, no lock, nothing blocking. ListMetrics serves the snapshot's pre-encoded body;
+ * GetMetric encodes one small object. A matching {@code If-None-Match} gets {@code 304} from
+ * Spring's conditional-request support, without the body.
+ */
+@Component
+class TelemetryHandler {
+
+    static final String DATA_AGE = "X-Data-Age-Ms";
+    static final int MAX_PARAMETER_LENGTH = 256;
+    static final List<HttpMethod> ALLOWED = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final SnapshotStore store;
+    private final Clock clock;
+    private final String retryAfterSeconds;
+    private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+
+    @Autowired
+    TelemetryHandler(SnapshotStore store, PollProperties poll) {
+        this(store, poll, Clock.systemUTC());
+    }
+
+    TelemetryHandler(SnapshotStore store, PollProperties poll, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.retryAfterSeconds = Long.toString(Math.max(1, (poll.interval().toMillis() + 999) / 1000));
+    }
+
+    Mono<ServerResponse> listMetrics(ServerRequest request) {
+        Snapshot snapshot = requireSnapshot();
+        return json(snapshot, snapshot.listMetricsJson());
+    }
+
+    Mono<ServerResponse> getMetric(ServerRequest request) {
+        Snapshot snapshot = requireSnapshot();
+        MultiValueMap<String, String> query = queryParams(request);
+        String switchId = requiredParameter(query, "switch");
+        String metric = requiredParameter(query, "metric");
+        int row = snapshot.switchRow(switchId);
+        if (row < 0) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
+                    "switch '" + switchId + "' is not in the current snapshot");
+        }
+        int column = snapshot.metricColumn(metric);
+        if (column < 0) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-metric",
+                    "metric '" + metric + "' is not in the current snapshot",
+                    Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
+        }
+        return json(snapshot, encodeMetric(snapshot, row, column, metric));
+    }
+
+    Mono<ServerResponse> options(ServerRequest request) {
+        return ServerResponse.noContent().allow(ALLOWED.toArray(HttpMethod[]::new)).build();
+    }
+
+    Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
+        return Mono.error(new MethodNotAllowedException(request.method(), ALLOWED));
+    }
+
+    private Snapshot requireSnapshot() {
+        Snapshot snapshot = store.current();
+        if (snapshot == null) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "no-data-yet",
+                    "no snapshot has been collected from the generator yet", Map.of(), headers);
+        }
+        return snapshot;
+    }
+
+    private static MultiValueMap<String, String> queryParams(ServerRequest request) {
+        try {
+            return request.queryParams();
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-query",
+                    "the query string is not valid percent-encoded UTF-8");
+        }
+    }
+
+    private static String requiredParameter(MultiValueMap<String, String> query, String name) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "missing-parameter",
+                    "query parameter '" + name + "' is required and must not be blank");
+        }
+        if (values.size() > 1) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "repeated-parameter",
+                    "query parameter '" + name + "' must be given once, but was given " + values.size() + " times");
+        }
+        String value = values.get(0);
+        if (value.length() > MAX_PARAMETER_LENGTH) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "parameter-too-long",
+                    "query parameter '" + name + "' must be at most " + MAX_PARAMETER_LENGTH
+                            + " characters, but was " + value.length());
+        }
+        return value;
+    }
+
+    private static byte[] encodeMetric(Snapshot snapshot, int row, int column, String metric) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringProperty("switch", snapshot.switchId(row));
+            json.writeStringProperty("metric", metric);
+            json.writeName("value");
+            snapshot.writeValue(json, row, column);
+            json.writeStringProperty("sampledAt", TimeFormat.iso(snapshot.sampledAt()));
+            json.writeStringProperty("collectedAt", TimeFormat.iso(snapshot.collectedAt()));
+            json.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private Mono<ServerResponse> json(Snapshot snapshot, byte[] body) {
+        long ageMs = Math.max(0, Duration.between(snapshot.sampledAt(), clock.instant()).toMillis());
+        return ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .eTag(snapshot.etag())
+                .cacheControl(CacheControl.noCache())
+                .header(DATA_AGE, Long.toString(ageMs))
+                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
+    }
+}

@@ -1,0 +1,32 @@
+package io.fabrictelemetry.metrics.api;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RequestPredicate;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+@Configuration(proxyBeanMethods = false)
+class TelemetryRouter {
+
+    static final String GET_METRIC = "/telemetry/GetMetric";
+    static final String LIST_METRICS = "/telemetry/ListMetrics";
+
+    @Bean
+    RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler) {
+        RequestPredicate telemetryPaths = path(GET_METRIC).or(path(LIST_METRICS));
+        return RouterFunctions.route()
+                .GET(GET_METRIC, handler::getMetric)
+                .HEAD(GET_METRIC, handler::getMetric)
+                .GET(LIST_METRICS, handler::listMetrics)
+                .HEAD(LIST_METRICS, handler::listMetrics)
+                .OPTIONS(GET_METRIC, handler::options)
+                .OPTIONS(LIST_METRICS, handler::options)
+                // any other method on a telemetry path: 405 with Allow, not a 404
+                .route(telemetryPaths, handler::methodNotAllowed)
+                .build();
+    }
+}

@@ -1,0 +1,164 @@
+package io.fabrictelemetry.metrics.ingest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.Table;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The ingestion lifecycle: from the moment the web server is up until shutdown, polls the
+ * generator every {@code poll.interval}, whether or not anyone reads the API.
+ *
+ * <p>Polls never overlap: ticks that arrive while a poll runs are dropped, never queued. Each poll
+ * is bounded as a whole by {@code poll.timeout}, and its failure is recorded and logged inside the
+ * per-tick step, so no failure can end the schedule. Parsing and snapshot building run on a thread
+ * of their own, never on an event loop.
+ */
+@Component
+class PollLoop implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    private final CountersFetcher fetcher;
+    private final SnapshotStore store;
+    private final IngestionTracker tracker;
+    private final PollProperties poll;
+    private final String source;
+    private @Nullable Scheduler worker;
+    private @Nullable Disposable subscription;
+
+    PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
+            GeneratorProperties generator) {
+        this.fetcher = fetcher;
+        this.store = store;
+        this.tracker = tracker;
+        this.poll = poll;
+        this.source = generator.countersUrl();
+    }
+
+    /** The schedule: one element per completed poll. {@code timer} drives ticks and timeouts. */
+    Flux<PollOutcome> polls(Scheduler timer, Scheduler work) {
+        return Flux.interval(Duration.ZERO, poll.interval(), timer)
+                .onBackpressureDrop(tick -> log.debug("Tick {} dropped: the previous poll is still running", tick))
+                .concatMap(tick -> pollOnce(timer, work), 0);
+    }
+
+    /** One poll: fetch within the timeout, parse and publish off the event loop, record the outcome. */
+    Mono<PollOutcome> pollOnce(Scheduler timer, Scheduler work) {
+        return Mono.defer(() -> {
+            long started = timer.now(TimeUnit.MILLISECONDS);
+            Snapshot current = store.current();
+            return fetcher.fetch(current == null ? null : current.generatorEtag())
+                    .timeout(poll.timeout(), timer)
+                    .switchIfEmpty(Mono.error(() -> new IllegalStateException("fetch completed without a result")))
+                    .map(result -> new Received(result, Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS))))
+                    .publishOn(work)
+                    .map(this::apply)
+                    .onErrorResume(error -> Mono.just(failed(error, started, timer)))
+                    .doOnNext(outcome -> {
+                        if (outcome.succeeded()) {
+                            succeeded(outcome, started, timer);
+                        }
+                    });
+        });
+    }
+
+    private record Received(FetchResult result, Instant at) {
+    }
+
+    private PollOutcome apply(Received received) {
+        if (received.result() instanceof FetchResult.Fetched fetched) {
+            Table table = CsvPayloadParser.parse(fetched.body());
+            Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), received.at()), received.at(),
+                    fetched.etag());
+            if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {
+                log.debug("Snapshot {} applied with {} rejected rows and {} rejected values", snapshot.sequence(),
+                        table.rejectedRows(), table.rejectedValues());
+            }
+            return PollOutcome.SUCCESS;
+        }
+        return PollOutcome.NOT_MODIFIED;
+    }
+
+    private static Instant sampledAt(@Nullable String header, Instant collectedAt) {
+        if (header != null) {
+            try {
+                return Instant.parse(header);
+            } catch (DateTimeParseException e) {
+                log.debug("Ignoring unparseable X-Sampled-At '{}'", header);
+            }
+        }
+        return collectedAt;
+    }
+
+    private void succeeded(PollOutcome outcome, long started, Scheduler timer) {
+        long now = timer.now(TimeUnit.MILLISECONDS);
+        IngestionStatus before = tracker.status();
+        tracker.update(status -> status.succeeded(outcome, Instant.ofEpochMilli(now), Duration.ofMillis(now - started)));
+        if (before.failingSince() != null) {
+            log.info("Polling {} recovered after {} ({} failed polls)", source,
+                    Duration.ofMillis(now - before.failingSince().toEpochMilli()), before.consecutiveFailures());
+        }
+    }
+
+    private PollOutcome failed(Throwable error, long started, Scheduler timer) {
+        long now = timer.now(TimeUnit.MILLISECONDS);
+        PollOutcome outcome = PollOutcome.of(error);
+        String description = PollOutcome.describe(error);
+        IngestionStatus status = tracker.update(s -> s.failed(outcome, description, Instant.ofEpochMilli(now),
+                Duration.ofMillis(now - started)));
+        if (status.consecutiveFailures() == 1) {
+            log.warn("Polling {} failed ({}): {}; serving the last snapshot until it recovers", source,
+                    outcome.tag(), description);
+        } else {
+            log.debug("Polling {} failed again ({}, {} in a row): {}", source, outcome.tag(),
+                    status.consecutiveFailures(), description);
+        }
+        return outcome;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (subscription != null) {
+            return;
+        }
+        worker = Schedulers.newSingle("ingest", true);
+        subscription = polls(Schedulers.parallel(), worker).subscribe(
+                outcome -> { },
+                error -> log.error("Poll loop ended unexpectedly; ingestion has stopped", error));
+        log.info("Polling {} every {} (timeout {})", source, poll.interval(), poll.timeout());
+    }
+
+    /** Cancels the schedule and the poll in flight, if any. */
+    @Override
+    public synchronized void stop() {
+        if (subscription != null) {
+            subscription.dispose();
+            subscription = null;
+        }
+        if (worker != null) {
+            worker.dispose();
+            worker = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return subscription != null;
+    }
+}

@@ -1,0 +1,47 @@
+package io.fabrictelemetry.metrics.snapshot;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+
+/** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
+final class ListMetricsEncoder {
+
+    static final JsonFactory JSON = new JsonFactory();
+
+    private ListMetricsEncoder() {
+    }
+
+    static byte[] encode(Snapshot snapshot) {
+        List<String> metrics = snapshot.metrics();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + snapshot.switchCount() * (16 + metrics.size() * 24));
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberProperty("sequence", snapshot.sequence());
+            json.writeStringProperty("sampledAt", TimeFormat.iso(snapshot.sampledAt()));
+            json.writeStringProperty("collectedAt", TimeFormat.iso(snapshot.collectedAt()));
+            json.writeName("metrics");
+            json.writeStartArray();
+            for (String metric : metrics) {
+                json.writeString(metric);
+            }
+            json.writeEndArray();
+            json.writeName("switches");
+            json.writeStartObject();
+            for (int row = 0; row < snapshot.switchCount(); row++) {
+                json.writeName(snapshot.switchId(row));
+                json.writeStartObject();
+                for (int column = 0; column < metrics.size(); column++) {
+                    json.writeName(metrics.get(column));
+                    snapshot.writeValue(json, row, column);
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+}

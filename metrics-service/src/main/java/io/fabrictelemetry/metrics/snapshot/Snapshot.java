@@ -1,0 +1,121 @@
+package io.fabrictelemetry.metrics.snapshot;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * One published state of the fabric as the API serves it. Built once per accepted payload, then
+ * never changed: readers share it without locks. Everything each reader would otherwise compute
+ * (lookup indexes, the encoded ListMetrics body) is computed here, once.
+ */
+public final class Snapshot {
+
+    private final long sequence;
+    private final Instant sampledAt;
+    private final Instant collectedAt;
+    private final @Nullable String generatorEtag;
+    private final String etag;
+    private final Table table;
+    private final Map<String, Integer> switchIndex;
+    private final Map<String, Integer> metricIndex;
+    private final byte[] listMetricsJson;
+
+    Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
+            Table table) {
+        this.sequence = sequence;
+        this.sampledAt = sampledAt;
+        this.collectedAt = collectedAt;
+        this.generatorEtag = generatorEtag;
+        this.etag = etag;
+        this.table = table;
+        this.switchIndex = indexOf(List.of(table.switchIds()));
+        this.metricIndex = indexOf(table.metrics());
+        this.listMetricsJson = ListMetricsEncoder.encode(this);
+    }
+
+    private static Map<String, Integer> indexOf(List<String> names) {
+        Map<String, Integer> index = new HashMap<>(names.size() * 4 / 3 + 1);
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        return Map.copyOf(index);
+    }
+
+    /** Increases by one per published snapshot, starting at 1. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** When the generator produced the values ({@code X-Sampled-At}), else when they were collected. */
+    public Instant sampledAt() {
+        return sampledAt;
+    }
+
+    /** When the {@code 200} response that built this snapshot arrived. */
+    public Instant collectedAt() {
+        return collectedAt;
+    }
+
+    /** The generator's ETag for the payload, sent back as {@code If-None-Match}. */
+    public @Nullable String generatorEtag() {
+        return generatorEtag;
+    }
+
+    /** This service's strong, quoted ETag for the snapshot: boot identifier and sequence. */
+    public String etag() {
+        return etag;
+    }
+
+    public List<String> metrics() {
+        return table.metrics();
+    }
+
+    public int switchCount() {
+        return table.switchCount();
+    }
+
+    public int rejectedRows() {
+        return table.rejectedRows();
+    }
+
+    public int rejectedValues() {
+        return table.rejectedValues();
+    }
+
+    /** Row of a switch, or -1 when the snapshot does not have it. */
+    public int switchRow(String switchId) {
+        Integer row = switchIndex.get(switchId);
+        return row == null ? -1 : row;
+    }
+
+    /** Column of a metric, or -1 when the snapshot does not have it. */
+    public int metricColumn(String metric) {
+        Integer column = metricIndex.get(metric);
+        return column == null ? -1 : column;
+    }
+
+    public String switchId(int row) {
+        return table.switchIds()[row];
+    }
+
+    /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
+    public void writeValue(JsonGenerator json, int row, int column) {
+        int i = table.index(row, column);
+        switch (table.kinds()[i]) {
+            case Table.INTEGER -> json.writeNumber(table.cells()[i]);
+            case Table.DECIMAL -> json.writeNumber(Double.longBitsToDouble(table.cells()[i]));
+            default -> json.writeNull();
+        }
+    }
+
+    /** The encoded ListMetrics body. Shared: callers must not modify it. */
+    public byte[] listMetricsJson() {
+        return listMetricsJson;
+    }
+}

@@ -63,7 +63,8 @@ class PollLoop implements SmartLifecycle {
         return Mono.defer(() -> {
             long started = timer.now(TimeUnit.MILLISECONDS);
             Snapshot current = store.current();
-            return fetcher.fetch(current == null ? null : current.generatorEtag())
+            // deferred, so that even a fetcher that throws instead of signalling lands in onErrorResume
+            return Mono.defer(() -> fetcher.fetch(current == null ? null : current.generatorEtag()))
                     .timeout(poll.timeout(), timer)
                     .switchIfEmpty(Mono.error(() -> new IllegalStateException("fetch completed without a result")))
                     .map(result -> new Received(result, Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS))))

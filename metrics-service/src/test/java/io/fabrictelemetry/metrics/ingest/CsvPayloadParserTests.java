@@ -1,0 +1,161 @@
+package io.fabrictelemetry.metrics.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabrictelemetry.metrics.snapshot.Table;
+
+class CsvPayloadParserTests {
+
+    private static Table parse(String csv) {
+        return CsvPayloadParser.parse(csv.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void assertRejected(String csv, String reason) {
+        assertThatExceptionOfType(PayloadRejectedException.class).isThrownBy(() -> parse(csv))
+                .withMessageContaining(reason);
+    }
+
+    /** The cell of a table as the API would see it: a Long, a Double or null. */
+    private static Object cell(Table table, int row, int column) {
+        int i = row * table.metrics().size() + column;
+        return switch (table.kinds()[i]) {
+            case Table.INTEGER -> table.cells()[i];
+            case Table.DECIMAL -> Double.longBitsToDouble(table.cells()[i]);
+            default -> null;
+        };
+    }
+
+    @Test
+    void readsMetricsAndSwitchesInTheGeneratorsOrder() {
+        Table table = parse("switch_id,b,a\r\nsw-2,1,2.5\r\nsw-1,3,4.25\r\n");
+        assertThat(table.metrics()).containsExactly("b", "a");
+        assertThat(table.switchIds()).containsExactly("sw-2", "sw-1");
+        assertThat(cell(table, 0, 0)).isEqualTo(1L);
+        assertThat(cell(table, 0, 1)).isEqualTo(2.5);
+        assertThat(cell(table, 1, 1)).isEqualTo(4.25);
+        assertThat(table.rejectedRows()).isZero();
+        assertThat(table.rejectedValues()).isZero();
+    }
+
+    @Test
+    void emptyBodyFailsThePoll() {
+        assertRejected("", "empty body");
+    }
+
+    @Test
+    void blankLinesOnlyFailThePoll() {
+        assertRejected("\r\n\r\n", "empty body");
+    }
+
+    @Test
+    void headerWhoseFirstColumnIsNotSwitchIdFailsThePoll() {
+        assertRejected("id,latency_us\r\nsw-1,1\r\n", "header must start with 'switch_id'");
+    }
+
+    @Test
+    void htmlPageFailsThePoll() {
+        assertRejected("<html><body>Bad Gateway</body></html>", "header must start with 'switch_id'");
+    }
+
+    @Test
+    void headerWithoutDataRowsFailsThePoll() {
+        assertRejected("switch_id,latency_us\r\n", "header only");
+    }
+
+    @Test
+    void headerWithoutMetricColumnsFailsThePoll() {
+        assertRejected("switch_id\r\nsw-1\r\n", "no metric columns");
+    }
+
+    @Test
+    void repeatedMetricColumnFailsThePoll() {
+        assertRejected("switch_id,a,a\r\nsw-1,1,2\r\n", "names metric 'a' twice");
+    }
+
+    @Test
+    void payloadWhoseEveryRowIsRejectedFailsThePoll() {
+        assertRejected("switch_id,a,b\r\nsw-1,1\r\nsw-2,1,2,3\r\n", "no usable data rows (2 rejected)");
+    }
+
+    @Test
+    void rowWithTooFewCellsIsSkippedAndCountedWhileOthersApply() {
+        Table table = parse("switch_id,a,b\r\nsw-1,1\r\nsw-2,3,4\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-2");
+        assertThat(table.rejectedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void rowWithTooManyCellsIsSkippedAndCounted() {
+        Table table = parse("switch_id,a\r\nsw-1,1,2\r\nsw-2,3\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-2");
+        assertThat(table.rejectedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void repeatedSwitchIdKeepsTheFirstRowAndCountsTheRepeat() {
+        Table table = parse("switch_id,a\r\nsw-1,1\r\nsw-1,2\r\nsw-2,3\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-1", "sw-2");
+        assertThat(cell(table, 0, 0)).isEqualTo(1L);
+        assertThat(table.rejectedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void blankSwitchIdIsSkippedAndCounted() {
+        Table table = parse("switch_id,a\r\n,1\r\nsw-2,3\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-2");
+        assertThat(table.rejectedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void emptyCellIsNoReadingNotZeroAndNotCounted() {
+        Table table = parse("switch_id,a,b\r\nsw-1,,2\r\n");
+        assertThat(cell(table, 0, 0)).isNull();
+        assertThat(table.rejectedValues()).isZero();
+    }
+
+    @Test
+    void cellsThatAreNotFiniteNumbersBecomeNoReadingAndAreCounted() {
+        Table table = parse("switch_id,a,b,c,d,e,f,g\r\nsw-1,abc,NaN,Infinity,-Infinity,0x10,1d,1e999\r\n");
+        for (int column = 0; column < 7; column++) {
+            assertThat(cell(table, 0, column)).as("column %d", column).isNull();
+        }
+        assertThat(table.rejectedValues()).isEqualTo(7);
+    }
+
+    @Test
+    void integerLiteralsStayIntegersAndOtherNumbersAreDecimals() {
+        Table table = parse("switch_id,a,b,c,d,e,f\r\nsw-1,42,-7,42.0,1.5e3,2E-2,99999999999999999999\r\n");
+        assertThat(cell(table, 0, 0)).isEqualTo(42L);
+        assertThat(cell(table, 0, 1)).isEqualTo(-7L);
+        assertThat(cell(table, 0, 2)).isEqualTo(42.0);
+        assertThat(cell(table, 0, 3)).isEqualTo(1500.0);
+        assertThat(cell(table, 0, 4)).isEqualTo(0.02);
+        assertThat(cell(table, 0, 5)).isEqualTo(1e20);
+        assertThat(table.rejectedValues()).isZero();
+    }
+
+    @Test
+    void utf8ByteOrderMarkBeforeTheHeaderIsIgnored() {
+        Table table = parse("\uFEFFswitch_id,a\r\nsw-1,1\r\n");
+        assertThat(table.metrics()).containsExactly("a");
+    }
+
+    @Test
+    void lfAndCrlfLineEndsAndAMissingFinalNewlineAllParse() {
+        assertThat(parse("switch_id,a\nsw-1,1\nsw-2,2\n").switchIds()).containsExactly("sw-1", "sw-2");
+        assertThat(parse("switch_id,a\r\nsw-1,1\r\nsw-2,2").switchIds()).containsExactly("sw-1", "sw-2");
+    }
+
+    @Test
+    void quotedFieldsAreUnquoted() {
+        Table table = parse("\"switch_id\",\"a,b\"\r\n\"sw \"\"1\"\"\",\"3\"\r\n");
+        assertThat(table.metrics()).containsExactly("a,b");
+        assertThat(table.switchIds()).containsExactly("sw \"1\"");
+        assertThat(cell(table, 0, 0)).isEqualTo(3L);
+    }
+}

@@ -1,0 +1,189 @@
+package io.fabrictelemetry.metrics.ingest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** The real WebClient fetcher and poll loop against WireMock, in real time. */
+class PollLoopHttpTests {
+
+    @RegisterExtension
+    static WireMockExtension generator = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            .build();
+
+    private static final String CSV = "switch_id,latency_us,link_state\r\nsw-0001,1.5,1\r\nsw-0002,,0\r\n";
+    private static final PollProperties FAST = new PollProperties(Duration.ofMillis(400), Duration.ofMillis(300),
+            DataSize.ofMegabytes(1));
+
+    private final SnapshotStore store = new SnapshotStore();
+    private final IngestionTracker tracker = new IngestionTracker();
+    private final Scheduler work = Schedulers.newSingle("test-ingest");
+    private Disposable running = () -> { };
+
+    @AfterEach
+    void stop() {
+        running.dispose();
+        work.dispose();
+    }
+
+    private void startPolling(PollProperties poll, int port) {
+        GeneratorProperties target = new GeneratorProperties("127.0.0.1", port);
+        CountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
+        running = new PollLoop(fetcher, store, tracker, poll, target).polls(Schedulers.parallel(), work).subscribe();
+    }
+
+    private void startPolling(PollProperties poll) {
+        startPolling(poll, generator.getPort());
+    }
+
+    private static void serve(String csv, String etag) {
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/csv;charset=utf-8")
+                .withHeader("ETag", etag)
+                .withHeader("X-Sampled-At", "2026-11-28T10:00:00.000Z")
+                .withBody(csv)));
+    }
+
+    private void awaitOutcome(PollOutcome outcome) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> tracker.status().lastOutcome() == outcome);
+    }
+
+    @Test
+    void successfulPollPublishesTheSnapshot() {
+        serve(CSV, "\"g-1\"");
+        startPolling(FAST);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.current() != null);
+
+        Snapshot snapshot = store.current();
+        assertThat(snapshot.switchCount()).isEqualTo(2);
+        assertThat(snapshot.generatorEtag()).isEqualTo("\"g-1\"");
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+    }
+
+    @Test
+    void notModifiedAnswerKeepsTheSnapshotAndRefreshesLastSuccess() {
+        serve(CSV, "\"g-1\"");
+        generator.stubFor(get("/counters").withHeader("If-None-Match", equalTo("\"g-1\""))
+                .willReturn(aResponse().withStatus(304).withHeader("ETag", "\"g-1\"")));
+        startPolling(FAST);
+        awaitOutcome(PollOutcome.NOT_MODIFIED);
+
+        assertThat(store.current().sequence()).isEqualTo(1);
+        generator.verify(getRequestedFor(urlEqualTo("/counters")).withHeader("If-None-Match", equalTo("\"g-1\"")));
+    }
+
+    @Test
+    void serverErrorKeepsTheLastSnapshotThenRecovers() {
+        serve(CSV, "\"g-1\"");
+        startPolling(FAST);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.current() != null);
+        Snapshot good = store.current();
+
+        generator.resetAll();
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(500).withBody("boom")));
+        awaitOutcome(PollOutcome.HTTP_ERROR);
+        assertThat(store.current()).isSameAs(good);
+        assertThat(tracker.status().lastError()).contains("HTTP 500");
+
+        serve(CSV.replace("1.5", "2.5"), "\"g-2\"");
+        awaitOutcome(PollOutcome.SUCCESS);
+        assertThat(store.current().sequence()).isEqualTo(2);
+        assertThat(tracker.status().consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void generatorSlowerThanTheTimeoutNeverHasTwoRequestsInFlight() {
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(200).withBody(CSV)
+                .withFixedDelay(2_000)));
+        startPolling(FAST);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tracker.status().consecutiveFailures() >= 4);
+
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.TIMEOUT);
+        assertThat(store.current()).isNull();
+        List<ServeEvent> requests = generator.getAllServeEvents().stream()
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .toList();
+        for (int i = 1; i < requests.size(); i++) {
+            long gap = requests.get(i).getRequest().getLoggedDate().getTime()
+                    - requests.get(i - 1).getRequest().getLoggedDate().getTime();
+            // sequential polls: a request starts only after the previous one was cut at the 300 ms timeout
+            assertThat(gap).as("gap between request %d and %d", i - 1, i).isGreaterThanOrEqualTo(250);
+        }
+    }
+
+    @Test
+    void bodyTricklingPastTheTimeoutIsCutEvenThoughBytesKeepArriving() {
+        // 40 chunks over 4 s: a read every 100 ms, well inside a between-reads limit of 300 ms
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(200).withBody(CSV.repeat(20))
+                .withChunkedDribbleDelay(40, 4_000)));
+        startPolling(FAST);
+        awaitOutcome(PollOutcome.TIMEOUT);
+        assertThat(store.current()).isNull();
+        assertThat(tracker.status().lastPollDuration()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void announcedBodyOverTheLimitIsRejectedWithoutReadingIt() {
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/csv").withBody(CSV + "x".repeat(5_000))));
+        startPolling(new PollProperties(Duration.ofMillis(400), Duration.ofMillis(300), DataSize.ofKilobytes(2)));
+        awaitOutcome(PollOutcome.TOO_LARGE);
+        assertThat(store.current()).isNull();
+    }
+
+    @Test
+    void streamedBodyOverTheLimitIsRejectedWhileReading() {
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/csv").withBody(CSV + "x".repeat(5_000))
+                .withChunkedDribbleDelay(5, 50)));
+        startPolling(new PollProperties(Duration.ofMillis(400), Duration.ofMillis(300), DataSize.ofKilobytes(2)));
+        awaitOutcome(PollOutcome.TOO_LARGE);
+        assertThat(store.current()).isNull();
+    }
+
+    @Test
+    void htmlContentTypeIsRejectedAsNotCsv() {
+        generator.stubFor(get("/counters").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html").withBody("<html>proxy error</html>")));
+        startPolling(FAST);
+        awaitOutcome(PollOutcome.PARSE_ERROR);
+        assertThat(tracker.status().lastError()).contains("text/html");
+    }
+
+    @Test
+    void refusedConnectionIsAConnectError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        startPolling(FAST, closedPort);
+        awaitOutcome(PollOutcome.CONNECT_ERROR);
+        assertThat(store.current()).isNull();
+    }
+}

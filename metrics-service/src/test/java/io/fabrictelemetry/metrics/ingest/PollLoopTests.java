@@ -1,0 +1,184 @@
+package io.fabrictelemetry.metrics.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** The schedule in virtual time, over a fake fetch function: no network, no sleeps. */
+class PollLoopTests {
+
+    private static final PollProperties POLL = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(1500),
+            DataSize.ofMegabytes(1));
+    private static final String CSV = "switch_id,latency_us\r\nsw-0001,1.5\r\n";
+
+    private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final SnapshotStore store = new SnapshotStore();
+    private final IngestionTracker tracker = new IngestionTracker();
+    private final List<@Nullable String> etagsSent = new ArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private Disposable running = () -> { };
+
+    @AfterEach
+    void stop() {
+        running.dispose();
+    }
+
+    private static Mono<FetchResult> body(String csv, String etag) {
+        return Mono.just(new FetchResult.Fetched(csv.getBytes(StandardCharsets.UTF_8), etag,
+                "2026-11-28T10:00:00.000Z"));
+    }
+
+    /** Wraps the per-call behaviour to record what the loop sent and how many fetches overlap. */
+    private CountersFetcher fetcher(Function<Integer, Mono<FetchResult>> behaviour) {
+        AtomicInteger calls = new AtomicInteger();
+        return etag -> Mono.defer(() -> {
+            etagsSent.add(etag);
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            return behaviour.apply(calls.incrementAndGet());
+        }).doFinally(signal -> inFlight.decrementAndGet());
+    }
+
+    private void run(CountersFetcher fetcher, Scheduler work) {
+        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001));
+        running = loop.polls(time, work).subscribe();
+    }
+
+    @Test
+    void pollsAtStartThenOncePerInterval() {
+        run(fetcher(call -> body(CSV, "\"g-" + call + "\"")), Schedulers.immediate());
+        assertThat(etagsSent).hasSize(1);
+
+        time.advanceTimeBy(Duration.ofSeconds(10));
+
+        assertThat(etagsSent).hasSize(6);
+        assertThat(store.current().sequence()).isEqualTo(6);
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+    }
+
+    @Test
+    void sendsTheCurrentSnapshotsGeneratorEtagAsIfNoneMatch() {
+        run(fetcher(call -> call == 1 ? body(CSV, "\"g-1\"") : Mono.just(new FetchResult.NotModified())),
+                Schedulers.immediate());
+        time.advanceTimeBy(Duration.ofSeconds(4));
+
+        assertThat(etagsSent).containsExactly(null, "\"g-1\"", "\"g-1\"");
+    }
+
+    @Test
+    void notModifiedKeepsTheSnapshotAndCountsAsSuccess() {
+        run(fetcher(call -> call == 1 ? body(CSV, "\"g-1\"") : Mono.just(new FetchResult.NotModified())),
+                Schedulers.immediate());
+        Snapshot first = store.current();
+        time.advanceTimeBy(Duration.ofSeconds(2));
+
+        assertThat(store.current()).isSameAs(first);
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.NOT_MODIFIED);
+        assertThat(tracker.status().lastSuccessAt()).isEqualTo(java.time.Instant.ofEpochMilli(2000));
+    }
+
+    @Test
+    void fetchSlowerThanTheTimeoutIsCancelledAndNeverOverlapsTheNextPoll() {
+        run(fetcher(call -> Mono.<FetchResult>never()), Schedulers.immediate());
+        time.advanceTimeBy(Duration.ofSeconds(20));
+
+        assertThat(etagsSent).hasSize(11);
+        assertThat(maxInFlight.get()).isEqualTo(1);
+        assertThat(inFlight.get()).isEqualTo(1); // the poll started at 20 s is the only one running
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.TIMEOUT);
+        assertThat(tracker.status().consecutiveFailures()).isEqualTo(10);
+        assertThat(tracker.status().lastPollDuration()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void ticksThatArriveWhileAPollRunsAreDroppedNotQueued() {
+        // the parse step runs on a worker that only runs when the test says so
+        Queue<Runnable> parked = new ArrayDeque<>();
+        Scheduler work = Schedulers.fromExecutor(parked::add);
+        run(fetcher(call -> body(CSV, "\"g-" + call + "\"")), work);
+
+        time.advanceTimeBy(Duration.ofSeconds(9)); // ticks at 2, 4, 6, 8 s arrive while poll 1 is parked
+        assertThat(etagsSent).hasSize(1);
+
+        parked.poll().run(); // poll 1 completes at 9 s
+        assertThat(etagsSent).hasSize(1);
+        time.advanceTimeBy(Duration.ofSeconds(1)); // the next tick, at 10 s, starts poll 2
+        assertThat(etagsSent).hasSize(2);
+        assertThat(parked).hasSize(1);
+    }
+
+    @Test
+    void failedPollKeepsThePreviousSnapshotExactlyAndTheScheduleGoesOn() {
+        run(fetcher(call -> switch (call) {
+            case 1 -> body(CSV, "\"g-1\"");
+            case 2 -> Mono.error(new GeneratorHttpException(500));
+            case 3 -> body("<html>oops</html>", "\"g-3\"");
+            default -> body("switch_id,latency_us\r\nsw-0001,2.5\r\n", "\"g-4\"");
+        }), Schedulers.immediate());
+        Snapshot first = store.current();
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(store.current()).isSameAs(first);
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.HTTP_ERROR);
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(store.current()).isSameAs(first);
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.PARSE_ERROR);
+        assertThat(tracker.status().consecutiveFailures()).isEqualTo(2);
+        assertThat(tracker.status().failingSince()).isEqualTo(java.time.Instant.ofEpochMilli(2000));
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(store.current().sequence()).isEqualTo(2);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-4\"");
+        assertThat(tracker.status().consecutiveFailures()).isZero();
+        assertThat(tracker.status().failingSince()).isNull();
+        assertThat(tracker.status().lastError()).contains("header must start with 'switch_id'");
+    }
+
+    @Test
+    void unexpectedExceptionInsideTheFetchIsRecordedAndDoesNotEndTheSchedule() {
+        run(etag -> {
+            throw new IllegalStateException("bug");
+        }, Schedulers.immediate());
+        time.advanceTimeBy(Duration.ofSeconds(4));
+
+        assertThat(tracker.status().consecutiveFailures()).isEqualTo(3);
+        assertThat(tracker.status().lastError()).contains("bug");
+    }
+
+    @Test
+    void snapshotRecordsTheGeneratorsSamplingInstantAndTheCollectionInstant() {
+        run(fetcher(call -> body(CSV, "\"g-1\"")), Schedulers.immediate());
+        Snapshot snapshot = store.current();
+        assertThat(snapshot.sampledAt()).isEqualTo(java.time.Instant.parse("2026-11-28T10:00:00Z"));
+        assertThat(snapshot.collectedAt()).isEqualTo(java.time.Instant.EPOCH);
+    }
+
+    @Test
+    void missingOrUnparseableSampledAtFallsBackToTheCollectionInstant() {
+        run(fetcher(call -> Mono.just(new FetchResult.Fetched(CSV.getBytes(StandardCharsets.UTF_8), null,
+                "yesterday"))), Schedulers.immediate());
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(store.current().sampledAt()).isEqualTo(store.current().collectedAt());
+    }
+}

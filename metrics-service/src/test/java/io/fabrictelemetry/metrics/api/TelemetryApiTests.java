@@ -1,0 +1,257 @@
+package io.fabrictelemetry.metrics.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.Table;
+
+/**
+ * The HTTP contract of the API, over a snapshot the test publishes itself. The poll loop aims at
+ * a port where nothing listens, once an hour, so it never replaces that snapshot.
+ */
+@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s"})
+@AutoConfigureWebTestClient
+class TelemetryApiTests {
+
+    static final String PROBLEM = "application/problem+json";
+
+    @Autowired
+    WebTestClient client;
+
+    @Autowired
+    SnapshotStore store;
+
+    Snapshot snapshot;
+
+    @BeforeEach
+    void publish() {
+        Table table = new Table(List.of("bandwidth_gbps", "packet_errors", "latency_us"),
+                new String[] {"sw-0001", "sw-0002"},
+                new long[] {Double.doubleToRawLongBits(312.5), 17, Double.doubleToRawLongBits(1.37),
+                        Double.doubleToRawLongBits(0.0), 4, 0},
+                new byte[] {Table.DECIMAL, Table.INTEGER, Table.DECIMAL, Table.DECIMAL, Table.INTEGER, Table.NULL},
+                0, 0);
+        snapshot = store.publish(table, Instant.now().minusMillis(1500), Instant.now(), "\"g-1\"");
+    }
+
+    @Test
+    void getMetricAnswersTheValueWithItsTimes() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.switch").isEqualTo("sw-0001")
+                .jsonPath("$.metric").isEqualTo("latency_us")
+                .jsonPath("$.value").isEqualTo(1.37)
+                .jsonPath("$.sampledAt").isEqualTo(iso(snapshot.sampledAt()))
+                .jsonPath("$.collectedAt").isEqualTo(iso(snapshot.collectedAt()));
+    }
+
+    private static String iso(Instant instant) {
+        return io.fabrictelemetry.metrics.snapshot.TimeFormat.iso(instant);
+    }
+
+    @Test
+    void integerCellIsAJsonIntegerAndDecimalCellAJsonDecimal() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=packet_errors").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("\"value\":17,"));
+        client.get().uri("/telemetry/GetMetric?switch=sw-0002&metric=bandwidth_gbps").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("\"value\":0.0,"));
+    }
+
+    @Test
+    void noReadingIsJsonNullNeverZero() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0002&metric=latency_us").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("\"value\":null,"));
+    }
+
+    @Test
+    void listMetricsServesTheWholeSnapshotInTheGeneratorsOrder() {
+        client.get().uri("/telemetry/ListMetrics").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody(String.class).value(body -> assertThat(body).isEqualTo(
+                        "{\"sequence\":" + snapshot.sequence() + ",\"sampledAt\":\"" + iso(snapshot.sampledAt())
+                                + "\",\"collectedAt\":\"" + iso(snapshot.collectedAt()) + "\","
+                                + "\"metrics\":[\"bandwidth_gbps\",\"packet_errors\",\"latency_us\"],"
+                                + "\"switches\":{\"sw-0001\":{\"bandwidth_gbps\":312.5,\"packet_errors\":17,"
+                                + "\"latency_us\":1.37},\"sw-0002\":{\"bandwidth_gbps\":0.0,\"packet_errors\":4,"
+                                + "\"latency_us\":null}}}"));
+    }
+
+    @Test
+    void bothEndpointsCarryTheSnapshotEtagDataAgeAndNoCache() {
+        for (String uri : List.of("/telemetry/ListMetrics", "/telemetry/GetMetric?switch=sw-0001&metric=latency_us")) {
+            client.get().uri(uri).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("ETag", snapshot.etag())
+                    .expectHeader().valueEquals("Cache-Control", "no-cache")
+                    .expectHeader().value("X-Data-Age-Ms", age -> assertThat(Long.parseLong(age))
+                            .isGreaterThanOrEqualTo(1500).isLessThan(60_000));
+        }
+    }
+
+    @Test
+    void matchingIfNoneMatchIsAnsweredNotModifiedWithoutABody() {
+        client.get().uri("/telemetry/ListMetrics").header("If-None-Match", snapshot.etag()).exchange()
+                .expectStatus().isNotModified()
+                .expectHeader().valueEquals("ETag", snapshot.etag())
+                .expectBody().isEmpty();
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us")
+                .header("If-None-Match", snapshot.etag()).exchange()
+                .expectStatus().isNotModified();
+    }
+
+    @Test
+    void etagOfAnOlderSnapshotGetsTheFullBody() {
+        String old = snapshot.etag();
+        publish();
+        client.get().uri("/telemetry/ListMetrics").header("If-None-Match", old).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ETag", snapshot.etag());
+    }
+
+    @Test
+    void missingParameterIsABadRequestNamingIt() {
+        client.get().uri("/telemetry/GetMetric?metric=latency_us").exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(PROBLEM)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(400)
+                .jsonPath("$.title").isEqualTo("Bad Request")
+                .jsonPath("$.type").isEqualTo("urn:fabric-telemetry:problem:missing-parameter")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("'switch'"));
+    }
+
+    @Test
+    void blankParameterIsABadRequestNamingIt() {
+        client.get().uri(uri -> uri.path("/telemetry/GetMetric").queryParam("switch", "sw-0001")
+                        .queryParam("metric", "  ").build()).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("'metric'"));
+    }
+
+    @Test
+    void repeatedParameterIsABadRequestNamingIt() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&switch=sw-0002&metric=latency_us").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:fabric-telemetry:problem:repeated-parameter")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("'switch'"));
+    }
+
+    @Test
+    void overLongParameterIsABadRequestThatDoesNotEchoIt() {
+        String longName = "x".repeat(257);
+        client.get().uri("/telemetry/GetMetric?switch=" + longName + "&metric=latency_us").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("'switch'").contains("at most 256").doesNotContain(longName));
+    }
+
+    @Test
+    void unknownSwitchIsNotFoundNamingIt() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-9999&metric=latency_us").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(PROBLEM)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:fabric-telemetry:problem:unknown-switch")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("'sw-9999'"));
+    }
+
+    @Test
+    void unknownMetricIsNotFoundWithTheValidMetrics() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=jitter").exchange()
+                .expectStatus().isNotFound()
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("urn:fabric-telemetry:problem:unknown-metric")
+                .jsonPath("$.detail").value(detail -> assertThat(detail.toString()).contains("'jitter'"))
+                .jsonPath("$.validMetrics").isEqualTo(List.of("bandwidth_gbps", "packet_errors", "latency_us"));
+    }
+
+    @Test
+    void oddCharactersInNamesAreEscapedInTheProblemBody() {
+        client.get().uri(uri -> uri.path("/telemetry/GetMetric").queryParam("switch", "{s}")
+                        .queryParam("metric", "latency_us").build("<script>\"x\"</script>"))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.detail").isEqualTo("switch '<script>\"x\"</script>' is not in the current snapshot");
+    }
+
+    @Test
+    void unknownPathIsANotFoundProblem() {
+        client.get().uri("/telemetry/Nope").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(PROBLEM)
+                .expectBody().jsonPath("$.status").isEqualTo(404);
+    }
+
+    @Test
+    void headAnswersLikeGetWithoutABody() {
+        client.head().uri("/telemetry/ListMetrics").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ETag", snapshot.etag())
+                .expectBody().isEmpty();
+    }
+
+    @Test
+    void optionsListsTheAllowedMethods() {
+        client.options().uri("/telemetry/GetMetric").exchange()
+                .expectStatus().isNoContent()
+                .expectHeader().value("Allow", allow -> assertThat(allow).contains("GET", "HEAD", "OPTIONS"));
+    }
+
+    @Test
+    void otherMethodsAreNotAllowedWithAnAllowHeader() {
+        for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH)) {
+            client.method(method).uri("/telemetry/ListMetrics").exchange()
+                    .expectStatus().isEqualTo(405)
+                    .expectHeader().contentType(PROBLEM)
+                    .expectHeader().value("Allow", allow -> assertThat(allow).contains("GET", "HEAD"));
+        }
+    }
+
+    @Test
+    void healthShowsTheIngestionComponentWithDetails() {
+        client.get().uri("/actuator/health").exchange()
+                .expectBody()
+                .jsonPath("$.components.ingestion.status").exists()
+                .jsonPath("$.components.ingestion.details.consecutiveFailures").exists()
+                .jsonPath("$.components.snapshot.status").isEqualTo("UP");
+    }
+
+    @Test
+    void readinessIsUpWithASnapshotWhateverTheIngestionHealth() {
+        client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.ingestion").doesNotExist();
+        client.get().uri("/actuator/health/liveness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.components.ingestion").doesNotExist();
+    }
+
+    @Test
+    void onlyHealthAndInfoAreExposed() {
+        client.get().uri("/actuator/info").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
+        client.get().uri("/actuator/configprops").exchange().expectStatus().isNotFound();
+    }
+}

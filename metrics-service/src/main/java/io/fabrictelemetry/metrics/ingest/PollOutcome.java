@@ -55,15 +55,14 @@ public enum PollOutcome {
         }
         StringBuilder text = new StringBuilder();
         Throwable cause = error;
-        String last = null;
         for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
             String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            if (!message.equals(last)) {
+            // wrappers often repeat their cause's message; say each thing once
+            if (text.indexOf(message) < 0) {
                 if (!text.isEmpty()) {
                     text.append(": ");
                 }
                 text.append(message);
-                last = message;
             }
         }
         return text.length() > 300 ? text.substring(0, 300) + "…" : text.toString();

@@ -1,0 +1,190 @@
+package io.fabrictelemetry.metrics.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.fabrictelemetry.metrics.MetricsApplication;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The real generator (its built jar, in its own JVM) and the real metrics-service (an application
+ * context in this JVM), on free loopback ports. Runs in {@code ./mvnw verify}, after the generator
+ * module is packaged.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndIT {
+
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    private static Process generator;
+    private static ConfigurableApplicationContext metrics;
+    private static int generatorPort;
+    private static int metricsPort;
+
+    @BeforeAll
+    static void startBothServices() throws Exception {
+        generatorPort = freePort();
+        Path jar = generatorJar();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "e2e-generator.log").toFile());
+        builder.environment().put("GENERATOR_PORT", Integer.toString(generatorPort));
+        builder.environment().put("GENERATOR_HOST", "127.0.0.1");
+        builder.environment().put("GENERATOR_SWITCHES", "40");
+        builder.environment().put("GENERATOR_SEED", "7");
+        // one generation for the whole test, so that /counters and the snapshot show the same data
+        builder.environment().put("GENERATOR_PERIOD", "1h");
+        builder.environment().put("GENERATOR_CONFIG_FILE", "target/no-generator-config.yml");
+        generator = builder.start();
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                .until(() -> get(generatorUrl("/counters")).statusCode() == 200);
+
+        metrics = new SpringApplicationBuilder(MetricsApplication.class).run(
+                "--server.port=0", "--server.address=127.0.0.1",
+                "--generator.host=127.0.0.1", "--generator.port=" + generatorPort,
+                "--poll.interval=500ms", "--poll.timeout=400ms", "--stale.after=3s",
+                "--METRICS_CONFIG_FILE=target/no-metrics-config.yml");
+        metricsPort = Integer.parseInt(metrics.getEnvironment().getProperty("local.server.port"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
+    }
+
+    @AfterAll
+    static void stopBothServices() {
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (generator != null) {
+            generator.destroyForcibly();
+        }
+    }
+
+    private static Path generatorJar() throws IOException {
+        Path target = Path.of("..", "generator-service", "target");
+        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            return files.filter(p -> p.getFileName().toString().matches("generator-service-.*-exec\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No generator jar in " + target.toAbsolutePath()
+                            + ": run ./mvnw verify from the repository root, which packages it first"));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String generatorUrl(String path) {
+        return "http://127.0.0.1:" + generatorPort + path;
+    }
+
+    private static String metricsUrl(String path) {
+        return "http://127.0.0.1:" + metricsPort + path;
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(1)
+    void listMetricsShowsExactlyWhatTheGeneratorServed() throws Exception {
+        List<CsvRecord> csv = new ArrayList<>();
+        CsvReader.builder().ofCsvRecord(get(generatorUrl("/counters")).body()).forEach(csv::add);
+        JsonNode list = json.readTree(get(metricsUrl("/telemetry/ListMetrics")).body());
+
+        List<String> header = csv.get(0).getFields();
+        assertThat(list.get("metrics").valueStream().map(JsonNode::asString).toList())
+                .isEqualTo(header.subList(1, header.size()));
+        List<String> switchesInOrder = new ArrayList<>(list.get("switches").propertyNames());
+        assertThat(switchesInOrder).hasSize(40).containsExactlyElementsOf(
+                csv.subList(1, csv.size()).stream().map(r -> r.getField(0)).toList());
+        for (CsvRecord row : csv.subList(1, csv.size())) {
+            JsonNode values = list.get("switches").get(row.getField(0));
+            for (int c = 1; c < header.size(); c++) {
+                String text = row.getField(c);
+                JsonNode value = values.get(header.get(c));
+                if (text.isEmpty()) {
+                    assertThat(value.isNull()).as("%s %s", row.getField(0), header.get(c)).isTrue();
+                } else if (text.matches("-?\\d+")) {
+                    assertThat(value.isIntegralNumber()).isTrue();
+                    assertThat(value.asLong()).isEqualTo(Long.parseLong(text));
+                } else {
+                    assertThat(value.isFloatingPointNumber()).isTrue();
+                    assertThat(value.decimalValue()).isEqualByComparingTo(new BigDecimal(text));
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void getMetricAgreesWithListMetricsForEverySwitchAndMetric() throws Exception {
+        JsonNode list = json.readTree(get(metricsUrl("/telemetry/ListMetrics")).body());
+        for (String switchId : list.get("switches").propertyNames()) {
+            for (JsonNode metric : list.get("metrics")) {
+                HttpResponse<String> response = get(metricsUrl("/telemetry/GetMetric?switch=" + switchId
+                        + "&metric=" + metric.asString()));
+                assertThat(response.statusCode()).isEqualTo(200);
+                JsonNode one = json.readTree(response.body());
+                assertThat(one.get("value")).isEqualTo(list.get("switches").get(switchId).get(metric.asString()));
+                assertThat(one.get("sampledAt")).isEqualTo(list.get("sampledAt"));
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void stoppingTheGeneratorLeavesTheApiAnsweringAndTheHealthSayingWhy() throws Exception {
+        HttpResponse<String> before = get(metricsUrl("/telemetry/ListMetrics"));
+        generator.destroy();
+        generator.waitFor();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode ingestion = json.readTree(get(metricsUrl("/actuator/health")).body())
+                    .get("components").get("ingestion");
+            return ingestion.get("status").asString().equals("DOWN")
+                    && ingestion.get("details").get("lastOutcome").asString().equals("connect_error");
+        });
+
+        HttpResponse<String> after = get(metricsUrl("/telemetry/ListMetrics"));
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).isEqualTo(before.body());
+        assertThat(after.headers().firstValue("ETag")).isEqualTo(before.headers().firstValue("ETag"));
+        assertThat(Long.parseLong(after.headers().firstValue("X-Data-Age-Ms").orElseThrow())).isGreaterThan(3000);
+        assertThat(get(metricsUrl("/telemetry/GetMetric?switch=sw-0001&metric=link_state")).statusCode())
+                .isEqualTo(200);
+        assertThat(get(metricsUrl("/actuator/health")).statusCode()).isEqualTo(503);
+        assertThat(get(metricsUrl("/actuator/health/readiness")).statusCode()).isEqualTo(200);
+        assertThat(get(metricsUrl("/actuator/health/liveness")).statusCode()).isEqualTo(200);
+    }
+}

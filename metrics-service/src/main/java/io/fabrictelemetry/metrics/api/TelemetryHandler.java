@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.MethodNotAllowedException;
 
+import io.fabrictelemetry.metrics.export.FabricExporter;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -42,27 +43,36 @@ class TelemetryHandler {
     static final int MAX_PARAMETER_LENGTH = 256;
     static final List<HttpMethod> ALLOWED = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
+    static final MediaType PROMETHEUS_TEXT = MediaType.parseMediaType(FabricExporter.CONTENT_TYPE);
     private static final JsonFactory JSON = new JsonFactory();
 
     private final SnapshotStore store;
+    private final FabricExporter exporter;
     private final Clock clock;
     private final String retryAfterSeconds;
     private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
 
     @Autowired
-    TelemetryHandler(SnapshotStore store, PollProperties poll) {
-        this(store, poll, Clock.systemUTC());
+    TelemetryHandler(SnapshotStore store, FabricExporter exporter, PollProperties poll) {
+        this(store, exporter, poll, Clock.systemUTC());
     }
 
-    TelemetryHandler(SnapshotStore store, PollProperties poll, Clock clock) {
+    TelemetryHandler(SnapshotStore store, FabricExporter exporter, PollProperties poll, Clock clock) {
         this.store = store;
+        this.exporter = exporter;
         this.clock = clock;
         this.retryAfterSeconds = Long.toString(Math.max(1, (poll.interval().toMillis() + 999) / 1000));
     }
 
     Mono<ServerResponse> listMetrics(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        return json(snapshot, snapshot.listMetricsJson());
+        return respond(snapshot, MediaType.APPLICATION_JSON, snapshot.listMetricsJson());
+    }
+
+    /** The fabric in the Prometheus text format, encoded at most once per snapshot. */
+    Mono<ServerResponse> prometheus(ServerRequest request) {
+        Snapshot snapshot = requireSnapshot();
+        return exporter.export(snapshot).flatMap(body -> respond(snapshot, PROMETHEUS_TEXT, body));
     }
 
     Mono<ServerResponse> getMetric(ServerRequest request) {
@@ -81,7 +91,7 @@ class TelemetryHandler {
                     "metric '" + metric + "' is not in the current snapshot",
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
-        return json(snapshot, encodeMetric(snapshot, row, column, metric));
+        return respond(snapshot, MediaType.APPLICATION_JSON, encodeMetric(snapshot, row, column, metric));
     }
 
     Mono<ServerResponse> options(ServerRequest request) {
@@ -146,10 +156,10 @@ class TelemetryHandler {
         return out.toByteArray();
     }
 
-    private Mono<ServerResponse> json(Snapshot snapshot, byte[] body) {
+    private Mono<ServerResponse> respond(Snapshot snapshot, MediaType type, byte[] body) {
         long ageMs = Math.max(0, Duration.between(snapshot.sampledAt(), clock.instant()).toMillis());
         return ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON)
+                .contentType(type)
                 .eTag(snapshot.etag())
                 .cacheControl(CacheControl.noCache())
                 .header(DATA_AGE, Long.toString(ageMs))

@@ -38,16 +38,18 @@ class PollLoop implements SmartLifecycle {
     private final SnapshotStore store;
     private final IngestionTracker tracker;
     private final PollProperties poll;
+    private final IngestMetrics metrics;
     private final String source;
     private @Nullable Scheduler worker;
     private @Nullable Disposable subscription;
 
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
-            GeneratorProperties generator) {
+            GeneratorProperties generator, IngestMetrics metrics) {
         this.fetcher = fetcher;
         this.store = store;
         this.tracker = tracker;
         this.poll = poll;
+        this.metrics = metrics;
         this.source = generator.countersUrl();
     }
 
@@ -84,7 +86,9 @@ class PollLoop implements SmartLifecycle {
 
     private PollOutcome apply(Received received) {
         if (received.result() instanceof FetchResult.Fetched fetched) {
+            metrics.payload(fetched.body().length);
             Table table = CsvPayloadParser.parse(fetched.body());
+            metrics.rejected(table.rejectedRows(), table.rejectedValues());
             Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), received.at()), received.at(),
                     fetched.etag());
             if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {
@@ -110,7 +114,9 @@ class PollLoop implements SmartLifecycle {
     private void succeeded(PollOutcome outcome, long started, Scheduler timer) {
         long now = timer.now(TimeUnit.MILLISECONDS);
         IngestionStatus before = tracker.status();
-        tracker.update(status -> status.succeeded(outcome, Instant.ofEpochMilli(now), Duration.ofMillis(now - started)));
+        Duration took = Duration.ofMillis(now - started);
+        tracker.update(status -> status.succeeded(outcome, Instant.ofEpochMilli(now), took));
+        metrics.poll(outcome, took);
         if (before.failingSince() != null) {
             log.info("Polling {} recovered after {} ({} failed polls)", source,
                     Duration.ofMillis(now - before.failingSince().toEpochMilli()), before.consecutiveFailures());
@@ -121,8 +127,9 @@ class PollLoop implements SmartLifecycle {
         long now = timer.now(TimeUnit.MILLISECONDS);
         PollOutcome outcome = PollOutcome.of(error);
         String description = PollOutcome.describe(error);
-        IngestionStatus status = tracker.update(s -> s.failed(outcome, description, Instant.ofEpochMilli(now),
-                Duration.ofMillis(now - started)));
+        Duration took = Duration.ofMillis(now - started);
+        IngestionStatus status = tracker.update(s -> s.failed(outcome, description, Instant.ofEpochMilli(now), took));
+        metrics.poll(outcome, took);
         if (status.consecutiveFailures() == 1) {
             log.warn("Polling {} failed ({}): {}; serving the last snapshot until it recovers", source,
                     outcome.tag(), description);

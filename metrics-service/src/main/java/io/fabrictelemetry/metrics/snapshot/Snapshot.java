@@ -114,6 +114,16 @@ public final class Snapshot {
         }
     }
 
+    /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */
+    public double numericValue(int row, int column) {
+        int i = table.index(row, column);
+        return switch (table.kinds()[i]) {
+            case Table.INTEGER -> table.cells()[i];
+            case Table.DECIMAL -> Double.longBitsToDouble(table.cells()[i]);
+            default -> Double.NaN;
+        };
+    }
+
     /** The encoded ListMetrics body. Shared: callers must not modify it. */
     public byte[] listMetricsJson() {
         return listMetricsJson;

@@ -25,6 +25,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -55,7 +56,9 @@ class PollLoopHttpTests {
     private void startPolling(PollProperties poll, int port) {
         GeneratorProperties target = new GeneratorProperties("127.0.0.1", port);
         CountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
-        running = new PollLoop(fetcher, store, tracker, poll, target).polls(Schedulers.parallel(), work).subscribe();
+        running = new PollLoop(fetcher, store, tracker, poll, target,
+                new IngestMetrics(new SimpleMeterRegistry(), tracker, store))
+                .polls(Schedulers.parallel(), work).subscribe();
     }
 
     private void startPolling(PollProperties poll) {

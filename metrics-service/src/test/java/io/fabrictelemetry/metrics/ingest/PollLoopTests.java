@@ -18,6 +18,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -34,6 +35,7 @@ class PollLoopTests {
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final SnapshotStore store = new SnapshotStore();
     private final IngestionTracker tracker = new IngestionTracker();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<@Nullable String> etagsSent = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -60,7 +62,8 @@ class PollLoopTests {
     }
 
     private void run(CountersFetcher fetcher, Scheduler work) {
-        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001));
+        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001),
+                new IngestMetrics(registry, tracker, store));
         running = loop.polls(time, work).subscribe();
     }
 

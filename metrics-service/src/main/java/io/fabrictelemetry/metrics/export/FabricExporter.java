@@ -1,0 +1,106 @@
+package io.fabrictelemetry.metrics.export;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The fabric itself in the Prometheus text format: every value of the current snapshot as a
+ * series labelled by switch, {@code null} readings left out. Written by Prometheus's own
+ * exposition library, and encoded at most once per snapshot: lazily, on the first scrape after a
+ * snapshot is published, off the event loop, and shared by concurrent scrapes.
+ */
+@Component
+public class FabricExporter {
+
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
+            .setIncludeCreatedTimestamps(false)
+            .build();
+    private final AtomicReference<@Nullable Encoded> last = new AtomicReference<>();
+
+    private record Encoded(Snapshot snapshot, Mono<byte[]> body) {
+    }
+
+    /** The encoded export of a snapshot; encodes it the first time it is asked for. */
+    public Mono<byte[]> export(Snapshot snapshot) {
+        // Creating the Mono is lazy and cheap; the encoding runs once, when the first scrape subscribes.
+        return last.updateAndGet(encoded -> encoded != null && encoded.snapshot() == snapshot
+                ? encoded
+                : new Encoded(snapshot, Mono.fromCallable(() -> encode(snapshot))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .cache())).body();
+    }
+
+    byte[] encode(Snapshot snapshot) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + snapshot.switchCount() * snapshot.metrics().size() * 48);
+        try {
+            writer.write(out, snapshots(snapshot));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static MetricSnapshots snapshots(Snapshot snapshot) {
+        List<MetricSnapshot> families = new ArrayList<>(snapshot.metrics().size());
+        Set<String> names = new HashSet<>();
+        Labels[] labels = new Labels[snapshot.switchCount()];
+        for (int row = 0; row < labels.length; row++) {
+            labels[row] = Labels.of("switch", snapshot.switchId(row));
+        }
+        for (int column = 0; column < snapshot.metrics().size(); column++) {
+            FabricSeries series = FabricSeries.forColumn(snapshot.metrics().get(column));
+            if (!names.add(series.name())) {
+                continue; // two columns that sanitise to one name: the first one wins
+            }
+            families.add(series.counter()
+                    ? counter(snapshot, column, series, labels)
+                    : gauge(snapshot, column, series, labels));
+        }
+        return new MetricSnapshots(families);
+    }
+
+    private static MetricSnapshot counter(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {
+        CounterSnapshot.Builder family = CounterSnapshot.builder().name(series.name()).help(series.help());
+        for (int row = 0; row < labels.length; row++) {
+            double value = snapshot.numericValue(row, column);
+            if (!Double.isNaN(value)) {
+                family.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .value(value * series.factor()).labels(labels[row]).build());
+            }
+        }
+        return family.build();
+    }
+
+    private static MetricSnapshot gauge(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {
+        GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(series.name()).help(series.help());
+        for (int row = 0; row < labels.length; row++) {
+            double value = snapshot.numericValue(row, column);
+            if (!Double.isNaN(value)) {
+                family.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                        .value(value * series.factor()).labels(labels[row]).build());
+            }
+        }
+        return family.build();
+    }
+}

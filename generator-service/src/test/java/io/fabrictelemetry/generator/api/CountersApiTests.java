@@ -98,8 +98,26 @@ class CountersApiTests {
     }
 
     @Test
-    void onlyHealthAndInfoAreExposed() {
-        client.get().uri("/actuator/info").exchange().expectStatus().isOk();
+    void prometheusShowsGenerationsSwitchesDownAndRequestMetrics() {
+        getCounters();
+        client.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("fabric_generator_generations_total 1.0")
+                        .containsPattern("fabric_generator_switches_down \\d")
+                        .contains("fabric_generator_switches 10.0")
+                        .containsPattern("http_server_requests_seconds_count\\{.*uri=\"/counters\""));
+    }
+
+    @Test
+    void requestIdIsNotRequiredByTheGenerator() {
+        client.get().uri("/counters").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void onlyHealthInfoAndPrometheusAreExposed() {
+        client.get().uri("/actuator/info").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.build.version").exists();
         client.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
         client.get().uri("/actuator/beans").exchange().expectStatus().isNotFound();
     }

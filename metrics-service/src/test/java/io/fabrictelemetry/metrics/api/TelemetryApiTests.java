@@ -249,8 +249,44 @@ class TelemetryApiTests {
     }
 
     @Test
-    void onlyHealthAndInfoAreExposed() {
-        client.get().uri("/actuator/info").exchange().expectStatus().isOk();
+    void clientRequestIdIsReturnedAndAnInsaneOneIsReplaced() {
+        client.get().uri("/telemetry/ListMetrics").header("X-Request-Id", "trace-42.a_b").exchange()
+                .expectHeader().valueEquals("X-Request-Id", "trace-42.a_b");
+        client.get().uri("/telemetry/ListMetrics").header("X-Request-Id", "bad id\" <script>").exchange()
+                .expectHeader().value("X-Request-Id", id -> assertThat(id).matches("[0-9a-f]{16}"));
+        client.get().uri("/telemetry/Nope").exchange()
+                .expectHeader().value("X-Request-Id", id -> assertThat(id).matches("[0-9a-f]{16}"));
+    }
+
+    @Test
+    void fabricExportIsPrometheusTextOfTheCurrentSnapshot() {
+        client.get().uri("/telemetry/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentType("text/plain;version=0.0.4;charset=utf-8")
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("fabric_bandwidth_bytes_per_second{switch=\"sw-0001\"} 3.90625E10")
+                        .contains("fabric_packet_errors_total{switch=\"sw-0002\"} 4.0")
+                        .doesNotContain("fabric_latency_seconds{switch=\"sw-0002\"}"));
+    }
+
+    @Test
+    void actuatorPrometheusShowsIngestionAndRouteTaggedRequestMetrics() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("fabric_ingest_polls_total{outcome=\"connect_error\"}")
+                        .contains("fabric_ingest_poll_duration_seconds_bucket")
+                        .contains("fabric_snapshot_switches 2.0")
+                        .containsPattern("http_server_requests_seconds_bucket\\{.*uri=\"/telemetry/GetMetric\"")
+                        .doesNotContain("sw-0001"));
+    }
+
+    @Test
+    void onlyHealthInfoAndPrometheusAreExposed() {
+        client.get().uri("/actuator/info").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.build.version").exists().jsonPath("$.build.time").exists();
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
         client.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
         client.get().uri("/actuator/configprops").exchange().expectStatus().isNotFound();
     }

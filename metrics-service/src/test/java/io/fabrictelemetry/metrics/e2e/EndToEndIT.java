@@ -164,6 +164,22 @@ class EndToEndIT {
 
     @Test
     @Order(3)
+    void fabricExportHasEverySwitchAndIsSavedForPromtool() throws Exception {
+        HttpResponse<String> export = get(metricsUrl("/telemetry/prometheus"));
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain;version=0.0.4"));
+        assertThat(export.body()).contains("fabric_link_state{switch=\"sw-0040\"}")
+                .contains("# TYPE fabric_packet_errors_total counter");
+        // .ci/run pipes these through `promtool check metrics`
+        Files.writeString(Path.of("target", "fabric-export.prom"), export.body());
+        Files.writeString(Path.of("target", "generator-actuator.prom"),
+                get(generatorUrl("/actuator/prometheus")).body());
+        Files.writeString(Path.of("target", "metrics-actuator.prom"), get(metricsUrl("/actuator/prometheus")).body());
+    }
+
+    @Test
+    @Order(4)
     void stoppingTheGeneratorLeavesTheApiAnsweringAndTheHealthSayingWhy() throws Exception {
         HttpResponse<String> before = get(metricsUrl("/telemetry/ListMetrics"));
         generator.destroy();

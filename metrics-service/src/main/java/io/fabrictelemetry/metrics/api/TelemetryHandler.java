@@ -3,6 +3,7 @@ package io.fabrictelemetry.metrics.api;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -66,13 +67,13 @@ class TelemetryHandler {
 
     Mono<ServerResponse> listMetrics(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        return respond(snapshot, MediaType.APPLICATION_JSON, snapshot.listMetricsJson());
+        return respond(snapshot, MediaType.APPLICATION_JSON, snapshot.listMetricsJson(), snapshot.sampledAt());
     }
 
     /** The fabric in the Prometheus text format, encoded at most once per snapshot. */
     Mono<ServerResponse> prometheus(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        return exporter.export(snapshot).flatMap(body -> respond(snapshot, PROMETHEUS_TEXT, body));
+        return exporter.export(snapshot).flatMap(body -> respond(snapshot, PROMETHEUS_TEXT, body, snapshot.sampledAt()));
     }
 
     Mono<ServerResponse> getMetric(ServerRequest request) {
@@ -91,7 +92,8 @@ class TelemetryHandler {
                     "metric '" + metric + "' is not in the current snapshot",
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
-        return respond(snapshot, MediaType.APPLICATION_JSON, encodeMetric(snapshot, row, column, metric));
+        return respond(snapshot, MediaType.APPLICATION_JSON, encodeMetric(snapshot, row, column, metric),
+                snapshot.sampledAt(switchId));
     }
 
     Mono<ServerResponse> options(ServerRequest request) {
@@ -149,15 +151,17 @@ class TelemetryHandler {
             json.writeStringProperty("metric", metric);
             json.writeName("value");
             snapshot.writeValue(json, row, column);
-            json.writeStringProperty("sampledAt", TimeFormat.iso(snapshot.sampledAt()));
+            // a carried-over switch shows older values, and says so
+            json.writeStringProperty("sampledAt", TimeFormat.iso(snapshot.sampledAt(snapshot.switchId(row))));
             json.writeStringProperty("collectedAt", TimeFormat.iso(snapshot.collectedAt()));
             json.writeEndObject();
         }
         return out.toByteArray();
     }
 
-    private Mono<ServerResponse> respond(Snapshot snapshot, MediaType type, byte[] body) {
-        long ageMs = Math.max(0, Duration.between(snapshot.sampledAt(), clock.instant()).toMillis());
+    /** {@code sampledAt}: of the values in this body, which for a carried-over switch is older. */
+    private Mono<ServerResponse> respond(Snapshot snapshot, MediaType type, byte[] body, Instant sampledAt) {
+        long ageMs = Math.max(0, Duration.between(sampledAt, clock.instant()).toMillis());
         return ServerResponse.ok()
                 .contentType(type)
                 .eTag(snapshot.etag())

@@ -19,7 +19,8 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * <p>Rules: the payload as a whole is rejected (an exception) when it is empty, when its header's
  * first column is not {@code switch_id}, when a metric column is blank or repeated, or when no data
  * row is usable. A row with the wrong number of cells, or a blank or repeated {@code switch_id}, is
- * skipped and counted; the other rows apply. An empty cell is no reading; a cell that is not a
+ * skipped and counted; the other rows apply. A row skipped for its cell count whose switch has no
+ * other row is reported as damaged, so that the switch's previous values can be carried over. An empty cell is no reading; a cell that is not a
  * finite number is no reading too, and counted. Nothing ever becomes {@code 0}.
  */
 final class CsvPayloadParser {
@@ -53,13 +54,20 @@ final class CsvPayloadParser {
             ByteBuffer kinds = new ByteBuffer(metrics.size() * 64);
             int rejectedRows = 0;
             int rejectedValues = 0;
+            List<Table.Damaged> damaged = new ArrayList<>();
             while (records.hasNext()) {
                 CsvRecord row = records.next();
                 String id = row.getField(0).strip();
-                if (row.getFieldCount() != width || id.isEmpty() || !seen.add(id)) {
+                if (id.isEmpty() || seen.contains(id)) {
                     rejectedRows++;
                     continue;
                 }
+                if (row.getFieldCount() != width) {
+                    rejectedRows++;
+                    damaged.add(new Table.Damaged(id, ids.size()));
+                    continue;
+                }
+                seen.add(id);
                 ids.add(id);
                 for (int c = 1; c < width; c++) {
                     String text = row.getField(c).strip();
@@ -84,8 +92,11 @@ final class CsvPayloadParser {
                         ? "header only, no data rows"
                         : "no usable data rows (" + rejectedRows + " rejected)");
             }
+            // a damaged row whose switch also has an intact row is a mere repeat, not a candidate to carry
+            Set<String> damagedIds = new HashSet<>();
+            damaged.removeIf(d -> seen.contains(d.switchId()) || !damagedIds.add(d.switchId()));
             return new Table(metrics, ids.toArray(String[]::new), cells.toArray(), kinds.toArray(),
-                    rejectedRows, rejectedValues);
+                    rejectedRows, rejectedValues, List.copyOf(damaged));
         } catch (CsvParseException e) {
             throw new PayloadRejectedException("malformed CSV: " + e.getMessage());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {

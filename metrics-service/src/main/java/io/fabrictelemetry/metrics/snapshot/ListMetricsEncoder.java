@@ -40,6 +40,17 @@ final class ListMetricsEncoder {
                 json.writeEndObject();
             }
             json.writeEndObject();
+            if (!snapshot.carriedOver().isEmpty()) {
+                json.writeName("carriedOver");
+                json.writeStartObject();
+                for (int row = 0; row < snapshot.switchCount(); row++) {
+                    String id = snapshot.switchId(row);
+                    if (snapshot.carriedOver().containsKey(id)) {
+                        json.writeStringProperty(id, TimeFormat.iso(snapshot.carriedOver().get(id)));
+                    }
+                }
+                json.writeEndObject();
+            }
             json.writeEndObject();
         }
         return out.toByteArray();

@@ -24,11 +24,13 @@ public final class Snapshot {
     private final Table table;
     private final Map<String, Integer> switchIndex;
     private final Map<String, Integer> metricIndex;
+    private final Map<String, Instant> carriedOver;
     private final byte[] listMetricsJson;
 
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
-            Table table) {
+            Table table, Map<String, Instant> carriedOver) {
         this.sequence = sequence;
+        this.carriedOver = carriedOver;
         this.sampledAt = sampledAt;
         this.collectedAt = collectedAt;
         this.generatorEtag = generatorEtag;
@@ -102,6 +104,27 @@ public final class Snapshot {
 
     public String switchId(int row) {
         return table.switchIds()[row];
+    }
+
+    /**
+     * Switches whose row was damaged in the latest payload and who still show older values, with
+     * the {@code sampledAt} of those values. Empty when none.
+     */
+    public Map<String, Instant> carriedOver() {
+        return carriedOver;
+    }
+
+    /** When the values shown for this switch were sampled: older than {@link #sampledAt()} if carried over. */
+    public Instant sampledAt(String switchId) {
+        return carriedOver.getOrDefault(switchId, sampledAt);
+    }
+
+    long rawCell(int row, int column) {
+        return table.cells()[table.index(row, column)];
+    }
+
+    byte rawKind(int row, int column) {
+        return table.kinds()[table.index(row, column)];
     }
 
     /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */

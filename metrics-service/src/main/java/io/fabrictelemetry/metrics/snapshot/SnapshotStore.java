@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.snapshot;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,8 +28,11 @@ public class SnapshotStore {
     public Snapshot publish(Table table, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag) {
         Snapshot previous = current.get();
         long sequence = previous == null ? 1 : previous.sequence() + 1;
+        CarryOver.Merged merged = previous == null
+                ? new CarryOver.Merged(table, Map.of())
+                : CarryOver.merge(table, previous);
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
-                "\"" + bootId + "-" + sequence + "\"", table);
+                "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver());
         current.set(next);
         return next;
     }

@@ -90,6 +90,21 @@ class CsvPayloadParserTests {
     }
 
     @Test
+    void rowSkippedForItsShapeIsReportedAsDamagedWithItsPlaceInTheOrder() {
+        Table table = parse("switch_id,a,b\r\nsw-1,1,2\r\nsw-2,3\r\nsw-3,5,6\r\nsw-4,7,8,9\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-1", "sw-3");
+        assertThat(table.damaged()).containsExactly(new Table.Damaged("sw-2", 1), new Table.Damaged("sw-4", 2));
+    }
+
+    @Test
+    void damagedRowOfASwitchThatAlsoHasAnIntactRowIsNotACandidateToCarry() {
+        Table table = parse("switch_id,a\r\nsw-1,1,2\r\nsw-1,3\r\nsw-2,4\r\nsw-2,5,6\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-1", "sw-2");
+        assertThat(table.damaged()).isEmpty();
+        assertThat(table.rejectedRows()).isEqualTo(2);
+    }
+
+    @Test
     void rowWithTooManyCellsIsSkippedAndCounted() {
         Table table = parse("switch_id,a\r\nsw-1,1,2\r\nsw-2,3\r\n");
         assertThat(table.switchIds()).containsExactly("sw-2");

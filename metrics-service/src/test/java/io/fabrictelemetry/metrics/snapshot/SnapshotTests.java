@@ -64,4 +64,66 @@ class SnapshotTests {
         assertThat(after.sequence()).isEqualTo(before.sequence());
         assertThat(after.etag()).isNotEqualTo(before.etag());
     }
+
+    private static Table payload(String[] ids, long[] values, List<Table.Damaged> damaged) {
+        byte[] kinds = new byte[values.length];
+        java.util.Arrays.fill(kinds, Table.INTEGER);
+        return new Table(List.of("a", "b"), ids, values, kinds, damaged.size(), 0, damaged);
+    }
+
+    @Test
+    void switchWhoseRowIsDamagedKeepsItsPreviousValuesInItsPlaceAndSaysWhenTheyWereSampled() {
+        SnapshotStore store = new SnapshotStore();
+        Instant t1 = Instant.parse("2026-11-28T10:00:00Z");
+        Instant t2 = Instant.parse("2026-11-28T10:00:10Z");
+        store.publish(payload(new String[] {"sw-1", "sw-2", "sw-3"}, new long[] {1, 2, 3, 4, 5, 6}, List.of()),
+                t1, t1, null);
+        Snapshot second = store.publish(payload(new String[] {"sw-1", "sw-3"}, new long[] {10, 20, 50, 60},
+                List.of(new Table.Damaged("sw-2", 1))), t2, t2, null);
+
+        assertThat(second.switchCount()).isEqualTo(3);
+        assertThat(second.switchId(1)).isEqualTo("sw-2");
+        assertThat(second.numericValue(1, 0)).isEqualTo(3);
+        assertThat(second.numericValue(1, 1)).isEqualTo(4);
+        assertThat(second.numericValue(2, 0)).isEqualTo(50);
+        assertThat(second.carriedOver()).containsExactly(java.util.Map.entry("sw-2", t1));
+        assertThat(second.sampledAt("sw-2")).isEqualTo(t1);
+        assertThat(second.sampledAt("sw-1")).isEqualTo(t2);
+        assertThat(new String(second.listMetricsJson(), StandardCharsets.UTF_8))
+                .contains("\"sw-2\":{\"a\":3,\"b\":4}")
+                .endsWith(",\"carriedOver\":{\"sw-2\":\"2026-11-28T10:00:00.000Z\"}}");
+
+        // damaged again: it keeps the original sampling instant, not the previous snapshot's
+        Instant t3 = Instant.parse("2026-11-28T10:00:20Z");
+        Snapshot third = store.publish(payload(new String[] {"sw-1", "sw-3"}, new long[] {11, 21, 51, 61},
+                List.of(new Table.Damaged("sw-2", 1))), t3, t3, null);
+        assertThat(third.carriedOver()).containsEntry("sw-2", t1);
+
+        // intact again: fresh values, nothing carried
+        Snapshot fourth = store.publish(payload(new String[] {"sw-1", "sw-2", "sw-3"},
+                new long[] {1, 1, 2, 2, 3, 3}, List.of()), t3, t3, null);
+        assertThat(fourth.carriedOver()).isEmpty();
+        assertThat(new String(fourth.listMetricsJson(), StandardCharsets.UTF_8)).doesNotContain("carriedOver");
+    }
+
+    @Test
+    void switchThatLeavesTheGeneratorsOutputLeavesTheSnapshot() {
+        SnapshotStore store = new SnapshotStore();
+        store.publish(payload(new String[] {"sw-1", "sw-2"}, new long[] {1, 2, 3, 4}, List.of()), Instant.EPOCH,
+                Instant.EPOCH, null);
+        Snapshot next = store.publish(payload(new String[] {"sw-1"}, new long[] {1, 2}, List.of()), Instant.EPOCH,
+                Instant.EPOCH, null);
+        assertThat(next.switchRow("sw-2")).isEqualTo(-1);
+        assertThat(next.carriedOver()).isEmpty();
+    }
+
+    @Test
+    void damagedRowOfASwitchNeverSeenBeforeIsNotInvented() {
+        SnapshotStore store = new SnapshotStore();
+        store.publish(payload(new String[] {"sw-1"}, new long[] {1, 2}, List.of()), Instant.EPOCH, Instant.EPOCH, null);
+        Snapshot next = store.publish(payload(new String[] {"sw-1"}, new long[] {1, 2},
+                List.of(new Table.Damaged("sw-9", 1))), Instant.EPOCH, Instant.EPOCH, null);
+        assertThat(next.switchRow("sw-9")).isEqualTo(-1);
+        assertThat(next.carriedOver()).isEmpty();
+    }
 }

@@ -138,8 +138,10 @@ final class CsvPayloadParser {
         }
     }
 
+    /** For messages: bounded, and printable whatever the payload held. */
     private static String abbreviate(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
+        String shown = text.length() <= 64 ? text : text.substring(0, 64) + "…";
+        return shown.replaceAll("[\\p{Cntrl}\\uFFFD]", "?");
     }
 
     /** A growable long array: avoids boxing 800,000 cells of a 100,000-switch payload. */

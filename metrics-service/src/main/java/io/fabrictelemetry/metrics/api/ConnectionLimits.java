@@ -1,0 +1,30 @@
+package io.fabrictelemetry.metrics.api;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Limits on client connections: {@code metrics.server.*}, or {@code METRICS_SERVER_IDLE_TIMEOUT}
+ * and {@code METRICS_SERVER_REQUEST_TIMEOUT}.
+ *
+ * @param idleTimeout    a connection that sends nothing (between or before requests) is closed after this
+ * @param requestTimeout a request whose content has not fully arrived after this is aborted
+ */
+@ConfigurationProperties("metrics.server")
+record ConnectionLimits(
+        @DefaultValue("60s") Duration idleTimeout,
+        @DefaultValue("10s") Duration requestTimeout) {
+
+    ConnectionLimits {
+        if (idleTimeout == null || idleTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException(
+                    "metrics.server.idle-timeout (METRICS_SERVER_IDLE_TIMEOUT) must be at least 1ms, but was " + idleTimeout);
+        }
+        if (requestTimeout == null || requestTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("metrics.server.request-timeout (METRICS_SERVER_REQUEST_TIMEOUT) "
+                    + "must be at least 1ms, but was " + requestTimeout);
+        }
+    }
+}

@@ -7,11 +7,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -20,7 +19,6 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The fabric itself in the Prometheus text format: every value of the current snapshot as a
@@ -36,19 +34,11 @@ public class FabricExporter {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
             .setIncludeCreatedTimestamps(false)
             .build();
-    private final AtomicReference<@Nullable Encoded> last = new AtomicReference<>();
-
-    private record Encoded(Snapshot snapshot, Mono<byte[]> body) {
-    }
+    private final PerSnapshot<byte[]> encoded = new PerSnapshot<>(this::encode);
 
     /** The encoded export of a snapshot; encodes it the first time it is asked for. */
     public Mono<byte[]> export(Snapshot snapshot) {
-        // Creating the Mono is lazy and cheap; the encoding runs once, when the first scrape subscribes.
-        return last.updateAndGet(encoded -> encoded != null && encoded.snapshot() == snapshot
-                ? encoded
-                : new Encoded(snapshot, Mono.fromCallable(() -> encode(snapshot))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .cache())).body();
+        return encoded.get(snapshot);
     }
 
     byte[] encode(Snapshot snapshot) {

@@ -24,6 +24,8 @@ import org.springframework.web.server.MethodNotAllowedException;
 
 import io.fabrictelemetry.metrics.export.FabricExporter;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.snapshot.Gzip;
+import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.TimeFormat;
@@ -52,6 +54,7 @@ class TelemetryHandler {
     private final Clock clock;
     private final String retryAfterSeconds;
     private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+    private final PerSnapshot<byte[]> gzipped = new PerSnapshot<>(snapshot -> Gzip.compress(snapshot.listMetricsJson()));
 
     @Autowired
     TelemetryHandler(SnapshotStore store, FabricExporter exporter, PollProperties poll) {
@@ -67,13 +70,43 @@ class TelemetryHandler {
 
     Mono<ServerResponse> listMetrics(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        return respond(snapshot, MediaType.APPLICATION_JSON, snapshot.listMetricsJson(), snapshot.sampledAt());
+        if (!acceptsGzip(request)) {
+            return send(ok(snapshot, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt())
+                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), snapshot.listMetricsJson());
+        }
+        // another representation, so another strong ETag; a 304 never touches (or compresses) the body
+        String etag = snapshot.etag().substring(0, snapshot.etag().length() - 1) + "-gzip\"";
+        if (EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
+            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag)
+                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
+                    .cacheControl(CacheControl.noCache())
+                    .header(DATA_AGE, Long.toString(ageMs(snapshot.sampledAt())))
+                    .build();
+        }
+        return gzipped.get(snapshot).flatMap(body -> send(
+                ok(snapshot, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
+                        .header(HttpHeaders.CONTENT_ENCODING, "gzip")
+                        .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), body));
+    }
+
+    /** True when the client lists gzip without {@code q=0}. */
+    static boolean acceptsGzip(ServerRequest request) {
+        for (String value : request.headers().header(HttpHeaders.ACCEPT_ENCODING)) {
+            for (String coding : value.split(",")) {
+                String[] parts = coding.trim().split(";");
+                if (parts[0].trim().equalsIgnoreCase("gzip")) {
+                    return parts.length < 2 || !parts[1].replace(" ", "").matches("q=0(\\.0*)?");
+                }
+            }
+        }
+        return false;
     }
 
     /** The fabric in the Prometheus text format, encoded at most once per snapshot. */
     Mono<ServerResponse> prometheus(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        return exporter.export(snapshot).flatMap(body -> respond(snapshot, PROMETHEUS_TEXT, body, snapshot.sampledAt()));
+        return exporter.export(snapshot).flatMap(body ->
+                send(ok(snapshot, PROMETHEUS_TEXT, snapshot.etag(), snapshot.sampledAt()), body));
     }
 
     Mono<ServerResponse> getMetric(ServerRequest request) {
@@ -92,8 +125,8 @@ class TelemetryHandler {
                     "metric '" + metric + "' is not in the current snapshot",
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
-        return respond(snapshot, MediaType.APPLICATION_JSON, encodeMetric(snapshot, row, column, metric),
-                snapshot.sampledAt(switchId));
+        return send(ok(snapshot, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt(switchId)),
+                encodeMetric(snapshot, row, column, metric));
     }
 
     Mono<ServerResponse> options(ServerRequest request) {
@@ -159,14 +192,24 @@ class TelemetryHandler {
         return out.toByteArray();
     }
 
-    /** {@code sampledAt}: of the values in this body, which for a carried-over switch is older. */
-    private Mono<ServerResponse> respond(Snapshot snapshot, MediaType type, byte[] body, Instant sampledAt) {
-        long ageMs = Math.max(0, Duration.between(sampledAt, clock.instant()).toMillis());
+    private long ageMs(Instant sampledAt) {
+        return Math.max(0, Duration.between(sampledAt, clock.instant()).toMillis());
+    }
+
+    /**
+     * The headers every telemetry answer carries. {@code sampledAt} is that of the values in the
+     * body: for a carried-over switch, older than the snapshot's.
+     */
+    private ServerResponse.BodyBuilder ok(Snapshot snapshot, MediaType type, String etag, Instant sampledAt) {
         return ServerResponse.ok()
                 .contentType(type)
-                .eTag(snapshot.etag())
+                .eTag(etag)
                 .cacheControl(CacheControl.noCache())
-                .header(DATA_AGE, Long.toString(ageMs))
-                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
+                .header(DATA_AGE, Long.toString(ageMs(sampledAt)));
+    }
+
+    /** The body as is, wrapped without copying; a matching If-None-Match becomes 304 in Spring. */
+    private Mono<ServerResponse> send(ServerResponse.BodyBuilder response, byte[] body) {
+        return response.body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
     }
 }

@@ -119,6 +119,39 @@ class TelemetryApiTests {
     }
 
     @Test
+    void gzipRequestGetsTheSameBodyCompressedUnderItsOwnEtag() throws Exception {
+        byte[] plain = client.get().uri("/telemetry/ListMetrics").exchange()
+                .expectHeader().valueEquals("Vary", "Accept-Encoding")
+                .expectBody().returnResult().getResponseBody();
+        var gzipped = client.get().uri("/telemetry/ListMetrics").header("Accept-Encoding", "br, gzip;q=0.8")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Content-Encoding", "gzip")
+                .expectHeader().valueEquals("Vary", "Accept-Encoding")
+                .expectHeader().valueEquals("Cache-Control", "no-cache")
+                .expectBody().returnResult();
+        String etag = gzipped.getResponseHeaders().getETag();
+        assertThat(etag).isNotEqualTo(snapshot.etag()).endsWith("-gzip\"");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.getResponseBody()))) {
+            assertThat(in.readAllBytes()).isEqualTo(plain);
+        }
+
+        client.get().uri("/telemetry/ListMetrics").header("Accept-Encoding", "gzip").header("If-None-Match", etag)
+                .exchange()
+                .expectStatus().isNotModified()
+                .expectHeader().valueEquals("ETag", etag)
+                .expectBody().isEmpty();
+    }
+
+    @Test
+    void gzipRefusedWithQualityZeroGetsTheIdentityBody() {
+        client.get().uri("/telemetry/ListMetrics").header("Accept-Encoding", "gzip;q=0, identity").exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist("Content-Encoding")
+                .expectHeader().valueEquals("ETag", snapshot.etag());
+    }
+
+    @Test
     void etagOfAnOlderSnapshotGetsTheFullBody() {
         String old = snapshot.etag();
         publish();

@@ -1,0 +1,28 @@
+package io.fabrictelemetry.metrics.snapshot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/** gzip of a whole body, at the fastest level: it runs once per snapshot, on the first gzip request. */
+public final class Gzip {
+
+    private Gzip() {
+    }
+
+    public static byte[] compress(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 4));
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        }) {
+            gzip.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
+    }
+}

@@ -3,9 +3,7 @@ package io.fabrictelemetry.metrics.export;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
@@ -43,31 +41,28 @@ public class FabricExporter {
 
     byte[] encode(Snapshot snapshot) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + snapshot.switchCount() * snapshot.metrics().size() * 48);
-        try {
-            writer.write(out, snapshots(snapshot));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    static MetricSnapshots snapshots(Snapshot snapshot) {
-        List<MetricSnapshot> families = new ArrayList<>(snapshot.metrics().size());
-        Set<String> names = new HashSet<>();
         Labels[] labels = new Labels[snapshot.switchCount()];
         for (int row = 0; row < labels.length; row++) {
             labels[row] = Labels.of("switch", snapshot.switchId(row));
         }
-        for (int column = 0; column < snapshot.metrics().size(); column++) {
-            FabricSeries series = FabricSeries.forColumn(snapshot.metrics().get(column));
-            if (!names.add(series.name())) {
-                continue; // two columns that sanitise to one name: the first one wins
+        Set<String> names = new HashSet<>();
+        try {
+            // family by family: the text format simply concatenates, and only one family's data
+            // points (one per switch) are alive at a time, which matters at 100,000 switches
+            for (int column = 0; column < snapshot.metrics().size(); column++) {
+                FabricSeries series = FabricSeries.forColumn(snapshot.metrics().get(column));
+                if (!names.add(series.name())) {
+                    continue; // two columns that sanitise to one name: the first one wins
+                }
+                MetricSnapshot family = series.counter()
+                        ? counter(snapshot, column, series, labels)
+                        : gauge(snapshot, column, series, labels);
+                writer.write(out, MetricSnapshots.of(family));
             }
-            families.add(series.counter()
-                    ? counter(snapshot, column, series, labels)
-                    : gauge(snapshot, column, series, labels));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new MetricSnapshots(families);
+        return out.toByteArray();
     }
 
     private static MetricSnapshot counter(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {

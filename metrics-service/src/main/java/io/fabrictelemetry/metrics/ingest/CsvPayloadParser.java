@@ -1,27 +1,35 @@
 package io.fabrictelemetry.metrics.ingest;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.RecordType;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
  * Turns the generator's CSV into a {@link Table}: a pure function of the bytes, no Spring, no I/O.
+ * FastCSV does the RFC 4180 parsing (quotes, line ends, BOM); its callback interface hands each
+ * field over as characters, so numbers go straight into primitive columns without a String per cell.
  *
  * <p>Rules: the payload as a whole is rejected (an exception) when it is empty, when its header's
  * first column is not {@code switch_id}, when a metric column is blank or repeated, or when no data
  * row is usable. A row with the wrong number of cells, or a blank or repeated {@code switch_id}, is
  * skipped and counted; the other rows apply. A row skipped for its cell count whose switch has no
- * other row is reported as damaged, so that the switch's previous values can be carried over. An empty cell is no reading; a cell that is not a
- * finite number is no reading too, and counted. Nothing ever becomes {@code 0}.
+ * other row is reported as damaged, so that the switch's previous values can be carried over. An
+ * empty cell is no reading; a cell that is not a finite number is no reading too, and counted.
+ * Nothing ever becomes {@code 0}.
  */
 final class CsvPayloadParser {
 
@@ -34,58 +42,170 @@ final class CsvPayloadParser {
         if (body.length == 0) {
             throw new PayloadRejectedException("empty body");
         }
-        CsvReader<CsvRecord> reader = CsvReader.builder()
+        TableBuilder builder = new TableBuilder(Math.max(16, body.length / 64));
+        try (CsvReader<Void> reader = CsvReader.builder()
                 .detectBomHeader(true)
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)
-                .ofCsvRecord(new ByteArrayInputStream(body), StandardCharsets.UTF_8);
-        try (reader) {
-            var records = reader.iterator();
-            if (!records.hasNext()) {
-                throw new PayloadRejectedException("empty body");
+                .build(builder, new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
+            reader.forEach(record -> { });
+        } catch (CsvParseException e) {
+            if (e.getCause() instanceof PayloadRejectedException rejected) {
+                throw rejected; // our own verdict on the header, wrapped by the reader
             }
-            List<String> metrics = header(records.next());
-            int width = metrics.size() + 1;
+            throw new PayloadRejectedException("malformed CSV: " + e.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            throw new PayloadRejectedException("unreadable CSV: " + e.getMessage());
+        }
+        return builder.table();
+    }
 
-            List<String> ids = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            LongBuffer cells = new LongBuffer(metrics.size() * 64);
-            ByteBuffer kinds = new ByteBuffer(metrics.size() * 64);
-            int rejectedRows = 0;
-            int rejectedValues = 0;
-            List<Table.Damaged> damaged = new ArrayList<>();
-            while (records.hasNext()) {
-                CsvRecord row = records.next();
-                String id = row.getField(0).strip();
-                if (id.isEmpty() || seen.contains(id)) {
-                    rejectedRows++;
-                    continue;
+    /** Receives the fields of each record from FastCSV and fills the columns row by row. */
+    private static final class TableBuilder extends AbstractBaseCsvCallbackHandler<Void> {
+
+        private List<String> metrics;
+        private int width;
+        private final List<String> header = new ArrayList<>();
+
+        private final int expectedRows;
+        private final List<String> ids;
+        private final Set<String> seen;
+        private final Map<String, Integer> damagedAt = new LinkedHashMap<>(); // in order of appearance
+        private long[] cells = new long[0];
+        private byte[] kinds = new byte[0];
+        private int rejectedRows;
+        private int rejectedValues;
+
+        // the record being read
+        private String id = "";
+        private long[] rowCells;
+        private byte[] rowKinds;
+        private int rowRejectedValues;
+
+        TableBuilder(int expectedRows) {
+            this.expectedRows = expectedRows;
+            ids = new ArrayList<>(expectedRows);
+            seen = new HashSet<>(expectedRows * 4 / 3 + 1);
+        }
+
+        @Override
+        protected void handleBegin(long startingLineNumber) {
+            id = "";
+            rowRejectedValues = 0;
+        }
+
+        @Override
+        protected void handleField(int index, char[] buf, int offset, int length, boolean quoted) {
+            int start = offset;
+            int end = offset + length;
+            while (start < end && Character.isWhitespace(buf[start])) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(buf[end - 1])) {
+                end--;
+            }
+            if (metrics == null) {
+                header.add(new String(buf, start, end - start));
+            } else if (index == 0) {
+                id = new String(buf, start, end - start);
+            } else if (index < width) {
+                readCell(index - 1, buf, start, end - start);
+            }
+        }
+
+        private void readCell(int column, char[] buf, int off, int len) {
+            if (len == 0) {
+                rowCells[column] = 0;
+                rowKinds[column] = Table.NULL;
+                return;
+            }
+            int kind = NumberSyntax.classify(buf, off, len);
+            if (kind == NumberSyntax.INTEGER && NumberSyntax.fitsInLong(len, buf[off] == '-')) {
+                rowCells[column] = NumberSyntax.parseLong(buf, off, len);
+                rowKinds[column] = Table.INTEGER;
+                return;
+            }
+            if (kind != NumberSyntax.NOT_A_NUMBER) {
+                // includes integer literals too long for a long: kept as decimals, not rejected
+                double value = NumberSyntax.parseDecimal(buf, off, len);
+                if (Double.isFinite(value)) {
+                    rowCells[column] = Double.doubleToRawLongBits(value);
+                    rowKinds[column] = Table.DECIMAL;
+                    return;
                 }
-                if (row.getFieldCount() != width) {
-                    rejectedRows++;
-                    damaged.add(new Table.Damaged(id, ids.size()));
-                    continue;
+            }
+            rowCells[column] = 0;
+            rowKinds[column] = Table.NULL;
+            rowRejectedValues++;
+        }
+
+        @Override
+        protected Void buildRecord() {
+            if (getRecordType() != RecordType.DATA) {
+                return null;
+            }
+            if (metrics == null) {
+                acceptHeader();
+            } else {
+                acceptRow();
+            }
+            return null;
+        }
+
+        private void acceptHeader() {
+            String first = header.get(0);
+            if (!SWITCH_ID.equals(first)) {
+                throw new PayloadRejectedException("header must start with '" + SWITCH_ID + "', found '"
+                        + abbreviate(first) + "'");
+            }
+            Set<String> names = new HashSet<>();
+            for (int c = 1; c < header.size(); c++) {
+                String name = header.get(c);
+                if (name.isEmpty()) {
+                    throw new PayloadRejectedException("header column " + (c + 1) + " has no metric name");
                 }
-                seen.add(id);
-                ids.add(id);
-                for (int c = 1; c < width; c++) {
-                    String text = row.getField(c).strip();
-                    if (text.isEmpty()) {
-                        cells.add(0);
-                        kinds.add(Table.NULL);
-                    } else if (NumberSyntax.isIntegerLiteral(text) && fitsInLong(text)) {
-                        cells.add(Long.parseLong(text));
-                        kinds.add(Table.INTEGER);
-                    } else if (NumberSyntax.isDecimalLiteral(text) && Double.isFinite(Double.parseDouble(text))) {
-                        cells.add(Double.doubleToRawLongBits(Double.parseDouble(text)));
-                        kinds.add(Table.DECIMAL);
-                    } else {
-                        cells.add(0);
-                        kinds.add(Table.NULL);
-                        rejectedValues++;
-                    }
+                if (!names.add(name)) {
+                    throw new PayloadRejectedException("header names metric '" + abbreviate(name) + "' twice");
                 }
+            }
+            if (header.size() < 2) {
+                throw new PayloadRejectedException("header has no metric columns");
+            }
+            metrics = List.copyOf(header.subList(1, header.size()));
+            width = header.size();
+            rowCells = new long[width - 1];
+            rowKinds = new byte[width - 1];
+            int capacity = (width - 1) * expectedRows;
+            cells = new long[capacity];
+            kinds = new byte[capacity];
+        }
+
+        private void acceptRow() {
+            if (id.isEmpty() || seen.contains(id)) {
+                rejectedRows++;
+                return;
+            }
+            if (getFieldCount() != width) {
+                rejectedRows++;
+                damagedAt.putIfAbsent(id, ids.size());
+                return;
+            }
+            seen.add(id);
+            int base = ids.size() * (width - 1);
+            if (base + width - 1 > cells.length) {
+                cells = Arrays.copyOf(cells, Math.max(cells.length * 2, base + width - 1));
+                kinds = Arrays.copyOf(kinds, cells.length);
+            }
+            System.arraycopy(rowCells, 0, cells, base, width - 1);
+            System.arraycopy(rowKinds, 0, kinds, base, width - 1);
+            ids.add(id);
+            rejectedValues += rowRejectedValues;
+        }
+
+        Table table() {
+            if (metrics == null) {
+                throw new PayloadRejectedException("empty body");
             }
             if (ids.isEmpty()) {
                 throw new PayloadRejectedException(rejectedRows == 0
@@ -93,48 +213,15 @@ final class CsvPayloadParser {
                         : "no usable data rows (" + rejectedRows + " rejected)");
             }
             // a damaged row whose switch also has an intact row is a mere repeat, not a candidate to carry
-            Set<String> damagedIds = new HashSet<>();
-            damaged.removeIf(d -> seen.contains(d.switchId()) || !damagedIds.add(d.switchId()));
-            return new Table(metrics, ids.toArray(String[]::new), cells.toArray(), kinds.toArray(),
-                    rejectedRows, rejectedValues, List.copyOf(damaged));
-        } catch (CsvParseException e) {
-            throw new PayloadRejectedException("malformed CSV: " + e.getMessage());
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            throw new PayloadRejectedException("unreadable CSV: " + e.getMessage());
-        }
-    }
-
-    private static List<String> header(CsvRecord header) {
-        String first = header.getField(0).strip();
-        if (!SWITCH_ID.equals(first)) {
-            throw new PayloadRejectedException("header must start with '" + SWITCH_ID + "', found '"
-                    + abbreviate(first) + "'");
-        }
-        List<String> metrics = new ArrayList<>(header.getFieldCount() - 1);
-        Set<String> names = new HashSet<>();
-        for (int c = 1; c < header.getFieldCount(); c++) {
-            String name = header.getField(c).strip();
-            if (name.isEmpty()) {
-                throw new PayloadRejectedException("header column " + (c + 1) + " has no metric name");
-            }
-            if (!names.add(name)) {
-                throw new PayloadRejectedException("header names metric '" + abbreviate(name) + "' twice");
-            }
-            metrics.add(name);
-        }
-        if (metrics.isEmpty()) {
-            throw new PayloadRejectedException("header has no metric columns");
-        }
-        return List.copyOf(metrics);
-    }
-
-    /** Integer literals beyond the range of long are kept as decimals rather than rejected. */
-    private static boolean fitsInLong(String text) {
-        try {
-            Long.parseLong(text);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
+            List<Table.Damaged> damaged = new ArrayList<>();
+            damagedAt.forEach((switchId, position) -> {
+                if (!seen.contains(switchId)) {
+                    damaged.add(new Table.Damaged(switchId, position));
+                }
+            });
+            int used = ids.size() * (width - 1);
+            return new Table(metrics, ids.toArray(String[]::new), Arrays.copyOf(cells, used),
+                    Arrays.copyOf(kinds, used), rejectedRows, rejectedValues, List.copyOf(damaged));
         }
     }
 
@@ -142,46 +229,5 @@ final class CsvPayloadParser {
     private static String abbreviate(String text) {
         String shown = text.length() <= 64 ? text : text.substring(0, 64) + "…";
         return shown.replaceAll("[\\p{Cntrl}\\uFFFD]", "?");
-    }
-
-    /** A growable long array: avoids boxing 800,000 cells of a 100,000-switch payload. */
-    private static final class LongBuffer {
-        private long[] values;
-        private int size;
-
-        LongBuffer(int capacity) {
-            values = new long[Math.max(16, capacity)];
-        }
-
-        void add(long value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        long[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
-    }
-
-    private static final class ByteBuffer {
-        private byte[] values;
-        private int size;
-
-        ByteBuffer(int capacity) {
-            values = new byte[Math.max(16, capacity)];
-        }
-
-        void add(byte value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
     }
 }

@@ -1,51 +1,119 @@
 package io.fabrictelemetry.metrics.ingest;
 
 /**
- * The strict number grammar of a CSV cell, JSON's own: {@code -?digits(.digits)?([eE][+-]?digits)?}.
- * {@link Double#parseDouble} alone would also accept {@code NaN}, {@code Infinity}, hex floats and
- * type suffixes such as {@code 1d}, none of which is a reading.
+ * The strict number grammar of a CSV cell, JSON's own: {@code -?digits(.digits)?([eE][+-]?digits)?},
+ * read straight from the parser's character buffer. {@link Double#parseDouble} alone would also
+ * accept {@code NaN}, {@code Infinity}, hex floats and type suffixes such as {@code 1d}, none of which
+ * is a reading.
  */
 final class NumberSyntax {
+
+    /** Kinds of literal; see {@link #classify}. */
+    static final int NOT_A_NUMBER = 0;
+    static final int INTEGER = 1;
+    static final int DECIMAL = 2;
+
+    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
     private NumberSyntax() {
     }
 
     static boolean isIntegerLiteral(String text) {
-        int i = text.startsWith("-") ? 1 : 0;
-        return digitsEnd(text, i) == text.length() && text.length() > i;
+        return classify(text.toCharArray(), 0, text.length()) == INTEGER;
     }
 
     static boolean isDecimalLiteral(String text) {
-        int i = text.startsWith("-") ? 1 : 0;
-        int end = digitsEnd(text, i);
-        if (end == i) {
-            return false;
-        }
-        i = end;
-        if (i < text.length() && text.charAt(i) == '.') {
-            end = digitsEnd(text, i + 1);
-            if (end == i + 1) {
-                return false;
-            }
-            i = end;
-        }
-        if (i < text.length() && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
-            i++;
-            if (i < text.length() && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-                i++;
-            }
-            end = digitsEnd(text, i);
-            if (end == i) {
-                return false;
-            }
-            i = end;
-        }
-        return i == text.length();
+        return classify(text.toCharArray(), 0, text.length()) != NOT_A_NUMBER;
     }
 
-    private static int digitsEnd(String text, int from) {
+    /** {@link #INTEGER} for {@code -?digits}, {@link #DECIMAL} for any other number, else {@link #NOT_A_NUMBER}. */
+    static int classify(char[] buf, int off, int len) {
+        int end = off + len;
+        int i = off < end && buf[off] == '-' ? off + 1 : off;
+        int digitsEnd = digitsEnd(buf, i, end);
+        if (digitsEnd == i) {
+            return NOT_A_NUMBER;
+        }
+        if (digitsEnd == end) {
+            return INTEGER;
+        }
+        i = digitsEnd;
+        if (buf[i] == '.') {
+            digitsEnd = digitsEnd(buf, i + 1, end);
+            if (digitsEnd == i + 1) {
+                return NOT_A_NUMBER;
+            }
+            i = digitsEnd;
+        }
+        if (i < end && (buf[i] == 'e' || buf[i] == 'E')) {
+            i++;
+            if (i < end && (buf[i] == '+' || buf[i] == '-')) {
+                i++;
+            }
+            digitsEnd = digitsEnd(buf, i, end);
+            if (digitsEnd == i) {
+                return NOT_A_NUMBER;
+            }
+            i = digitsEnd;
+        }
+        return i == end ? DECIMAL : NOT_A_NUMBER;
+    }
+
+    /** An integer literal of at most 18 digits: always fits in a long. */
+    static boolean fitsInLong(int len, boolean negative) {
+        return len - (negative ? 1 : 0) <= 18;
+    }
+
+    static long parseLong(char[] buf, int off, int len) {
+        boolean negative = buf[off] == '-';
+        long value = 0;
+        for (int i = negative ? off + 1 : off; i < off + len; i++) {
+            value = value * 10 + (buf[i] - '0');
+        }
+        return negative ? -value : value;
+    }
+
+    /**
+     * A decimal literal's value, correctly rounded. Plain decimals of up to 15 significant digits
+     * take the exact fast path (an exact integer divided by an exact power of ten is one correctly
+     * rounded operation); anything else goes through {@link Double#parseDouble}.
+     */
+    static double parseDecimal(char[] buf, int off, int len) {
+        int end = off + len;
+        boolean negative = buf[off] == '-';
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1;
+        for (int i = negative ? off + 1 : off; i < end; i++) {
+            char c = buf[i];
+            if (c == '.') {
+                fraction = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits > 0 || c != '0') {
+                    digits++;
+                }
+                mantissa = mantissa * 10 + (c - '0');
+                if (fraction >= 0) {
+                    fraction++;
+                }
+                if (digits > 15) {
+                    return Double.parseDouble(new String(buf, off, len));
+                }
+            } else {
+                return Double.parseDouble(new String(buf, off, len)); // an exponent
+            }
+        }
+        if (fraction >= POWERS_OF_TEN.length) {
+            return Double.parseDouble(new String(buf, off, len));
+        }
+        double value = fraction <= 0 ? mantissa : mantissa / POWERS_OF_TEN[fraction];
+        return negative ? -value : value;
+    }
+
+    private static int digitsEnd(char[] buf, int from, int end) {
         int i = from;
-        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        while (i < end && buf[i] >= '0' && buf[i] <= '9') {
             i++;
         }
         return i;

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
@@ -30,11 +31,13 @@ final class ListMetricsEncoder {
             json.writeEndArray();
             json.writeName("switches");
             json.writeStartObject();
+            // metric names repeat once per switch: escape and encode each once
+            SerializedString[] names = metrics.stream().map(SerializedString::new).toArray(SerializedString[]::new);
             for (int row = 0; row < snapshot.switchCount(); row++) {
                 json.writeName(snapshot.switchId(row));
                 json.writeStartObject();
-                for (int column = 0; column < metrics.size(); column++) {
-                    json.writeName(metrics.get(column));
+                for (int column = 0; column < names.length; column++) {
+                    json.writeName(names[column]);
                     snapshot.writeValue(json, row, column);
                 }
                 json.writeEndObject();

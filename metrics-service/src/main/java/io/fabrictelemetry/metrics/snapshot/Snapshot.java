@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.snapshot;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,12 @@ public final class Snapshot {
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {
-        Map<String, Integer> index = new HashMap<>(names.size() * 4 / 3 + 1);
+        Map<String, Integer> index = new HashMap<>((int) (names.size() / 0.75f) + 1);
         for (int i = 0; i < names.size(); i++) {
             index.put(names.get(i), i);
         }
-        return Map.copyOf(index);
+        // never modified after this; a copy into an immutable map would double the build's work
+        return Collections.unmodifiableMap(index);
     }
 
     /** Increases by one per published snapshot, starting at 1. */

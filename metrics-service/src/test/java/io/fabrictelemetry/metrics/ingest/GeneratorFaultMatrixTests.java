@@ -257,10 +257,13 @@ class GeneratorFaultMatrixTests {
         serve(good("\"g-2\""));
         pollOnce(loop);
 
-        String log = output.getAll();
-        assertThat(log.lines().filter(line -> line.contains("WARN") && line.contains("failed (http_error)")))
-                .hasSize(1);
-        assertThat(log).containsPattern("INFO .*recovered after PT[0-9.]+S \\(3 failed polls\\)");
+        // the console appender is asynchronous: wait for the recovery line to be written
+        java.util.regex.Pattern recovery = java.util.regex.Pattern.compile(
+                "INFO .*recovered after PT[0-9.]+S \\(3 failed polls\\)");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> recovery.matcher(output.getAll()).find());
+        assertThat(output.getAll().lines()
+                .filter(line -> line.contains("WARN") && line.contains("failed (http_error)"))).hasSize(1);
     }
 
     /** Accepts one connection, reads the request head, writes the canned bytes and closes. */

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The measuring stick (not part of CI). On loopback, for each fabric size: starts the generator and
+# the metrics-service, waits for the first snapshot (startup time), captures the real GetMetric and
+# ListMetrics responses, and floods the service and a bare Reactor Netty baseline serving those same
+# bytes with wrk (2 threads, 64 connections, warm-up then a measured run). Then: ingestion under a
+# GetMetric flood (POLL_INTERVAL=1s, POLL_TIMEOUT=800ms), and memory at 100k switches with -Xmx256m.
+# Prints a table and exits non-zero when a target is missed.
+#
+#   bench/run.sh                      sizes 1000 10000 100000; BENCH_WARMUP=20 BENCH_DURATION=20 (seconds)
+#   BENCH_SIZES="1000" bench/run.sh   a quicker look
+#
+# Needs: a JDK 17+, curl, wrk (Debian: apt-get install wrk). JMH: java -jar bench/target/benchmarks.jar
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES="${BENCH_SIZES:-1000 10000 100000}"
+WARMUP="${BENCH_WARMUP:-20}"
+DURATION="${BENCH_DURATION:-20}"
+THREADS=2
+CONNECTIONS=64
+GEN_PORT=29001
+API_PORT=28080
+BASE_PORT=28081
+OUT="bench/results/run-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+for tool in curl wrk java; do
+  command -v "$tool" >/dev/null || { echo "bench needs $tool" >&2; exit 2; }
+done
+[ -f bench/target/benchmarks.jar ] && ls metrics-service/target/metrics-service-*-exec.jar >/dev/null 2>&1 \
+  || ./mvnw -B -q -DskipTests package
+GEN_JAR="$(ls generator-service/target/generator-service-*-exec.jar | head -n 1)"
+API_JAR="$(ls metrics-service/target/metrics-service-*-exec.jar | head -n 1)"
+BENCH_JAR=bench/target/benchmarks.jar
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
+trap cleanup EXIT
+FAILED=0
+miss() { echo "TARGET MISSED: $*" | tee -a "$OUT/summary.md"; FAILED=1; }
+
+now_ms() { date +%s%3N; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$1" || true; }
+wait_for_200() { # url, seconds
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(status_of "$1")" = 200 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+to_ms() { # wrk latency like 1.23ms, 512.00us, 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+flood() { # name url -> "rps p50ms p99ms non2xx"
+  local name="$1" url="$2"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" > "$OUT/$name-warmup.txt" 2>&1
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" > "$OUT/$name.txt" 2>&1
+  local rps p50 p99 bad
+  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$OUT/$name.txt")")
+  bad=$(awk '/Non-2xx/ {print $5}' "$OUT/$name.txt"); bad=${bad:-0}
+  echo "$rps $p50 $p99 $bad"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+
+start_services() { # switches, extra env for the metrics-service..., sets API_START_MS
+  local switches="$1"; shift
+  env GENERATOR_PORT=$GEN_PORT GENERATOR_SWITCHES="$switches" GENERATOR_SEED=1 GENERATOR_CONFIG_FILE=/nonexistent \
+    java -Xmx1g -jar "$GEN_JAR" > "$OUT/generator-$switches.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_200 "http://127.0.0.1:$GEN_PORT/actuator/health/readiness" 120 || { echo "generator did not start" >&2; exit 1; }
+  API_START_MS=$(now_ms)
+  env GENERATOR_PORT=$GEN_PORT METRICS_SERVER_PORT=$API_PORT METRICS_CONFIG_FILE=/nonexistent "$@" \
+    java ${API_JAVA_OPTS:--Xmx1g} -jar "$API_JAR" > "$OUT/metrics-service-$switches.log" 2>&1 &
+  API_PID=$!
+  PIDS+=($API_PID)
+  wait_for_200 "http://127.0.0.1:$API_PORT/telemetry/ListMetrics" 120 || { echo "no first snapshot" >&2; exit 1; }
+  STARTUP_MS=$(( $(now_ms) - API_START_MS ))
+}
+
+{
+  echo "# bench/run.sh, $(date -u +%FT%TZ)"
+  echo
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)."
+  echo "wrk: $THREADS threads, $CONNECTIONS connections, ${WARMUP}s warm-up then ${DURATION}s measured, per cell."
+  echo
+  echo "| switches | endpoint | service req/s | baseline req/s | ratio | service p50 / p99 ms | baseline p50 / p99 ms | p99 ratio | non-2xx |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} > "$OUT/summary.md"
+STARTUPS=""
+
+for N in $SIZES; do
+  start_services "$N"
+  STARTUPS="$STARTUPS $N:${STARTUP_MS}ms"
+  API="http://127.0.0.1:$API_PORT"
+  curl -s "$API/telemetry/GetMetric?switch=sw-0042&metric=latency_us" -o "$OUT/getmetric-$N.json"
+  [ "$N" -ge 100000 ] && curl -s "$API/telemetry/GetMetric?switch=sw-000042&metric=latency_us" -o "$OUT/getmetric-$N.json"
+  curl -s "$API/telemetry/ListMetrics" -o "$OUT/listmetrics-$N.json"
+  GET_URL="$API/telemetry/GetMetric?switch=$(sed 's/.*"switch":"\([^"]*\)".*/\1/' "$OUT/getmetric-$N.json")&metric=latency_us"
+  java -cp "$BENCH_JAR" io.fabrictelemetry.bench.BaselineServer $BASE_PORT "$OUT/getmetric-$N.json" "$OUT/listmetrics-$N.json" \
+    > "$OUT/baseline-$N.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_200 "http://127.0.0.1:$BASE_PORT/telemetry/GetMetric" 30
+  BASE="http://127.0.0.1:$BASE_PORT"
+
+  for endpoint in GetMetric ListMetrics; do
+    if [ "$endpoint" = GetMetric ]; then url="$GET_URL"; else url="$API/telemetry/ListMetrics"; fi
+    read -r s_rps s_p50 s_p99 s_bad <<< "$(flood "service-$endpoint-$N" "$url")"
+    read -r b_rps b_p50 b_p99 b_bad <<< "$(flood "baseline-$endpoint-$N" "$BASE/telemetry/$endpoint")"
+    r=$(ratio "$s_rps" "$b_rps"); pr=$(ratio "$s_p99" "$b_p99")
+    echo "| $N | $endpoint | $s_rps | $b_rps | $r | $s_p50 / $s_p99 | $b_p50 / $b_p99 | $pr | $s_bad |" >> "$OUT/summary.md"
+    [ "$s_bad" = 0 ] || miss "$endpoint at $N switches: $s_bad non-2xx answers"
+    if [ "$endpoint" = GetMetric ]; then
+      at_least "$r" 0.50 || miss "GetMetric at $N switches: throughput ratio $r < 0.50"
+      at_least 2 "$pr" || miss "GetMetric at $N switches: p99 ratio $pr > 2"
+    elif [ "$N" = 1000 ] || [ "$N" = 100000 ]; then
+      at_least "$r" 0.70 || miss "ListMetrics at $N switches: throughput ratio $r < 0.70"
+    fi
+  done
+  echo "| $N | ListMetrics body | $(wc -c < "$OUT/listmetrics-$N.json") bytes | | | | | | |" >> "$OUT/summary.md"
+  cleanup
+done
+
+# Ingestion under load: a GetMetric flood must not starve polling.
+start_services 10000 POLL_INTERVAL=1s POLL_TIMEOUT=800ms
+API="http://127.0.0.1:$API_PORT"
+polls_ok() { curl -s "$API/actuator/prometheus" | awk '/^fabric_ingest_polls_total\{outcome="(success|not_modified)"\}/ {s += $2} END {print s + 0}'; }
+GET_URL="$API/telemetry/GetMetric?switch=sw-0042&metric=latency_us"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "$GET_URL" > /dev/null 2>&1  # warm-up
+before=$(polls_ok)
+wrk -t"$THREADS" -c"$CONNECTIONS" -d60s "$GET_URL" > "$OUT/starvation-wrk.txt" 2>&1 &
+WRK=$!
+max_age=0
+while kill -0 "$WRK" 2>/dev/null; do
+  age=$(curl -s "$API/actuator/prometheus" | awk '/^fabric_ingest_last_success_age_seconds/ {print $2}')
+  max_age=$(awk -v a="${age:-0}" -v m="$max_age" 'BEGIN { print (a > m ? a : m) }')
+  sleep 0.25
+done
+after=$(polls_ok)
+succeeded=$(awk -v a="$after" -v b="$before" 'BEGIN { print a - b }')
+{
+  echo
+  echo "Ingestion during 60 s of a GetMetric flood ($(awk '/Requests\/sec/ {print $2}' "$OUT/starvation-wrk.txt") req/s),"
+  echo "POLL_INTERVAL=1s, POLL_TIMEOUT=800ms, 10,000 switches: $succeeded successful polls (target >= 55);"
+  echo "longest time since the last successful poll, sampled every 250 ms: ${max_age} s (target <= 1.8 s)."
+} >> "$OUT/summary.md"
+at_least "$succeeded" 55 || miss "only $succeeded polls succeeded during the flood"
+at_least 1.8 "$max_age" || miss "time since the last successful poll reached ${max_age}s"
+cleanup
+
+# Memory: 100k switches in -Xmx256m under a ListMetrics flood and a Prometheus scrape every 15 s.
+API_JAVA_OPTS="-Xmx256m -Xlog:gc:file=$OUT/gc-256m.log" start_services 100000
+API="http://127.0.0.1:$API_PORT"
+wrk -t"$THREADS" -c16 -d60s "$API/telemetry/ListMetrics" > "$OUT/memory-wrk.txt" 2>&1 &
+WRK=$!
+scrapes=0
+while kill -0 "$WRK" 2>/dev/null; do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$API/telemetry/prometheus")" = 200 ] && scrapes=$((scrapes + 1))
+  sleep 15
+done
+alive=yes; kill -0 "$API_PID" 2>/dev/null || alive=no
+oom=$(grep -c OutOfMemoryError "$OUT/metrics-service-100000.log" || true)
+full=$(grep -c 'Pause Full' "$OUT/gc-256m.log" || true)
+back_to_back=$(awk '/Pause Full/ { gsub(/[\[\]s]/, "", $1); t = $1 + 0; if (last != "" && t - last < 2) n++; last = t } END { print n + 0 }' "$OUT/gc-256m.log")
+heap=$(command -v jcmd >/dev/null && jcmd "$API_PID" GC.heap_info 2>/dev/null | awk '/heap/ && /used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}')
+{
+  echo
+  echo "Memory, 100,000 switches, -Xmx256m, 60 s ListMetrics flood ($(awk '/Requests\/sec/ {print $2}' "$OUT/memory-wrk.txt") req/s) and $scrapes scrapes of /telemetry/prometheus:"
+  echo "alive: $alive; OutOfMemoryError: $oom; full GCs: $full, back to back (< 2 s apart): $back_to_back; heap used at the end: ${heap:-?}."
+} >> "$OUT/summary.md"
+[ "$alive" = yes ] && [ "$oom" = 0 ] && [ "$back_to_back" = 0 ] || miss "memory at 100k switches in 256 MB"
+cleanup
+
+echo >> "$OUT/summary.md"
+echo "Startup, metrics-service launch to first snapshot served (generator already up):$STARTUPS" >> "$OUT/summary.md"
+cat "$OUT/summary.md"
+[ "$FAILED" = 0 ] || { echo "Some targets were missed (see above)." >&2; exit 1; }
+echo "All targets met."

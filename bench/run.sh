@@ -6,7 +6,7 @@
 # GetMetric flood (POLL_INTERVAL=1s, POLL_TIMEOUT=800ms), and memory at 100k switches with -Xmx256m.
 # Prints a table and exits non-zero when a target is missed.
 #
-#   bench/run.sh                      sizes 1000 10000 100000; BENCH_WARMUP=20 BENCH_DURATION=20 (seconds)
+#   bench/run.sh                      sizes 1000 10000 100000; BENCH_WARMUP=30 BENCH_DURATION=20 (seconds)
 #   BENCH_SIZES="1000" bench/run.sh   a quicker look
 #
 # Needs: a JDK 17+, curl, wrk (Debian: apt-get install wrk). JMH: java -jar bench/target/benchmarks.jar
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${BENCH_SIZES:-1000 10000 100000}"
-WARMUP="${BENCH_WARMUP:-20}"
+WARMUP="${BENCH_WARMUP:-30}"
 DURATION="${BENCH_DURATION:-20}"
 THREADS=2
 CONNECTIONS=64
@@ -95,10 +95,10 @@ for N in $SIZES; do
   start_services "$N"
   STARTUPS="$STARTUPS $N:${STARTUP_MS}ms"
   API="http://127.0.0.1:$API_PORT"
-  curl -s "$API/telemetry/GetMetric?switch=sw-0042&metric=latency_us" -o "$OUT/getmetric-$N.json"
-  [ "$N" -ge 100000 ] && curl -s "$API/telemetry/GetMetric?switch=sw-000042&metric=latency_us" -o "$OUT/getmetric-$N.json"
   curl -s "$API/telemetry/ListMetrics" -o "$OUT/listmetrics-$N.json"
-  GET_URL="$API/telemetry/GetMetric?switch=$(sed 's/.*"switch":"\([^"]*\)".*/\1/' "$OUT/getmetric-$N.json")&metric=latency_us"
+  SWITCH=$(grep -o '"switches":{"[^"]*"' "$OUT/listmetrics-$N.json" | cut -d'"' -f4)
+  GET_URL="$API/telemetry/GetMetric?switch=$SWITCH&metric=latency_us"
+  curl -s "$GET_URL" -o "$OUT/getmetric-$N.json"
   java -cp "$BENCH_JAR" io.fabrictelemetry.bench.BaselineServer $BASE_PORT "$OUT/getmetric-$N.json" "$OUT/listmetrics-$N.json" \
     > "$OUT/baseline-$N.log" 2>&1 &
   PIDS+=($!)
@@ -127,8 +127,9 @@ done
 start_services 10000 POLL_INTERVAL=1s POLL_TIMEOUT=800ms
 API="http://127.0.0.1:$API_PORT"
 polls_ok() { curl -s "$API/actuator/prometheus" | awk '/^fabric_ingest_polls_total\{outcome="(success|not_modified)"\}/ {s += $2} END {print s + 0}'; }
-GET_URL="$API/telemetry/GetMetric?switch=sw-0042&metric=latency_us"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d20s "$GET_URL" > /dev/null 2>&1  # warm-up
+GET_URL="$API/telemetry/GetMetric?switch=sw-00042&metric=latency_us"
+[ "$(status_of "$GET_URL")" = 200 ] || { echo "no switch sw-00042 at 10,000 switches" >&2; exit 1; }
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$GET_URL" > /dev/null 2>&1  # warm-up
 before=$(polls_ok)
 wrk -t"$THREADS" -c"$CONNECTIONS" -d60s "$GET_URL" > "$OUT/starvation-wrk.txt" 2>&1 &
 WRK=$!

@@ -90,24 +90,26 @@ PIDS+=($!)
 PIDS+=($!)
 
 # the generator's life: normal, faulty, killed, restarted ... until the flood ends
+# (no pipe around this loop: it must run in this shell, so that cleanup knows the last GEN_PID)
+say() { echo "$*" | tee -a "$OUT/phases.txt"; }
 phase=0
 end=$(( $(date +%s) + DURATION ))
 while [ "$(date +%s)" -lt "$end" ]; do
   case $(( phase % 4 )) in
-    0) echo "$(date -u +%T) phase: generator normal" ;;
-    1) echo "$(date -u +%T) phase: fault injection on (errors, delays, truncation, corrupt rows)"
+    0) say "$(date -u +%T) phase: generator normal" ;;
+    1) say "$(date -u +%T) phase: fault injection on (errors, delays, truncation, corrupt rows)"
        stop_generator
        start_generator GENERATOR_FAULTS_ERROR_RATE=0.2 GENERATOR_FAULTS_DELAY=1500ms GENERATOR_FAULTS_DELAY_RATE=0.2 \
          GENERATOR_FAULTS_TRUNCATE_RATE=0.1 GENERATOR_FAULTS_CORRUPT_RATE=0.2 ;;
-    2) echo "$(date -u +%T) phase: generator killed (SIGKILL)"
+    2) say "$(date -u +%T) phase: generator killed (SIGKILL)"
        kill -9 "$GEN_PID" 2>/dev/null || true; wait "$GEN_PID" 2>/dev/null || true; GEN_PID="" ;;
-    3) echo "$(date -u +%T) phase: generator restarted, faults off"
+    3) say "$(date -u +%T) phase: generator restarted, faults off"
        start_generator ;;
   esac
   phase=$((phase + 1))
   remaining=$(( end - $(date +%s) ))
   sleep $(( remaining < PHASE ? (remaining > 0 ? remaining : 0) : PHASE ))
-done | tee "$OUT/phases.txt"
+done
 
 wait "$WRK1" "$WRK2" || true
 kill -0 "$API_PID" 2>/dev/null || { echo "metrics-service died" >&2; exit 1; }

@@ -21,7 +21,6 @@ class ConnectionLimitsCustomizer implements NettyServerCustomizer {
     @Override
     public HttpServer apply(HttpServer server) {
         return server.idleTimeout(limits.idleTimeout())
-                .readTimeout(limits.idleTimeout())
                 .requestTimeout(limits.requestTimeout());
     }
 }

@@ -28,7 +28,6 @@ import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
-import io.fabrictelemetry.metrics.snapshot.TimeFormat;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
@@ -185,8 +184,8 @@ class TelemetryHandler {
             json.writeName("value");
             snapshot.writeValue(json, row, column);
             // a carried-over switch shows older values, and says so
-            json.writeStringProperty("sampledAt", TimeFormat.iso(snapshot.sampledAt(snapshot.switchId(row))));
-            json.writeStringProperty("collectedAt", TimeFormat.iso(snapshot.collectedAt()));
+            json.writeStringProperty("sampledAt", snapshot.sampledAtText(snapshot.switchId(row)));
+            json.writeStringProperty("collectedAt", snapshot.collectedAtText());
             json.writeEndObject();
         }
         return out.toByteArray();

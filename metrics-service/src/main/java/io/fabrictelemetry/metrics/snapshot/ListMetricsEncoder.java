@@ -21,8 +21,8 @@ final class ListMetricsEncoder {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberProperty("sequence", snapshot.sequence());
-            json.writeStringProperty("sampledAt", TimeFormat.iso(snapshot.sampledAt()));
-            json.writeStringProperty("collectedAt", TimeFormat.iso(snapshot.collectedAt()));
+            json.writeStringProperty("sampledAt", snapshot.sampledAtText());
+            json.writeStringProperty("collectedAt", snapshot.collectedAtText());
             json.writeName("metrics");
             json.writeStartArray();
             for (String metric : metrics) {

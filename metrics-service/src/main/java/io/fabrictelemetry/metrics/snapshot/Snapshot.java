@@ -26,12 +26,16 @@ public final class Snapshot {
     private final Map<String, Integer> switchIndex;
     private final Map<String, Integer> metricIndex;
     private final Map<String, Instant> carriedOver;
+    private final String sampledAtText;
+    private final String collectedAtText;
     private final byte[] listMetricsJson;
 
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
             Table table, Map<String, Instant> carriedOver) {
         this.sequence = sequence;
         this.carriedOver = carriedOver;
+        this.sampledAtText = TimeFormat.iso(sampledAt);
+        this.collectedAtText = TimeFormat.iso(collectedAt);
         this.sampledAt = sampledAt;
         this.collectedAt = collectedAt;
         this.generatorEtag = generatorEtag;
@@ -59,6 +63,22 @@ public final class Snapshot {
     /** When the generator produced the values ({@code X-Sampled-At}), else when they were collected. */
     public Instant sampledAt() {
         return sampledAt;
+    }
+
+    /** {@link #sampledAt()} as the API writes it, formatted once. */
+    public String sampledAtText() {
+        return sampledAtText;
+    }
+
+    /** {@link #sampledAt(String)} as the API writes it. */
+    public String sampledAtText(String switchId) {
+        Instant carried = carriedOver.get(switchId);
+        return carried == null ? sampledAtText : TimeFormat.iso(carried);
+    }
+
+    /** {@link #collectedAt()} as the API writes it, formatted once. */
+    public String collectedAtText() {
+        return collectedAtText;
     }
 
     /** When the {@code 200} response that built this snapshot arrived. */

@@ -8,12 +8,15 @@
 #
 #   bench/run.sh                      sizes 1000 10000 100000; BENCH_WARMUP=30 BENCH_DURATION=20 (seconds)
 #   BENCH_SIZES="1000" bench/run.sh   a quicker look
+#   BENCH_PHASES="memory" bench/run.sh   only some of: floods starvation memory
 #
 # Needs: a JDK 17+, curl, wrk (Debian: apt-get install wrk). JMH: java -jar bench/target/benchmarks.jar
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${BENCH_SIZES:-1000 10000 100000}"
+PHASES="${BENCH_PHASES:-floods starvation memory}"
+enabled() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 WARMUP="${BENCH_WARMUP:-30}"
 DURATION="${BENCH_DURATION:-20}"
 THREADS=2
@@ -92,6 +95,7 @@ start_services() { # switches, extra env for the metrics-service..., sets API_ST
 STARTUPS=""
 
 for N in $SIZES; do
+  enabled floods || break
   start_services "$N"
   STARTUPS="$STARTUPS $N:${STARTUP_MS}ms"
   API="http://127.0.0.1:$API_PORT"
@@ -124,6 +128,7 @@ for N in $SIZES; do
 done
 
 # Ingestion under load: a GetMetric flood must not starve polling.
+if enabled starvation; then
 start_services 10000 POLL_INTERVAL=1s POLL_TIMEOUT=800ms
 API="http://127.0.0.1:$API_PORT"
 polls_ok() { curl -s "$API/actuator/prometheus" | awk '/^fabric_ingest_polls_total\{outcome="(success|not_modified)"\}/ {s += $2} END {print s + 0}'; }
@@ -150,8 +155,10 @@ succeeded=$(awk -v a="$after" -v b="$before" 'BEGIN { print a - b }')
 at_least "$succeeded" 55 || miss "only $succeeded polls succeeded during the flood"
 at_least 1.8 "$max_age" || miss "time since the last successful poll reached ${max_age}s"
 cleanup
+fi
 
 # Memory: 100k switches in -Xmx256m under a ListMetrics flood and a Prometheus scrape every 15 s.
+if enabled memory; then
 API_JAVA_OPTS="-Xmx256m -Xlog:gc:file=$OUT/gc-256m.log" start_services 100000
 API="http://127.0.0.1:$API_PORT"
 wrk -t"$THREADS" -c16 -d60s "$API/telemetry/ListMetrics" > "$OUT/memory-wrk.txt" 2>&1 &
@@ -173,6 +180,7 @@ heap=$(command -v jcmd >/dev/null && jcmd "$API_PID" GC.heap_info 2>/dev/null | 
 } >> "$OUT/summary.md"
 [ "$alive" = yes ] && [ "$oom" = 0 ] && [ "$back_to_back" = 0 ] || miss "memory at 100k switches in 256 MB"
 cleanup
+fi
 
 echo >> "$OUT/summary.md"
 echo "Startup, metrics-service launch to first snapshot served (generator already up):$STARTUPS" >> "$OUT/summary.md"

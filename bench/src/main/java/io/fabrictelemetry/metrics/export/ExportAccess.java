@@ -10,7 +10,7 @@ public final class ExportAccess {
     private ExportAccess() {
     }
 
-    public static byte[] encode(Snapshot snapshot) {
-        return EXPORTER.encode(snapshot);
+    public static java.nio.ByteBuffer encode(Snapshot snapshot) {
+        return EXPORTER.encode(snapshot).toDirectBuffer();
     }
 }

@@ -94,7 +94,7 @@ public class IngestionBenchmark {
 
     /** Off the critical path: once per snapshot, on the first scrape of /telemetry/prometheus. */
     @Benchmark
-    public byte[] prometheusExport() {
+    public java.nio.ByteBuffer prometheusExport() {
         return ExportAccess.encode(snapshot);
     }
 }

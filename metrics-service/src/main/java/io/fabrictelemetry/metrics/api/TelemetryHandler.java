@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.api;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -27,6 +29,8 @@ import io.fabrictelemetry.metrics.ingest.PollProperties;
 import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JsonGenerator;
@@ -47,6 +51,7 @@ class TelemetryHandler {
 
     static final MediaType PROMETHEUS_TEXT = MediaType.parseMediaType(FabricExporter.CONTENT_TYPE);
     private static final JsonFactory JSON = new JsonFactory();
+    private static final NettyDataBufferFactory NETTY_BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     private final SnapshotStore store;
     private final FabricExporter exporter;
@@ -71,7 +76,7 @@ class TelemetryHandler {
         Snapshot snapshot = requireSnapshot();
         if (!acceptsGzip(request)) {
             return send(ok(snapshot, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt())
-                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), snapshot.listMetricsJson());
+                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), snapshot.listMetricsBody());
         }
         // another representation, so another strong ETag; a 304 never touches (or compresses) the body
         String etag = snapshot.etag().substring(0, snapshot.etag().length() - 1) + "-gzip\"";
@@ -104,7 +109,7 @@ class TelemetryHandler {
     /** The fabric in the Prometheus text format, encoded at most once per snapshot. */
     Mono<ServerResponse> prometheus(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        return exporter.export(snapshot).flatMap(body ->
+        return exporter.export(snapshot).flatMap((ByteBuffer body) ->
                 send(ok(snapshot, PROMETHEUS_TEXT, snapshot.etag(), snapshot.sampledAt()), body));
     }
 
@@ -210,5 +215,14 @@ class TelemetryHandler {
     /** The body as is, wrapped without copying; a matching If-None-Match becomes 304 in Spring. */
     private Mono<ServerResponse> send(ServerResponse.BodyBuilder response, byte[] body) {
         return response.body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
+    }
+
+    /**
+     * A shared off-heap body: wrapped as a Netty buffer over the same memory, which Netty writes to
+     * the socket without copying (and never frees: the snapshot owns it).
+     */
+    private Mono<ServerResponse> send(ServerResponse.BodyBuilder response, ByteBuffer body) {
+        return response.body(BodyInserters.fromDataBuffers(
+                Mono.fromSupplier(() -> NETTY_BUFFERS.wrap(Unpooled.wrappedBuffer(body.duplicate())))));
     }
 }

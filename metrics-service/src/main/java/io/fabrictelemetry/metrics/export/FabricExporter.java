@@ -1,13 +1,14 @@
 package io.fabrictelemetry.metrics.export;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -32,15 +33,24 @@ public class FabricExporter {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
             .setIncludeCreatedTimestamps(false)
             .build();
-    private final PerSnapshot<byte[]> encoded = new PerSnapshot<>(this::encode);
+    private final PerSnapshot<ByteBuffer> encoded = new PerSnapshot<>(snapshot -> encode(snapshot).toDirectBuffer());
 
-    /** The encoded export of a snapshot; encodes it the first time it is asked for. */
-    public Mono<byte[]> export(Snapshot snapshot) {
-        return encoded.get(snapshot);
+    /**
+     * The encoded export of a snapshot, off the heap (see {@link Bodies}); encodes it the first time
+     * it is asked for. Each call returns an independent read-only view.
+     */
+    public Mono<ByteBuffer> export(Snapshot snapshot) {
+        return encoded.get(snapshot).map(ByteBuffer::duplicate);
     }
 
-    byte[] encode(Snapshot snapshot) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + snapshot.switchCount() * snapshot.metrics().size() * 48);
+
+    /** Sized from the names, so that the buffer rarely grows: growing a 40 MB array doubles it. */
+    Bodies.Sink encode(Snapshot snapshot) {
+        int idBytes = 0;
+        for (int row = 0; row < snapshot.switchCount(); row++) {
+            idBytes += snapshot.switchId(row).length();
+        }
+        Bodies.Sink out = new Bodies.Sink(snapshot.metrics().size() * (256 + idBytes + snapshot.switchCount() * 60));
         Labels[] labels = new Labels[snapshot.switchCount()];
         for (int row = 0; row < labels.length; row++) {
             labels[row] = Labels.of("switch", snapshot.switchId(row));
@@ -62,7 +72,7 @@ public class FabricExporter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out;
     }
 
     private static MetricSnapshot counter(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {

@@ -1,6 +1,6 @@
 package io.fabrictelemetry.metrics.snapshot;
 
-import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import tools.jackson.core.JsonGenerator;
@@ -15,9 +15,9 @@ final class ListMetricsEncoder {
     private ListMetricsEncoder() {
     }
 
-    static byte[] encode(Snapshot snapshot) {
+    static ByteBuffer encode(Snapshot snapshot) {
         List<String> metrics = snapshot.metrics();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + snapshot.switchCount() * (16 + metrics.size() * 24));
+        Bodies.Sink out = new Bodies.Sink(64 + snapshot.switchCount() * (16 + metrics.size() * 24));
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberProperty("sequence", snapshot.sequence());
@@ -56,6 +56,6 @@ final class ListMetricsEncoder {
             }
             json.writeEndObject();
         }
-        return out.toByteArray();
+        return out.toDirectBuffer();
     }
 }

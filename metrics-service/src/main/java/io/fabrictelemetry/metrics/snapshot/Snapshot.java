@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.snapshot;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,7 +29,7 @@ public final class Snapshot {
     private final Map<String, Instant> carriedOver;
     private final String sampledAtText;
     private final String collectedAtText;
-    private final byte[] listMetricsJson;
+    private final ByteBuffer listMetricsJson;
 
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
             Table table, Map<String, Instant> carriedOver) {
@@ -169,8 +170,13 @@ public final class Snapshot {
         };
     }
 
-    /** The encoded ListMetrics body. Shared: callers must not modify it. */
+    /** The encoded ListMetrics body, off the heap; each call returns an independent read-only view. */
+    public ByteBuffer listMetricsBody() {
+        return listMetricsJson.duplicate();
+    }
+
+    /** A heap copy of the ListMetrics body (for gzip and tests; the API serves {@link #listMetricsBody()}). */
     public byte[] listMetricsJson() {
-        return listMetricsJson;
+        return Bodies.toArray(listMetricsJson);
     }
 }

@@ -29,17 +29,17 @@ import io.fabrictelemetry.metrics.ingest.PollProperties;
 import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
 
 /**
  * The telemetry endpoints. Every request reads the current snapshot once and answers from it:
- * no network I/O, no lock, nothing blocking. ListMetrics serves the snapshot's pre-encoded body;
- * GetMetric encodes one small object. A matching {@code If-None-Match} gets {@code 304} from
+ * no network I/O, no lock, nothing blocking. ListMetrics and the Prometheus export serve bodies
+ * encoded once per snapshot, off the heap and without a copy; GetMetric encodes one small object. A matching {@code If-None-Match} gets {@code 304} from
  * Spring's conditional-request support, without the body.
  */
 @Component

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.ObjDoubleConsumer;
 
 import org.springframework.stereotype.Component;
 
@@ -77,25 +78,26 @@ public class FabricExporter {
 
     private static MetricSnapshot counter(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {
         CounterSnapshot.Builder family = CounterSnapshot.builder().name(series.name()).help(series.help());
-        for (int row = 0; row < labels.length; row++) {
-            double value = snapshot.numericValue(row, column);
-            if (!Double.isNaN(value)) {
-                family.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .value(value * series.factor()).labels(labels[row]).build());
-            }
-        }
+        forEachReading(snapshot, column, series, labels, (label, value) -> family.dataPoint(
+                CounterSnapshot.CounterDataPointSnapshot.builder().value(value).labels(label).build()));
         return family.build();
     }
 
     private static MetricSnapshot gauge(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {
         GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(series.name()).help(series.help());
+        forEachReading(snapshot, column, series, labels, (label, value) -> family.dataPoint(
+                GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).labels(label).build()));
+        return family.build();
+    }
+
+    /** Every reading of a column in the series' unit; no reading, no data point. */
+    private static void forEachReading(Snapshot snapshot, int column, FabricSeries series, Labels[] labels,
+            ObjDoubleConsumer<Labels> point) {
         for (int row = 0; row < labels.length; row++) {
             double value = snapshot.numericValue(row, column);
             if (!Double.isNaN(value)) {
-                family.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                        .value(value * series.factor()).labels(labels[row]).build());
+                point.accept(labels[row], value * series.factor());
             }
         }
-        return family.build();
     }
 }

@@ -22,7 +22,7 @@ import io.micrometer.core.instrument.Timer;
  * weakly), so they always show the current state, never a copy.
  */
 @Component
-public class IngestMetrics {
+class IngestMetrics {
 
     private final Map<PollOutcome, Counter> polls = new EnumMap<>(PollOutcome.class);
     private final Timer duration;
@@ -31,7 +31,7 @@ public class IngestMetrics {
     private final Counter rejectedValues;
 
     @Autowired
-    public IngestMetrics(MeterRegistry registry, IngestionTracker tracker, SnapshotStore store) {
+    IngestMetrics(MeterRegistry registry, IngestionTracker tracker, SnapshotStore store) {
         this(registry, tracker, store, Clock.systemUTC());
     }
 

@@ -27,11 +27,12 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * Hostile and malformed client input over real sockets, on the real server: every answer is a 4xx
  * (a problem body wherever the request reaches the application; Netty's own 400/414/431 where the
  * HTTP layer refuses it first), nothing echoes unbounded input, nothing is a 500, and the server
- * keeps serving. Connection limits are short here so that idle and trickling clients are cut fast.
+ * keeps serving. The idle timeout is short here so that idle and trickling clients are cut fast;
+ * the request timeout is long, to show that the idle timeout alone cuts a trickled request head.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "generator.port=9", "poll.interval=1h", "poll.timeout=1s", "server.address=127.0.0.1",
-        "metrics.server.idle-timeout=700ms", "metrics.server.request-timeout=700ms"})
+        "metrics.server.idle-timeout=700ms", "metrics.server.request-timeout=1h"})
 class HostileInputTests {
 
     @LocalServerPort

@@ -1,0 +1,41 @@
+package io.fabrictelemetry.metrics.ingest;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Instant;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+
+/**
+ * The footprint of one published snapshot: heap retained after a full GC, with and without it,
+ * and the off-heap ListMetrics body.
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.fabrictelemetry.metrics.ingest.SnapshotFootprint 100000}
+ */
+public final class SnapshotFootprint {
+
+    private SnapshotFootprint() {
+    }
+
+    public static void main(String[] args) {
+        int switches = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        byte[] csv = IngestionBenchmark.csv(switches, 42);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long before = retainedHeap(memory);
+        Snapshot snapshot = new SnapshotStore().publish(CsvPayloadParser.parse(csv), Instant.EPOCH, Instant.EPOCH, null);
+        long after = retainedHeap(memory);
+        System.out.printf("switches=%d metrics=%d csv=%d bytes%n", snapshot.switchCount(), snapshot.metrics().size(),
+                csv.length);
+        System.out.printf("snapshot heap: %.1f MB; ListMetrics body off-heap: %.1f MB%n", (after - before) / 1e6,
+                snapshot.listMetricsBody().remaining() / 1e6);
+        System.out.println(snapshot.sequence()); // keeps the snapshot reachable until here
+    }
+
+    private static long retainedHeap(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}

@@ -45,7 +45,6 @@ public final class BaselineServer {
                             .then();
                 })
                 .bindNow();
-        System.err.println("baseline listening on 127.0.0.1:" + server.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.disposeNow();

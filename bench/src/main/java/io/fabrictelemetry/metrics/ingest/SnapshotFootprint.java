@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Instant;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 
@@ -15,6 +18,8 @@ import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
  */
 public final class SnapshotFootprint {
 
+    private static final Logger log = LoggerFactory.getLogger(SnapshotFootprint.class);
+
     private SnapshotFootprint() {
     }
 
@@ -25,11 +30,10 @@ public final class SnapshotFootprint {
         long before = retainedHeap(memory);
         Snapshot snapshot = new SnapshotStore().publish(CsvPayloadParser.parse(csv), Instant.EPOCH, Instant.EPOCH, null);
         long after = retainedHeap(memory);
-        System.out.printf("switches=%d metrics=%d csv=%d bytes%n", snapshot.switchCount(), snapshot.metrics().size(),
-                csv.length);
-        System.out.printf("snapshot heap: %.1f MB; ListMetrics body off-heap: %.1f MB%n", (after - before) / 1e6,
-                snapshot.listMetricsBody().remaining() / 1e6);
-        System.out.println(snapshot.sequence()); // keeps the snapshot reachable until here
+        log.info("switches={} metrics={} csv={} bytes, snapshot sequence {}", snapshot.switchCount(),
+                snapshot.metrics().size(), csv.length, snapshot.sequence()); // keeps the snapshot reachable
+        log.info(String.format("snapshot heap: %.1f MB; ListMetrics body off-heap: %.1f MB", (after - before) / 1e6,
+                snapshot.listMetricsBody().remaining() / 1e6));
     }
 
     private static long retainedHeap(MemoryMXBean memory) {

@@ -75,20 +75,18 @@ class TelemetryHandler {
     Mono<ServerResponse> listMetrics(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
         if (!acceptsGzip(request)) {
-            return send(ok(snapshot, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt())
+            return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt())
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), snapshot.listMetricsBody());
         }
         // another representation, so another strong ETag; a 304 never touches (or compresses) the body
         String etag = snapshot.etag().substring(0, snapshot.etag().length() - 1) + "-gzip\"";
         if (EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
-            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag)
+            return headers(HttpStatus.NOT_MODIFIED, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
-                    .cacheControl(CacheControl.noCache())
-                    .header(DATA_AGE, Long.toString(ageMs(snapshot.sampledAt())))
                     .build();
         }
         return gzipped.get(snapshot).flatMap(body -> send(
-                ok(snapshot, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
+                headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
                         .header(HttpHeaders.CONTENT_ENCODING, "gzip")
                         .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), body));
     }
@@ -110,7 +108,7 @@ class TelemetryHandler {
     Mono<ServerResponse> prometheus(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
         return exporter.export(snapshot).flatMap((ByteBuffer body) ->
-                send(ok(snapshot, PROMETHEUS_TEXT, snapshot.etag(), snapshot.sampledAt()), body));
+                send(headers(HttpStatus.OK, PROMETHEUS_TEXT, snapshot.etag(), snapshot.sampledAt()), body));
     }
 
     Mono<ServerResponse> getMetric(ServerRequest request) {
@@ -129,7 +127,7 @@ class TelemetryHandler {
                     "metric '" + metric + "' is not in the current snapshot",
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
-        return send(ok(snapshot, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt(switchId)),
+        return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt(switchId)),
                 encodeMetric(snapshot, row, column, metric));
     }
 
@@ -204,8 +202,8 @@ class TelemetryHandler {
      * The headers every telemetry answer carries. {@code sampledAt} is that of the values in the
      * body: for a carried-over switch, older than the snapshot's.
      */
-    private ServerResponse.BodyBuilder ok(Snapshot snapshot, MediaType type, String etag, Instant sampledAt) {
-        return ServerResponse.ok()
+    private ServerResponse.BodyBuilder headers(HttpStatus status, MediaType type, String etag, Instant sampledAt) {
+        return ServerResponse.status(status)
                 .contentType(type)
                 .eTag(etag)
                 .cacheControl(CacheControl.noCache())

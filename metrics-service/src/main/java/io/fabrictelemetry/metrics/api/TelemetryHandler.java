@@ -26,6 +26,7 @@ import org.springframework.web.server.MethodNotAllowedException;
 
 import io.fabrictelemetry.metrics.export.FabricExporter;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
@@ -33,6 +34,7 @@ import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
 
@@ -47,6 +49,8 @@ class TelemetryHandler {
 
     static final String DATA_AGE = "X-Data-Age-Ms";
     static final int MAX_PARAMETER_LENGTH = 256;
+    /** Filtered bodies up to this many values are encoded on the event loop (tens of microseconds). */
+    static final long INLINE_ENCODING_CELLS = 20_000;
     static final List<HttpMethod> ALLOWED = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     static final MediaType PROMETHEUS_TEXT = MediaType.parseMediaType(FabricExporter.CONTENT_TYPE);
@@ -74,12 +78,16 @@ class TelemetryHandler {
 
     Mono<ServerResponse> listMetrics(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
+        ListMetricsFilter filter = ListMetricsFilter.from(request);
+        if (!filter.isUnfiltered()) {
+            return filteredListMetrics(request, filter.select(snapshot));
+        }
         if (!acceptsGzip(request)) {
             return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt())
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), snapshot.listMetricsBody());
         }
         // another representation, so another strong ETag; a 304 never touches (or compresses) the body
-        String etag = snapshot.etag().substring(0, snapshot.etag().length() - 1) + "-gzip\"";
+        String etag = gzipEtag(snapshot.etag());
         if (EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
             return headers(HttpStatus.NOT_MODIFIED, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
@@ -89,6 +97,40 @@ class TelemetryHandler {
                 headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
                         .header(HttpHeaders.CONTENT_ENCODING, "gzip")
                         .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), body));
+    }
+
+    /**
+     * A filtered ListMetrics: encoded per request (and compressed when asked), under the selection's
+     * own ETag, checked before anything is encoded. Large selections are encoded off the event loop.
+     */
+    private Mono<ServerResponse> filteredListMetrics(ServerRequest request, ListMetricsFilter.Selection selection) {
+        Snapshot snapshot = selection.snapshot();
+        boolean gzip = acceptsGzip(request);
+        String etag = gzip ? gzipEtag(selection.etag()) : selection.etag();
+        if (EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
+            return headers(HttpStatus.NOT_MODIFIED, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
+                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
+                    .build();
+        }
+        Mono<ByteBuffer> body = Mono.fromSupplier(() -> gzip
+                ? ByteBuffer.wrap(Gzip.compress(Bodies.toArray(selection.body())))
+                : selection.body());
+        if (selection.cells() > INLINE_ENCODING_CELLS) {
+            body = body.subscribeOn(Schedulers.boundedElastic());
+        }
+        return body.flatMap(bytes -> {
+            ServerResponse.BodyBuilder response = headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag,
+                    snapshot.sampledAt()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+            if (gzip) {
+                response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+            }
+            return send(response, bytes);
+        });
+    }
+
+    /** The ETag of the gzip-encoded variant of a representation: another representation, another tag. */
+    private static String gzipEtag(String etag) {
+        return etag.substring(0, etag.length() - 1) + "-gzip\"";
     }
 
     /** True when the client lists gzip without {@code q=0}. */
@@ -150,7 +192,7 @@ class TelemetryHandler {
         return snapshot;
     }
 
-    private static MultiValueMap<String, String> queryParams(ServerRequest request) {
+    static MultiValueMap<String, String> queryParams(ServerRequest request) {
         try {
             return request.queryParams();
         } catch (IllegalArgumentException e) {

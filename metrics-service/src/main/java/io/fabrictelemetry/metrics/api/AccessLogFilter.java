@@ -15,12 +15,19 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
- * Gives every request an ID and writes one access-log line for it: request ID, method, path with
- * query, status, duration. A client's {@code X-Request-Id} is kept when it is sane (1–64 characters
- * of letters, digits, {@code . _ -}); otherwise one is generated. The ID is returned in the response.
- * The "access" logger goes through an asynchronous appender (logback-spring.xml).
+ * Gives every request an ID, times it once, and reports it twice from that one measurement: one
+ * access-log line (request ID, method, path with query, status, duration) and the
+ * {@code http.server.requests} timer ({@link RequestMetrics}). A client's {@code X-Request-Id} is
+ * kept when it is sane (1–64 characters of letters, digits, {@code . _ -}); otherwise one is
+ * generated. The ID is returned in the response. The "access" logger goes through an asynchronous
+ * appender (logback-spring.xml).
+ *
+ * <p>Outermost filter: an error raised inside has been turned into its answer (status set) by the
+ * exception handlers by the time {@code doFinally} runs, since it runs after the error signal has
+ * travelled downstream to them.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -30,6 +37,12 @@ class AccessLogFilter implements WebFilter {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Logger access = LoggerFactory.getLogger("access");
 
+    private final RequestMetrics metrics;
+
+    AccessLogFilter(RequestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long start = System.nanoTime();
@@ -37,13 +50,15 @@ class AccessLogFilter implements WebFilter {
         String requestId = offered != null && SANE_ID.matcher(offered).matches() ? offered : newId();
         exchange.getResponse().getHeaders().set(REQUEST_ID, requestId);
         return chain.filter(exchange).doFinally(signal -> {
+            long nanos = System.nanoTime() - start;
+            metrics.record(exchange, signal == SignalType.CANCEL, nanos);
             if (access.isInfoEnabled()) {
                 ServerHttpRequest request = exchange.getRequest();
                 HttpStatusCode status = exchange.getResponse().getStatusCode();
                 String query = request.getURI().getRawQuery();
                 access.info("{} {} {}{} {} {}ms", requestId, request.getMethod(), request.getURI().getRawPath(),
                         query == null ? "" : "?" + query, status == null ? "-" : status.value(),
-                        (System.nanoTime() - start) / 1_000_000);
+                        nanos / 1_000_000);
             }
         });
     }

@@ -62,6 +62,7 @@ class TelemetryHandler {
     private final Clock clock;
     private final String retryAfterSeconds;
     private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
+    private final TopRanking ranking = new TopRanking();
     private final PerSnapshot<byte[]> gzipped = new PerSnapshot<>(snapshot -> Gzip.compress(snapshot.listMetricsJson()));
 
     @Autowired
@@ -163,14 +164,54 @@ class TelemetryHandler {
             throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
                     "switch '" + switchId + "' is not in the current snapshot");
         }
+        int column = column(snapshot, metric);
+        return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt(switchId)),
+                encodeMetric(snapshot, row, column, metric));
+    }
+
+    /**
+     * The switches with the highest (or lowest) values of a metric, from a ranking computed once per
+     * snapshot, metric and order ({@link TopRanking}); same headers and ETag rules as GetMetric.
+     */
+    Mono<ServerResponse> topSwitches(ServerRequest request) {
+        Snapshot snapshot = requireSnapshot();
+        TopSwitchesQuery query = TopSwitchesQuery.parse(queryParams(request));
+        int column = column(snapshot, query.metric());
+        int[] rows = ranking.rows(snapshot, column, query.descending());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160 + Math.min(rows.length, query.limit()) * 40);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringProperty("metric", query.metric());
+            json.writeStringProperty("order", query.order());
+            json.writeNumberProperty("limit", query.limit());
+            json.writeNumberProperty("sequence", snapshot.sequence());
+            json.writeStringProperty("sampledAt", snapshot.sampledAtText());
+            json.writeStringProperty("collectedAt", snapshot.collectedAtText());
+            json.writeName("switches");
+            json.writeStartArray();
+            for (int i = 0; i < Math.min(rows.length, query.limit()); i++) {
+                json.writeStartObject();
+                json.writeStringProperty("switch", snapshot.switchId(rows[i]));
+                json.writeName("value");
+                snapshot.writeValue(json, rows[i], column);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt()),
+                out.toByteArray());
+    }
+
+    /** Column of a metric; an unknown one is a 404 problem listing the valid metrics. */
+    private static int column(Snapshot snapshot, String metric) {
         int column = snapshot.metricColumn(metric);
         if (column < 0) {
             throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-metric",
                     "metric '" + metric + "' is not in the current snapshot",
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
-        return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt(switchId)),
-                encodeMetric(snapshot, row, column, metric));
+        return column;
     }
 
     Mono<ServerResponse> options(ServerRequest request) {
@@ -201,7 +242,7 @@ class TelemetryHandler {
         }
     }
 
-    private static String requiredParameter(MultiValueMap<String, String> query, String name) {
+    static String requiredParameter(MultiValueMap<String, String> query, String name) {
         List<String> values = query.get(name);
         if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "missing-parameter",

@@ -15,20 +15,25 @@ class TelemetryRouter {
     static final String GET_METRIC = "/telemetry/GetMetric";
     static final String LIST_METRICS = "/telemetry/ListMetrics";
     static final String PROMETHEUS = "/telemetry/prometheus";
+    static final String TOP_SWITCHES = "/telemetry/TopSwitches";
 
     @Bean
     RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler) {
-        RequestPredicate telemetryPaths = path(GET_METRIC).or(path(LIST_METRICS)).or(path(PROMETHEUS));
+        RequestPredicate telemetryPaths = path(GET_METRIC).or(path(LIST_METRICS)).or(path(PROMETHEUS))
+                .or(path(TOP_SWITCHES));
         return RouterFunctions.route()
                 .GET(GET_METRIC, handler::getMetric)
                 .HEAD(GET_METRIC, handler::getMetric)
                 .GET(LIST_METRICS, handler::listMetrics)
                 .HEAD(LIST_METRICS, handler::listMetrics)
+                .GET(TOP_SWITCHES, handler::topSwitches)
+                .HEAD(TOP_SWITCHES, handler::topSwitches)
                 .GET(PROMETHEUS, handler::prometheus)
                 .HEAD(PROMETHEUS, handler::prometheus)
                 .OPTIONS(GET_METRIC, handler::options)
                 .OPTIONS(LIST_METRICS, handler::options)
                 .OPTIONS(PROMETHEUS, handler::options)
+                .OPTIONS(TOP_SWITCHES, handler::options)
                 // any other method on a telemetry path: 405 with Allow, not a 404
                 .route(telemetryPaths, handler::methodNotAllowed)
                 .build();

@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,12 @@ public class MetricsApplication {
 
     public static void main(String[] args) {
         new SpringApplicationBuilder(MetricsApplication.class).run(args);
+    }
+
+    /** The one source of time of every component; tests pass a fixed clock to the constructors instead. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     /** Said once at startup, so that an operator knows whether the file was read. */

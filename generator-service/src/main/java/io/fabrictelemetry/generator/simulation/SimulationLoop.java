@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -37,11 +36,6 @@ class SimulationLoop implements SmartLifecycle {
     private long number;
     private @Nullable Scheduler scheduler;
     private @Nullable Disposable schedule;
-
-    @Autowired
-    SimulationLoop(FabricProperties config, GenerationStore store) {
-        this(config, store, Clock.systemUTC());
-    }
 
     SimulationLoop(FabricProperties config, GenerationStore store, Clock clock) {
         this.config = config;

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -28,7 +27,6 @@ import io.fabrictelemetry.metrics.export.FabricExporter;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
 import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Gzip;
-import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.netty.buffer.Unpooled;
@@ -63,12 +61,6 @@ class TelemetryHandler {
     private final String retryAfterSeconds;
     private final DataBufferFactory buffers = DefaultDataBufferFactory.sharedInstance;
     private final TopRanking ranking = new TopRanking();
-    private final PerSnapshot<byte[]> gzipped = new PerSnapshot<>(snapshot -> Gzip.compress(snapshot.listMetricsJson()));
-
-    @Autowired
-    TelemetryHandler(SnapshotStore store, FabricExporter exporter, PollProperties poll) {
-        this(store, exporter, poll, Clock.systemUTC());
-    }
 
     TelemetryHandler(SnapshotStore store, FabricExporter exporter, PollProperties poll, Clock clock) {
         this.store = store;
@@ -94,7 +86,7 @@ class TelemetryHandler {
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
                     .build();
         }
-        return gzipped.get(snapshot).flatMap(body -> send(
+        return snapshot.listMetricsGzip().flatMap(body -> send(
                 headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
                         .header(HttpHeaders.CONTENT_ENCODING, "gzip")
                         .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), body));

@@ -10,7 +10,6 @@ import java.util.function.ObjDoubleConsumer;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.metrics.snapshot.Bodies;
-import io.fabrictelemetry.metrics.snapshot.PerSnapshot;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;

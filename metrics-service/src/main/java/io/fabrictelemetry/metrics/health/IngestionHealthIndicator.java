@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -28,11 +27,6 @@ class IngestionHealthIndicator implements HealthIndicator {
     private final SnapshotStore store;
     private final StaleProperties stale;
     private final Clock clock;
-
-    @Autowired
-    IngestionHealthIndicator(IngestionTracker tracker, SnapshotStore store, StaleProperties stale) {
-        this(tracker, store, stale, Clock.systemUTC());
-    }
 
     IngestionHealthIndicator(IngestionTracker tracker, SnapshotStore store, StaleProperties stale, Clock clock) {
         this.tracker = tracker;

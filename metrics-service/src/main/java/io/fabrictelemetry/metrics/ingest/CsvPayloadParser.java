@@ -5,17 +5,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.RecordType;
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
@@ -64,28 +66,25 @@ final class CsvPayloadParser {
     /** Receives the fields of each record from FastCSV and fills the columns row by row. */
     private static final class TableBuilder extends AbstractBaseCsvCallbackHandler<Void> {
 
-        private List<String> metrics;
+        private @Nullable List<String> metrics; // null until the header is read
         private int width;
         private final List<String> header = new ArrayList<>();
 
         private final int expectedRows;
-        private final List<String> ids;
+        private Table.@Nullable Builder rows;
         private final Set<String> seen;
         private final Map<String, Integer> damagedAt = new LinkedHashMap<>(); // in order of appearance
-        private long[] cells = new long[0];
-        private byte[] kinds = new byte[0];
         private int rejectedRows;
         private int rejectedValues;
 
         // the record being read
         private String id = "";
-        private long[] rowCells;
-        private byte[] rowKinds;
+        private long[] rowCells = new long[0];
+        private byte[] rowKinds = new byte[0];
         private int rowRejectedValues;
 
         TableBuilder(int expectedRows) {
             this.expectedRows = expectedRows;
-            ids = new ArrayList<>(expectedRows);
             seen = new HashSet<>(expectedRows * 4 / 3 + 1);
         }
 
@@ -117,31 +116,31 @@ final class CsvPayloadParser {
         private void readCell(int column, char[] buf, int off, int len) {
             if (len == 0) {
                 rowCells[column] = 0;
-                rowKinds[column] = Table.NULL;
+                rowKinds[column] = CellKind.NONE;
                 return;
             }
-            int kind = NumberSyntax.classify(buf, off, len);
-            if (kind == NumberSyntax.INTEGER && NumberSyntax.fitsInLong(len, buf[off] == '-')) {
+            byte kind = NumberSyntax.classify(buf, off, len);
+            if (kind == CellKind.INTEGER && NumberSyntax.fitsInLong(len, buf[off] == '-')) {
                 rowCells[column] = NumberSyntax.parseLong(buf, off, len);
-                rowKinds[column] = Table.INTEGER;
+                rowKinds[column] = CellKind.INTEGER;
                 return;
             }
-            if (kind != NumberSyntax.NOT_A_NUMBER) {
+            if (kind != CellKind.NONE) {
                 // includes integer literals too long for a long: kept as decimals, not rejected
                 double value = NumberSyntax.parseDecimal(buf, off, len);
                 if (Double.isFinite(value)) {
                     rowCells[column] = Double.doubleToRawLongBits(value);
-                    rowKinds[column] = Table.DECIMAL;
+                    rowKinds[column] = CellKind.DECIMAL;
                     return;
                 }
             }
             rowCells[column] = 0;
-            rowKinds[column] = Table.NULL;
+            rowKinds[column] = CellKind.NONE;
             rowRejectedValues++;
         }
 
         @Override
-        protected Void buildRecord() {
+        protected @Nullable Void buildRecord() {
             if (getRecordType() != RecordType.DATA) {
                 return null;
             }
@@ -176,9 +175,7 @@ final class CsvPayloadParser {
             width = header.size();
             rowCells = new long[width - 1];
             rowKinds = new byte[width - 1];
-            int capacity = (width - 1) * expectedRows;
-            cells = new long[capacity];
-            kinds = new byte[capacity];
+            rows = Table.builder(metrics, expectedRows);
         }
 
         private void acceptRow() {
@@ -188,26 +185,19 @@ final class CsvPayloadParser {
             }
             if (getFieldCount() != width) {
                 rejectedRows++;
-                damagedAt.putIfAbsent(id, ids.size());
+                damagedAt.putIfAbsent(id, rows.rows());
                 return;
             }
             seen.add(id);
-            int base = ids.size() * (width - 1);
-            if (base + width - 1 > cells.length) {
-                cells = Arrays.copyOf(cells, Math.max(cells.length * 2, base + width - 1));
-                kinds = Arrays.copyOf(kinds, cells.length);
-            }
-            System.arraycopy(rowCells, 0, cells, base, width - 1);
-            System.arraycopy(rowKinds, 0, kinds, base, width - 1);
-            ids.add(id);
+            rows.add(id, rowCells, rowKinds);
             rejectedValues += rowRejectedValues;
         }
 
         Table table() {
-            if (metrics == null) {
+            if (metrics == null || rows == null) {
                 throw new PayloadRejectedException("empty body");
             }
-            if (ids.isEmpty()) {
+            if (rows.rows() == 0) {
                 throw new PayloadRejectedException(rejectedRows == 0
                         ? "header only, no data rows"
                         : "no usable data rows (" + rejectedRows + " rejected)");
@@ -219,9 +209,7 @@ final class CsvPayloadParser {
                     damaged.add(new Table.Damaged(switchId, position));
                 }
             });
-            int used = ids.size() * (width - 1);
-            return new Table(metrics, ids.toArray(String[]::new), Arrays.copyOf(cells, used),
-                    Arrays.copyOf(kinds, used), rejectedRows, rejectedValues, List.copyOf(damaged));
+            return rows.build(rejectedRows, rejectedValues, damaged);
         }
     }
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
@@ -29,11 +28,6 @@ class IngestMetrics {
     private final DistributionSummary payloadBytes;
     private final Counter rejectedRows;
     private final Counter rejectedValues;
-
-    @Autowired
-    IngestMetrics(MeterRegistry registry, IngestionTracker tracker, SnapshotStore store) {
-        this(registry, tracker, store, Clock.systemUTC());
-    }
 
     IngestMetrics(MeterRegistry registry, IngestionTracker tracker, SnapshotStore store, Clock clock) {
         for (PollOutcome outcome : PollOutcome.values()) {

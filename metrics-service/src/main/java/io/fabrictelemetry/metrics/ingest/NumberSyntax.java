@@ -1,5 +1,7 @@
 package io.fabrictelemetry.metrics.ingest;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
+
 /**
  * The strict number grammar of a CSV cell, JSON's own: {@code -?digits(.digits)?([eE][+-]?digits)?},
  * read straight from the parser's character buffer. {@link Double#parseDouble} alone would also
@@ -8,11 +10,6 @@ package io.fabrictelemetry.metrics.ingest;
  */
 final class NumberSyntax {
 
-    /** Kinds of literal; see {@link #classify}. */
-    static final int NOT_A_NUMBER = 0;
-    static final int INTEGER = 1;
-    static final int DECIMAL = 2;
-
     private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
@@ -20,29 +17,32 @@ final class NumberSyntax {
     }
 
     static boolean isIntegerLiteral(String text) {
-        return classify(text.toCharArray(), 0, text.length()) == INTEGER;
+        return classify(text.toCharArray(), 0, text.length()) == CellKind.INTEGER;
     }
 
     static boolean isDecimalLiteral(String text) {
-        return classify(text.toCharArray(), 0, text.length()) != NOT_A_NUMBER;
+        return classify(text.toCharArray(), 0, text.length()) != CellKind.NONE;
     }
 
-    /** {@link #INTEGER} for {@code -?digits}, {@link #DECIMAL} for any other number, else {@link #NOT_A_NUMBER}. */
-    static int classify(char[] buf, int off, int len) {
+    /**
+     * The {@link CellKind} a literal denotes: {@link CellKind#INTEGER} for {@code -?digits},
+     * {@link CellKind#DECIMAL} for any other number, else {@link CellKind#NONE}.
+     */
+    static byte classify(char[] buf, int off, int len) {
         int end = off + len;
         int i = off < end && buf[off] == '-' ? off + 1 : off;
         int digitsEnd = digitsEnd(buf, i, end);
         if (digitsEnd == i) {
-            return NOT_A_NUMBER;
+            return CellKind.NONE;
         }
         if (digitsEnd == end) {
-            return INTEGER;
+            return CellKind.INTEGER;
         }
         i = digitsEnd;
         if (buf[i] == '.') {
             digitsEnd = digitsEnd(buf, i + 1, end);
             if (digitsEnd == i + 1) {
-                return NOT_A_NUMBER;
+                return CellKind.NONE;
             }
             i = digitsEnd;
         }
@@ -53,11 +53,11 @@ final class NumberSyntax {
             }
             digitsEnd = digitsEnd(buf, i, end);
             if (digitsEnd == i) {
-                return NOT_A_NUMBER;
+                return CellKind.NONE;
             }
             i = digitsEnd;
         }
-        return i == end ? DECIMAL : NOT_A_NUMBER;
+        return i == end ? CellKind.DECIMAL : CellKind.NONE;
     }
 
     /** An integer literal of at most 18 digits: always fits in a long. */

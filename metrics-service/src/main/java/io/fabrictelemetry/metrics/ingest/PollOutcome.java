@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 
 /** How one poll ended; the tag of the poll counters and the headline of the health details. */
 public enum PollOutcome {
@@ -38,6 +39,11 @@ public enum PollOutcome {
             return HTTP_ERROR;
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            // the client's between-reads limit equals poll.timeout: whichever of the two fires first
+            // (it depends on scheduling), the poll took too long
+            if (cause instanceof ReadTimeoutException) {
+                return TIMEOUT;
+            }
             if (cause instanceof ConnectException || cause instanceof UnknownHostException
                     || cause instanceof UnresolvedAddressException || cause instanceof ConnectTimeoutException
                     || cause instanceof NoRouteToHostException) {

@@ -1,7 +1,6 @@
 package io.fabrictelemetry.metrics.snapshot;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,38 +26,32 @@ final class CarryOver {
             return new Merged(table, Map.of());
         }
         int width = table.metrics().size();
-        int rows = table.switchCount() + carried.size();
-        String[] ids = new String[rows];
-        long[] cells = new long[rows * width];
-        byte[] kinds = new byte[rows * width];
         int[] previousColumn = new int[width];
         for (int c = 0; c < width; c++) {
             previousColumn[c] = previous.metricColumn(table.metrics().get(c));
         }
+        Table.Builder merged = Table.builder(table.metrics(), table.switchCount() + carried.size());
+        long[] rowCells = new long[width];
+        byte[] rowKinds = new byte[width];
         Map<String, Instant> carriedOver = new LinkedHashMap<>();
-        int out = 0;
         int next = 0; // next carried entry
         for (int in = 0; in <= table.switchCount(); in++) {
             while (next < carried.size() && carried.get(next).position() == in) {
                 String id = carried.get(next++).switchId();
                 int from = previous.switchRow(id);
                 for (int c = 0; c < width; c++) {
-                    if (previousColumn[c] >= 0) {
-                        cells[out * width + c] = previous.rawCell(from, previousColumn[c]);
-                        kinds[out * width + c] = previous.rawKind(from, previousColumn[c]);
-                    }
+                    // a column the previous snapshot did not have is no reading
+                    rowCells[c] = previousColumn[c] >= 0 ? previous.rawCell(from, previousColumn[c]) : 0;
+                    rowKinds[c] = previousColumn[c] >= 0 ? previous.rawKind(from, previousColumn[c]) : CellKind.NONE;
                 }
-                ids[out++] = id;
+                merged.add(id, rowCells, rowKinds);
                 carriedOver.put(id, previous.sampledAt(id));
             }
             if (in < table.switchCount()) {
-                System.arraycopy(table.cells(), in * width, cells, out * width, width);
-                System.arraycopy(table.kinds(), in * width, kinds, out * width, width);
-                ids[out++] = table.switchIds()[in];
+                merged.add(table, in);
             }
         }
-        Table merged = new Table(table.metrics(), Arrays.copyOf(ids, out), cells, kinds, table.rejectedRows(),
-                table.rejectedValues(), List.of());
-        return new Merged(merged, Map.copyOf(carriedOver));
+        return new Merged(merged.build(table.rejectedRows(), table.rejectedValues(), List.of()),
+                Map.copyOf(carriedOver));
     }
 }

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
-/** gzip of a whole body, at the fastest level: it runs once per snapshot, on the first gzip request. */
+/**
+ * gzip of a whole body, at the fastest level: the snapshot compresses its ListMetrics body once, on
+ * the first gzip request; the API compresses a filtered selection per request.
+ */
 public final class Gzip {
 
     private Gzip() {

@@ -9,12 +9,16 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JsonGenerator;
 
 /**
  * One published state of the fabric as the API serves it. Built once per accepted payload, then
  * never changed: readers share it without locks. Everything each reader would otherwise compute
- * (lookup indexes, the encoded ListMetrics body) is computed here, once.
+ * (lookup indexes, the encoded ListMetrics body and its gzip) is computed here, once. This is the
+ * read model every feature (API, export) reads through: rows and columns by index, cells as JSON
+ * or as doubles, and the times of the values.
  */
 public final class Snapshot {
 
@@ -30,6 +34,7 @@ public final class Snapshot {
     private final String sampledAtText;
     private final String collectedAtText;
     private final ByteBuffer listMetricsJson;
+    private final Mono<byte[]> listMetricsGzip;
 
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
             Table table, Map<String, Instant> carriedOver) {
@@ -42,9 +47,14 @@ public final class Snapshot {
         this.generatorEtag = generatorEtag;
         this.etag = etag;
         this.table = table;
-        this.switchIndex = indexOf(List.of(table.switchIds()));
+        this.switchIndex = indexOf(table.switchIds());
         this.metricIndex = indexOf(table.metrics());
         this.listMetricsJson = ListMetricsEncoder.encode(this);
+        // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
+        // compressed on the first gzip request, off the event loop, once, shared by concurrent requests
+        this.listMetricsGzip = Mono.fromCallable(() -> Gzip.compress(listMetricsJson()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .cache();
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {
@@ -126,7 +136,7 @@ public final class Snapshot {
     }
 
     public String switchId(int row) {
-        return table.switchIds()[row];
+        return table.switchId(row);
     }
 
     /**
@@ -143,29 +153,27 @@ public final class Snapshot {
     }
 
     long rawCell(int row, int column) {
-        return table.cells()[table.index(row, column)];
+        return table.cell(row, column);
     }
 
     byte rawKind(int row, int column) {
-        return table.kinds()[table.index(row, column)];
+        return table.kind(row, column);
     }
 
     /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
     public void writeValue(JsonGenerator json, int row, int column) {
-        int i = table.index(row, column);
-        switch (table.kinds()[i]) {
-            case Table.INTEGER -> json.writeNumber(table.cells()[i]);
-            case Table.DECIMAL -> json.writeNumber(Double.longBitsToDouble(table.cells()[i]));
+        switch (table.kind(row, column)) {
+            case CellKind.INTEGER -> json.writeNumber(table.cell(row, column));
+            case CellKind.DECIMAL -> json.writeNumber(Double.longBitsToDouble(table.cell(row, column)));
             default -> json.writeNull();
         }
     }
 
     /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */
     public double numericValue(int row, int column) {
-        int i = table.index(row, column);
-        return switch (table.kinds()[i]) {
-            case Table.INTEGER -> table.cells()[i];
-            case Table.DECIMAL -> Double.longBitsToDouble(table.cells()[i]);
+        return switch (table.kind(row, column)) {
+            case CellKind.INTEGER -> table.cell(row, column);
+            case CellKind.DECIMAL -> Double.longBitsToDouble(table.cell(row, column));
             default -> Double.NaN;
         };
     }
@@ -173,6 +181,14 @@ public final class Snapshot {
     /** The encoded ListMetrics body, off the heap; each call returns an independent read-only view. */
     public ByteBuffer listMetricsBody() {
         return listMetricsJson.duplicate();
+    }
+
+    /**
+     * The ListMetrics body gzipped, compressed at most once per snapshot (lazily: on the first
+     * subscription, off the caller's thread), and shared by every request for this snapshot.
+     */
+    public Mono<byte[]> listMetricsGzip() {
+        return listMetricsGzip;
     }
 
     /** A heap copy of the ListMetrics body (for gzip and tests; the API serves {@link #listMetricsBody()}). */

@@ -1,31 +1,68 @@
 package io.fabrictelemetry.metrics.snapshot;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The values of one accepted payload, column-compact: one {@code long} and one kind byte per cell,
- * row-major ({@code row * metrics.size() + column}), instead of a map of boxed values per switch.
- * A cell holds a {@code long} for an integer literal, the raw bits of a {@code double} for any other
- * finite number, or nothing (no reading).
+ * The values of one accepted payload, column-compact: one {@code long} and one {@link CellKind}
+ * byte per cell, row-major, instead of a map of boxed values per switch. A cell holds a
+ * {@code long} for an integer literal, the raw bits of a {@code double} for any other finite
+ * number, or nothing (no reading).
  *
- * @param metrics        metric names, in the generator's column order
- * @param switchIds      switch IDs, in the generator's row order, unique
- * @param cells          cell payloads (long value, or double bits)
- * @param kinds          {@link #NULL}, {@link #INTEGER} or {@link #DECIMAL} per cell
- * @param rejectedRows   rows skipped (wrong cell count, blank or repeated switch_id)
- * @param rejectedValues cells that were not finite numbers, kept as no reading
- * @param damaged        rejected rows whose switch is identifiable: candidates to carry over
+ * <p>Immutable in fact: the arrays never leave this class. The parser fills a {@link Builder};
+ * {@link #of} copies what it is given.
  */
-public record Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds,
-        int rejectedRows, int rejectedValues, List<Damaged> damaged) {
+public final class Table {
 
-    public static final byte NULL = 0;
-    public static final byte INTEGER = 1;
-    public static final byte DECIMAL = 2;
+    private final List<String> metrics;
+    private final String[] switchIds;
+    private final long[] cells;
+    private final byte[] kinds;
+    private final int rejectedRows;
+    private final int rejectedValues;
+    private final List<Damaged> damaged;
 
-    public Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
-            int rejectedValues) {
-        this(metrics, switchIds, cells, kinds, rejectedRows, rejectedValues, List.of());
+    private Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
+            int rejectedValues, List<Damaged> damaged) {
+        if (cells.length != switchIds.length * metrics.size() || kinds.length != cells.length) {
+            throw new IllegalArgumentException("expected " + switchIds.length + " x " + metrics.size()
+                    + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
+        }
+        this.metrics = List.copyOf(metrics);
+        this.switchIds = switchIds;
+        this.cells = cells;
+        this.kinds = kinds;
+        this.rejectedRows = rejectedRows;
+        this.rejectedValues = rejectedValues;
+        this.damaged = List.copyOf(damaged);
+    }
+
+    /**
+     * A table from row-major arrays, copied.
+     *
+     * @param metrics        metric names, in the generator's column order
+     * @param switchIds      switch IDs, in the generator's row order, unique
+     * @param cells          cell payloads (long value, or double bits), {@code switchIds × metrics}
+     * @param kinds          a {@link CellKind} per cell
+     * @param rejectedRows   rows skipped (wrong cell count, blank or repeated switch_id)
+     * @param rejectedValues cells that were not finite numbers, kept as no reading
+     * @param damaged        rejected rows whose switch is identifiable: candidates to carry over
+     */
+    public static Table of(List<String> metrics, List<String> switchIds, long[] cells, byte[] kinds,
+            int rejectedRows, int rejectedValues, List<Damaged> damaged) {
+        return new Table(metrics, switchIds.toArray(String[]::new), cells.clone(), kinds.clone(), rejectedRows,
+                rejectedValues, damaged);
+    }
+
+    /** {@link #of(List, List, long[], byte[], int, int, List)} with nothing damaged. */
+    public static Table of(List<String> metrics, List<String> switchIds, long[] cells, byte[] kinds,
+            int rejectedRows, int rejectedValues) {
+        return of(metrics, switchIds, cells, kinds, rejectedRows, rejectedValues, List.of());
+    }
+
+    /** A builder that takes rows one at a time, for a table of these metric columns. */
+    public static Builder builder(List<String> metrics, int expectedRows) {
+        return new Builder(metrics, expectedRows);
     }
 
     /**
@@ -37,11 +74,107 @@ public record Table(List<String> metrics, String[] switchIds, long[] cells, byte
     public record Damaged(String switchId, int position) {
     }
 
+    /** Metric names, in the generator's column order. */
+    public List<String> metrics() {
+        return metrics;
+    }
+
     public int switchCount() {
         return switchIds.length;
     }
 
-    int index(int row, int column) {
+    public String switchId(int row) {
+        return switchIds[row];
+    }
+
+    /** Switch IDs in the generator's row order (a read-only view). */
+    public List<String> switchIds() {
+        return List.of(switchIds);
+    }
+
+    /** The {@link CellKind} of a cell. */
+    public byte kind(int row, int column) {
+        return kinds[index(row, column)];
+    }
+
+    /** A cell's payload: the {@code long} of an integer, the bits of a decimal, 0 for no reading. */
+    public long cell(int row, int column) {
+        return cells[index(row, column)];
+    }
+
+    /** Rows skipped (wrong cell count, blank or repeated {@code switch_id}). */
+    public int rejectedRows() {
+        return rejectedRows;
+    }
+
+    /** Cells that were not finite numbers, kept as no reading. */
+    public int rejectedValues() {
+        return rejectedValues;
+    }
+
+    /** Rejected rows whose switch is identifiable: candidates to carry over. */
+    public List<Damaged> damaged() {
+        return damaged;
+    }
+
+    private int index(int row, int column) {
         return row * metrics.size() + column;
+    }
+
+    /** Fills a table row by row; the rows' arrays are copied in, so the caller may reuse them. */
+    public static final class Builder {
+
+        private final List<String> metrics;
+        private final int width;
+        private String[] ids;
+        private long[] cells;
+        private byte[] kinds;
+        private int rows;
+
+        private Builder(List<String> metrics, int expectedRows) {
+            this.metrics = List.copyOf(metrics);
+            this.width = metrics.size();
+            int capacity = Math.max(1, expectedRows);
+            this.ids = new String[capacity];
+            this.cells = new long[capacity * width];
+            this.kinds = new byte[capacity * width];
+        }
+
+        /** Appends a row: its switch and the first {@code metrics.size()} entries of each array. */
+        public Builder add(String switchId, long[] rowCells, byte[] rowKinds) {
+            ensureRoom();
+            System.arraycopy(rowCells, 0, cells, rows * width, width);
+            System.arraycopy(rowKinds, 0, kinds, rows * width, width);
+            ids[rows++] = switchId;
+            return this;
+        }
+
+        /** Appends a row of another table with the same columns. */
+        Builder add(Table from, int row) {
+            ensureRoom();
+            System.arraycopy(from.cells, from.index(row, 0), cells, rows * width, width);
+            System.arraycopy(from.kinds, from.index(row, 0), kinds, rows * width, width);
+            ids[rows++] = from.switchIds[row];
+            return this;
+        }
+
+        /** Rows added so far. */
+        public int rows() {
+            return rows;
+        }
+
+        public Table build(int rejectedRows, int rejectedValues, List<Damaged> damaged) {
+            return new Table(metrics, Arrays.copyOf(ids, rows), Arrays.copyOf(cells, rows * width),
+                    Arrays.copyOf(kinds, rows * width), rejectedRows, rejectedValues, damaged);
+        }
+
+        private void ensureRoom() {
+            if (rows == ids.length) {
+                int capacity = ids.length * 2;
+                ids = Arrays.copyOf(ids, capacity);
+                cells = Arrays.copyOf(cells, capacity * width);
+                kinds = Arrays.copyOf(kinds, capacity * width);
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -50,11 +51,11 @@ class FilteredListMetricsTests {
         List<Long> cells = List.of(Double.doubleToRawLongBits(312.5), 17L, Double.doubleToRawLongBits(1.37),
                 Double.doubleToRawLongBits(0.0), 4L, 0L,
                 Double.doubleToRawLongBits(120.25), 9L, Double.doubleToRawLongBits(2.5));
-        List<Byte> kinds = List.of(Table.DECIMAL, Table.INTEGER, Table.DECIMAL, Table.DECIMAL, Table.INTEGER, Table.NULL,
-                Table.DECIMAL, Table.INTEGER, Table.DECIMAL);
-        String[] kept = ids.stream().filter(id -> !damaged.contains(id)).toArray(String[]::new);
-        long[] keptCells = new long[kept.length * 3];
-        byte[] keptKinds = new byte[kept.length * 3];
+        List<Byte> kinds = List.of(CellKind.DECIMAL, CellKind.INTEGER, CellKind.DECIMAL, CellKind.DECIMAL,
+                CellKind.INTEGER, CellKind.NONE, CellKind.DECIMAL, CellKind.INTEGER, CellKind.DECIMAL);
+        List<String> kept = ids.stream().filter(id -> !damaged.contains(id)).toList();
+        long[] keptCells = new long[kept.size() * 3];
+        byte[] keptKinds = new byte[kept.size() * 3];
         int out = 0;
         for (int row = 0; row < ids.size(); row++) {
             if (!damaged.contains(ids.get(row))) {
@@ -67,7 +68,7 @@ class FilteredListMetricsTests {
         }
         List<Table.Damaged> damagedRows = damaged.stream()
                 .map(id -> new Table.Damaged(id, ids.indexOf(id))).toList();
-        return new Table(METRICS, kept, keptCells, keptKinds, damaged.size(), 0, damagedRows);
+        return Table.of(METRICS, kept, keptCells, keptKinds, damaged.size(), 0, damagedRows);
     }
 
     private WebTestClient.ResponseSpec get(String query) {

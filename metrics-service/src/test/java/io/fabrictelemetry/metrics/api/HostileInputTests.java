@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
@@ -44,8 +45,8 @@ class HostileInputTests {
     @BeforeEach
     void publish() {
         if (store.current() == null) {
-            store.publish(new Table(List.of("latency_us"), new String[] {"sw-0001"}, new long[] {7},
-                    new byte[] {Table.INTEGER}, 0, 0), Instant.now(), Instant.now(), null);
+            store.publish(Table.of(List.of("latency_us"), List.of("sw-0001"), new long[] {7},
+                    new byte[] {CellKind.INTEGER}, 0, 0), Instant.now(), Instant.now(), null);
         }
     }
 

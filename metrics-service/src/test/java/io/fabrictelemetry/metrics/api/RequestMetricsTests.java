@@ -17,6 +17,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,8 +45,8 @@ class RequestMetricsTests {
 
     @BeforeEach
     void publish() {
-        Table table = new Table(List.of("latency_us"), new String[] {"sw-0001"},
-                new long[] {Double.doubleToRawLongBits(1.37)}, new byte[] {Table.DECIMAL}, 0, 0);
+        Table table = Table.of(List.of("latency_us"), List.of("sw-0001"),
+                new long[] {Double.doubleToRawLongBits(1.37)}, new byte[] {CellKind.DECIMAL}, 0, 0);
         store.publish(table, Instant.now(), Instant.now(), "\"g-1\"");
     }
 

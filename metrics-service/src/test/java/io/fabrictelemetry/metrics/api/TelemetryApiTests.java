@@ -14,6 +14,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -38,11 +39,11 @@ class TelemetryApiTests {
 
     @BeforeEach
     void publish() {
-        Table table = new Table(List.of("bandwidth_gbps", "packet_errors", "latency_us"),
-                new String[] {"sw-0001", "sw-0002"},
+        Table table = Table.of(List.of("bandwidth_gbps", "packet_errors", "latency_us"),
+                List.of("sw-0001", "sw-0002"),
                 new long[] {Double.doubleToRawLongBits(312.5), 17, Double.doubleToRawLongBits(1.37),
                         Double.doubleToRawLongBits(0.0), 4, 0},
-                new byte[] {Table.DECIMAL, Table.INTEGER, Table.DECIMAL, Table.DECIMAL, Table.INTEGER, Table.NULL},
+                new byte[] {CellKind.DECIMAL, CellKind.INTEGER, CellKind.DECIMAL, CellKind.DECIMAL, CellKind.INTEGER, CellKind.NONE},
                 0, 0);
         snapshot = store.publish(table, Instant.now().minusMillis(1500), Instant.now(), "\"g-1\"");
     }

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -28,16 +29,16 @@ class TopRankingTests {
             byte[] kinds = new byte[switches];
             for (int row = 0; row < switches; row++) {
                 if (random.nextInt(5) == 0) {
-                    kinds[row] = Table.NULL;
+                    kinds[row] = CellKind.NONE;
                 } else if (random.nextBoolean()) {
-                    kinds[row] = Table.INTEGER;
+                    kinds[row] = CellKind.INTEGER;
                     cells[row] = random.nextInt(distinct) - distinct / 2;
                 } else {
-                    kinds[row] = Table.DECIMAL;
+                    kinds[row] = CellKind.DECIMAL;
                     cells[row] = Double.doubleToRawLongBits((random.nextInt(distinct) - distinct / 2) / 4.0);
                 }
             }
-            Snapshot snapshot = new SnapshotStore().publish(new Table(List.of("m"), ids, cells, kinds, 0, 0),
+            Snapshot snapshot = new SnapshotStore().publish(Table.of(List.of("m"), List.of(ids), cells, kinds, 0, 0),
                     Instant.EPOCH, Instant.EPOCH, null);
             int k = 1 + random.nextInt(switches + 5);
             for (boolean descending : new boolean[] {true, false}) {
@@ -57,8 +58,8 @@ class TopRankingTests {
     @Test
     void rankingsAreKeptPerSnapshotAndAnOlderSnapshotNeverReplacesThem() {
         SnapshotStore store = new SnapshotStore();
-        Table table = new Table(List.of("m"), new String[] {"a", "b"}, new long[] {1, 2},
-                new byte[] {Table.INTEGER, Table.INTEGER}, 0, 0);
+        Table table = Table.of(List.of("m"), List.of("a", "b"), new long[] {1, 2},
+                new byte[] {CellKind.INTEGER, CellKind.INTEGER}, 0, 0);
         Snapshot older = store.publish(table, Instant.EPOCH, Instant.EPOCH, null);
         Snapshot newer = store.publish(table, Instant.EPOCH, Instant.EPOCH, null);
         TopRanking ranking = new TopRanking();

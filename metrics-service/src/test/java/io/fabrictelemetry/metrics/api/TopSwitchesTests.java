@@ -14,6 +14,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -48,12 +49,13 @@ class TopSwitchesTests {
         for (int row = 0; row < ids.length; row++) {
             boolean none = Double.isNaN(latency[row]);
             cells[row * 3] = none ? 0 : Double.doubleToRawLongBits(latency[row]);
-            kinds[row * 3] = none ? Table.NULL : Table.DECIMAL;
+            kinds[row * 3] = none ? CellKind.NONE : CellKind.DECIMAL;
             cells[row * 3 + 1] = errors[row];
-            kinds[row * 3 + 1] = Table.INTEGER;
-            kinds[row * 3 + 2] = Table.NULL;
+            kinds[row * 3 + 1] = CellKind.INTEGER;
+            kinds[row * 3 + 2] = CellKind.NONE;
         }
-        snapshot = store.publish(new Table(List.of("latency_us", "packet_errors", "link_state"), ids, cells, kinds, 0, 0),
+        snapshot = store.publish(
+                Table.of(List.of("latency_us", "packet_errors", "link_state"), List.of(ids), cells, kinds, 0, 0),
                 Instant.now().minusMillis(1500), Instant.now(), "\"g-1\"");
     }
 
@@ -177,8 +179,8 @@ class TopSwitchesTests {
     void aNewSnapshotIsRankedAfresh() {
         get("metric=packet_errors&limit=1").expectBody().jsonPath("$.switches[0].switch").isEqualTo("sw-2");
         long[] cells = {1, 99};
-        snapshot = store.publish(new Table(List.of("packet_errors"), new String[] {"sw-2", "sw-7"}, cells,
-                new byte[] {Table.INTEGER, Table.INTEGER}, 0, 0), Instant.now(), Instant.now(), "\"g-2\"");
+        snapshot = store.publish(Table.of(List.of("packet_errors"), List.of("sw-2", "sw-7"), cells,
+                new byte[] {CellKind.INTEGER, CellKind.INTEGER}, 0, 0), Instant.now(), Instant.now(), "\"g-2\"");
         get("metric=packet_errors&limit=1").expectBody().jsonPath("$.switches[0].switch").isEqualTo("sw-7");
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -19,15 +20,15 @@ class FabricExporterTests {
         return Double.doubleToRawLongBits(value);
     }
 
-    private static final byte I = Table.INTEGER;
-    private static final byte D = Table.DECIMAL;
-    private static final byte N = Table.NULL;
+    private static final byte I = CellKind.INTEGER;
+    private static final byte D = CellKind.DECIMAL;
+    private static final byte N = CellKind.NONE;
 
     /** Two switches, every default column plus one the service does not know; sw-0002 is down. */
     static Snapshot knownSnapshot() {
         List<String> metrics = List.of("bandwidth_gbps", "utilization_pct", "latency_us", "packet_errors",
                 "dropped_packets", "link_state", "link_down_count", "temperature_c", "fan-speed rpm");
-        Table table = new Table(metrics, new String[] {"sw-0001", "sw-0002"},
+        Table table = Table.of(metrics, List.of("sw-0001", "sw-0002"),
                 new long[] {d(312.5), d(78.13), d(1.5), 17, 4, 1, 0, d(55.5), 9000,
                         d(0), d(0), 0, 20, 6, 0, 1, d(31.0), 0},
                 new byte[] {D, D, D, I, I, I, I, D, I,

@@ -15,6 +15,7 @@ import org.springframework.boot.health.contributor.Status;
 import io.fabrictelemetry.metrics.ingest.IngestionStatus;
 import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.ingest.PollOutcome;
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
@@ -39,7 +40,7 @@ class IngestionHealthIndicatorTests {
     }
 
     private void publishSnapshotSampledAt(Instant sampledAt) {
-        store.publish(new Table(List.of("a"), new String[] {"sw-1"}, new long[] {1}, new byte[] {Table.INTEGER}, 0, 0),
+        store.publish(Table.of(List.of("a"), List.of("sw-1"), new long[] {1}, new byte[] {CellKind.INTEGER}, 0, 0),
                 sampledAt, sampledAt, null);
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 class CsvPayloadParserTests {
@@ -22,10 +23,9 @@ class CsvPayloadParserTests {
 
     /** The cell of a table as the API would see it: a Long, a Double or null. */
     private static Object cell(Table table, int row, int column) {
-        int i = row * table.metrics().size() + column;
-        return switch (table.kinds()[i]) {
-            case Table.INTEGER -> table.cells()[i];
-            case Table.DECIMAL -> Double.longBitsToDouble(table.cells()[i]);
+        return switch (table.kind(row, column)) {
+            case CellKind.INTEGER -> table.cell(row, column);
+            case CellKind.DECIMAL -> Double.longBitsToDouble(table.cell(row, column));
             default -> null;
         };
     }

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ class GeneratorFaultMatrixTests {
     private PollLoop loopTo(String host, int port) {
         GeneratorProperties target = new GeneratorProperties(host, port);
         return new PollLoop(new WebClientCountersFetcher(WebClient.builder(), target, POLL), store, tracker, POLL,
-                target, new IngestMetrics(new SimpleMeterRegistry(), tracker, store));
+                target, new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()));
     }
 
     private PollOutcome pollOnce(PollLoop loop) {

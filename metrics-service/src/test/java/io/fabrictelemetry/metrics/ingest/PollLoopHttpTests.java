@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -57,7 +58,7 @@ class PollLoopHttpTests {
         GeneratorProperties target = new GeneratorProperties("127.0.0.1", port);
         CountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
         running = new PollLoop(fetcher, store, tracker, poll, target,
-                new IngestMetrics(new SimpleMeterRegistry(), tracker, store))
+                new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()))
                 .polls(Schedulers.parallel(), work).subscribe();
     }
 

@@ -3,6 +3,7 @@ package io.fabrictelemetry.metrics.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class PollLoopTests {
 
     private void run(CountersFetcher fetcher, Scheduler work) {
         PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001),
-                new IngestMetrics(registry, tracker, store));
+                new IngestMetrics(registry, tracker, store, Clock.systemUTC()));
         running = loop.polls(time, work).subscribe();
     }
 

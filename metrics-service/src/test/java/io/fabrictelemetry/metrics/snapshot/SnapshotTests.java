@@ -12,10 +12,10 @@ class SnapshotTests {
 
     static Table table() {
         // sw-1: integer, decimal, no reading; sw-2: decimal that looks whole, integer, integer
-        return new Table(List.of("count", "gauge", "latency"), new String[] {"sw-1", "sw-2"},
+        return Table.of(List.of("count", "gauge", "latency"), List.of("sw-1", "sw-2"),
                 new long[] {5, Double.doubleToRawLongBits(312.5), 0,
                         Double.doubleToRawLongBits(42.0), 0, -3},
-                new byte[] {Table.INTEGER, Table.DECIMAL, Table.NULL, Table.DECIMAL, Table.INTEGER, Table.INTEGER},
+                new byte[] {CellKind.INTEGER, CellKind.DECIMAL, CellKind.NONE, CellKind.DECIMAL, CellKind.INTEGER, CellKind.INTEGER},
                 1, 2);
     }
 
@@ -67,8 +67,8 @@ class SnapshotTests {
 
     private static Table payload(String[] ids, long[] values, List<Table.Damaged> damaged) {
         byte[] kinds = new byte[values.length];
-        java.util.Arrays.fill(kinds, Table.INTEGER);
-        return new Table(List.of("a", "b"), ids, values, kinds, damaged.size(), 0, damaged);
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        return Table.of(List.of("a", "b"), List.of(ids), values, kinds, damaged.size(), 0, damaged);
     }
 
     @Test

@@ -1,0 +1,7 @@
+/**
+ * Benchmark tools: the bare Reactor Netty baseline server the services are measured against.
+ */
+@NullMarked
+package io.fabrictelemetry.bench;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * The fabric in the Prometheus text format, encoded at most once per snapshot.
+ */
+@NullMarked
+package io.fabrictelemetry.metrics.export;
+
+import org.jspecify.annotations.NullMarked;

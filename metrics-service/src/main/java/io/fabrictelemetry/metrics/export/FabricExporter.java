@@ -3,10 +3,17 @@ package io.fabrictelemetry.metrics.export;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ObjDoubleConsumer;
 
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.metrics.snapshot.Bodies;
@@ -24,16 +31,31 @@ import reactor.core.publisher.Mono;
  * series labelled by switch, {@code null} readings left out. Written by Prometheus's own
  * exposition library, and encoded at most once per snapshot: lazily, on the first scrape after a
  * snapshot is published, off the event loop, and shared by concurrent scrapes.
+ *
+ * <p>Any column the CSV contract allows is exported or left out, never a failed scrape: names
+ * come from {@link FabricSeries#forColumn} (the client library's naming rules); a column the
+ * library still refuses, or a second column that maps to a name already exported, is left out,
+ * said once at WARN per change of the column set.
  */
 @Component
 public class FabricExporter {
 
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
+    private static final Logger log = LoggerFactory.getLogger(FabricExporter.class);
+
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
             .setIncludeCreatedTimestamps(false)
             .build();
     private final PerSnapshot<ByteBuffer> encoded = new PerSnapshot<>(snapshot -> encode(snapshot).toDirectBuffer());
+    private final AtomicReference<@Nullable Families> families = new AtomicReference<>();
+
+    /**
+     * What each column of one column set becomes: its series, or {@code null} when it is left out.
+     * Worked out once per column set, not per snapshot.
+     */
+    private record Families(List<String> columns, List<@Nullable FabricSeries> series) {
+    }
 
     /**
      * The encoded export of a snapshot, off the heap (see {@link Bodies}); encodes it the first time
@@ -55,24 +77,63 @@ public class FabricExporter {
         for (int row = 0; row < labels.length; row++) {
             labels[row] = Labels.of("switch", snapshot.switchId(row));
         }
-        Set<String> names = new HashSet<>();
+        List<@Nullable FabricSeries> series = familiesOf(snapshot.metrics()).series();
         try {
             // family by family: the text format simply concatenates, and only one family's data
             // points (one per switch) are alive at a time, which matters at 100,000 switches
-            for (int column = 0; column < snapshot.metrics().size(); column++) {
-                FabricSeries series = FabricSeries.forColumn(snapshot.metrics().get(column));
-                if (!names.add(series.name())) {
-                    continue; // two columns that sanitise to one name: the first one wins
+            for (int column = 0; column < series.size(); column++) {
+                FabricSeries family = series.get(column);
+                if (family == null) {
+                    continue;
                 }
-                MetricSnapshot family = series.counter()
-                        ? counter(snapshot, column, series, labels)
-                        : gauge(snapshot, column, series, labels);
-                writer.write(out, MetricSnapshots.of(family));
+                writer.write(out, MetricSnapshots.of(family.counter()
+                        ? counter(snapshot, column, family, labels)
+                        : gauge(snapshot, column, family, labels)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** The series of each column, worked out (and any left out said, once) when the column set changes. */
+    private Families familiesOf(List<String> columns) {
+        Families known = families.get();
+        if (known != null && known.columns().equals(columns)) {
+            return known;
+        }
+        List<@Nullable FabricSeries> series = new ArrayList<>(columns.size());
+        Map<String, String> columnOfName = new HashMap<>();
+        List<String> leftOut = new ArrayList<>();
+        for (String column : columns) {
+            FabricSeries candidate = null;
+            try {
+                candidate = FabricSeries.forColumn(column);
+                // the library's builders check a family's name and help as they will with the data
+                if (candidate.counter()) {
+                    CounterSnapshot.builder().name(candidate.name()).help(candidate.help()).build();
+                } else {
+                    GaugeSnapshot.builder().name(candidate.name()).help(candidate.help()).build();
+                }
+                String first = columnOfName.putIfAbsent(candidate.name(), column);
+                if (first != null) {
+                    leftOut.add("'" + FabricSeries.printable(column) + "' (maps to " + candidate.name()
+                            + ", already exported from '" + FabricSeries.printable(first) + "')");
+                    candidate = null;
+                }
+            } catch (IllegalArgumentException e) {
+                leftOut.add("'" + FabricSeries.printable(column) + "' (" + e.getMessage() + ")");
+                candidate = null;
+            }
+            series.add(candidate);
+        }
+        Families next = new Families(List.copyOf(columns), Collections.unmodifiableList(series));
+        families.set(next);
+        if (!leftOut.isEmpty()) {
+            log.warn("Prometheus export leaves out {} of {} columns: {}", leftOut.size(), columns.size(),
+                    String.join("; ", leftOut));
+        }
+        return next;
     }
 
     private static MetricSnapshot counter(Snapshot snapshot, int column, FabricSeries series, Labels[] labels) {

@@ -1,7 +1,8 @@
 package io.fabrictelemetry.metrics.export;
 
 import java.util.Map;
-import java.util.regex.Pattern;
+
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 
 /**
  * How a CSV column becomes a Prometheus series: a name in base units following Prometheus
@@ -13,8 +14,6 @@ import java.util.regex.Pattern;
  * @param help   the HELP text, naming the CSV column and its unit
  */
 record FabricSeries(String name, boolean counter, double factor, String help) {
-
-    private static final Pattern ILLEGAL = Pattern.compile("[^a-zA-Z0-9_]");
 
     private static final Map<String, FabricSeries> KNOWN = Map.of(
             "bandwidth_gbps", new FabricSeries("fabric_bandwidth_bytes_per_second", false, 1.25e8,
@@ -38,15 +37,32 @@ record FabricSeries(String name, boolean counter, double factor, String help) {
             "tx_bytes", new FabricSeries("fabric_transmitted_bytes", true, 1,
                     "Bytes transmitted since the generator started, from CSV column tx_bytes (bytes)"));
 
-    /** The series of a column: a known mapping, or the gauge {@code fabric_<column>}, sanitised. */
+    /**
+     * The series of a column: a known mapping, or the gauge {@code fabric_<column>} named by the
+     * client library's own rules ({@link PrometheusNaming}): characters outside the classic name
+     * set escaped to {@code _} as the text format writes them, then the suffixes the library
+     * reserves ({@code _total}, {@code _created}, {@code _bucket}, {@code _info}, ...) removed, so
+     * that {@code crc_errors_total} becomes {@code fabric_crc_errors}. Two columns may map to one
+     * name; the exporter keeps the first.
+     *
+     * @throws IllegalArgumentException when the library cannot make a valid name of the column
+     */
     static FabricSeries forColumn(String column) {
         FabricSeries known = KNOWN.get(column);
         if (known != null) {
             return known;
         }
-        String name = "fabric_" + ILLEGAL.matcher(column).replaceAll("_");
-        String printable = column.length() > 80 ? column.substring(0, 80) + "…" : column;
-        return new FabricSeries(name, false, 1, "Value of CSV column " + printable.replaceAll("\\p{Cntrl}", "?")
+        String name = PrometheusNaming.sanitizeMetricName(PrometheusNaming.prometheusName("fabric_" + column));
+        if (!PrometheusNaming.isValidLegacyMetricName(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid metric name");
+        }
+        return new FabricSeries(name, false, 1, "Value of CSV column " + printable(column)
                 + " (unit as the generator sends it)");
+    }
+
+    /** A column name for HELP texts and logs: bounded, without control characters. */
+    static String printable(String column) {
+        String shown = column.length() > 80 ? column.substring(0, 80) + "…" : column;
+        return shown.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -304,6 +304,32 @@ class TelemetryApiTests {
     }
 
     @Test
+    void fabricExportAnswersForColumnsWhoseNamesTheClientLibraryReservesOrCannotUse() throws Exception {
+        // the column set of issue 9, plus columns that collapse to one name; CI runs promtool on the file
+        List<String> columns = List.of("bandwidth_gbps", "crc_errors_total", "port_info", "fan-speed rpm",
+                "crc_errors", "queue.depth", "queue_depth", "température", "temp rature", "x_created", "x_bucket");
+        long[] values = new long[2 * columns.size()];
+        byte[] kinds = new byte[values.length];
+        java.util.Arrays.fill(values, 7);
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        store.publish(Table.of(columns, List.of("sw-0001", "sw-0002"), values, kinds, 0, 0), Instant.now(),
+                Instant.now(), null);
+
+        String body = client.get().uri("/telemetry/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(body).contains("fabric_crc_errors{switch=\"sw-0001\"} 7.0\n")
+                .contains("fabric_port{switch=\"sw-0002\"} 7.0\n")
+                .contains("fabric_fan_speed_rpm{switch=\"sw-0001\"} 7.0\n")
+                .contains("fabric_queue_depth{switch=\"sw-0001\"} 7.0\n")
+                .contains("fabric_temp_rature{switch=\"sw-0001\"} 7.0\n")
+                .contains("fabric_x{switch=\"sw-0001\"} 7.0\n");
+        assertThat(body.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]))
+                .doesNotHaveDuplicates();
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "fabric-export-columns.prom"), body);
+    }
+
+    @Test
     void actuatorPrometheusShowsIngestionAndRouteTaggedRequestMetrics() {
         client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange().expectStatus().isOk();
         client.get().uri("/actuator/prometheus").exchange()

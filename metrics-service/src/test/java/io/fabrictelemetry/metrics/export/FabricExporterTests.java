@@ -1,15 +1,22 @@
 package io.fabrictelemetry.metrics.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
-import io.fabrictelemetry.metrics.snapshot.CellKind;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.fabrictelemetry.metrics.snapshot.Bodies;
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -99,6 +106,109 @@ class FabricExporterTests {
         assertThat(encodings).hasValue(1);
         exporter.export(knownSnapshot()).block();
         assertThat(encodings).hasValue(2);
+    }
+
+    /** Two switches with integer readings 1, 2, ... in every column. */
+    static Snapshot snapshotWith(List<String> columns, SnapshotStore store) {
+        int cells = 2 * columns.size();
+        long[] values = new long[cells];
+        byte[] kinds = new byte[cells];
+        for (int i = 0; i < cells; i++) {
+            values[i] = i + 1;
+            kinds[i] = I;
+        }
+        return store.publish(Table.of(columns, List.of("sw-0001", "sw-0002"), values, kinds, 0, 0),
+                Instant.EPOCH, Instant.EPOCH, null);
+    }
+
+    /** The family names of an export, in order, from its TYPE lines. */
+    private static List<String> families(String text) {
+        return text.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList();
+    }
+
+    @Test
+    void columnsEndingInSuffixesTheClientLibraryReservesAreExportedUnderItsNames() {
+        String text = export(snapshotWith(List.of("bandwidth_gbps", "crc_errors_total", "port_info", "fan-speed rpm"),
+                new SnapshotStore()));
+
+        assertThat(families(text)).containsExactly("fabric_bandwidth_bytes_per_second", "fabric_crc_errors",
+                "fabric_port", "fabric_fan_speed_rpm");
+        assertThat(text).contains("# HELP fabric_crc_errors Value of CSV column crc_errors_total")
+                .contains("fabric_crc_errors{switch=\"sw-0002\"} 6.0\n")
+                .contains("fabric_port{switch=\"sw-0001\"} 3.0\n")
+                .contains("fabric_fan_speed_rpm{switch=\"sw-0001\"} 4.0\n");
+    }
+
+    @Test
+    void columnsThatMapToOneNameExportOneFamilyTheFirstAndSayItOncePerColumnSet() {
+        Logger logger = (Logger) LoggerFactory.getLogger(FabricExporter.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            List<String> columns = List.of("crc_errors", "crc_errors_total", "queue.depth", "queue_depth",
+                    "température", "temp rature");
+            FabricExporter exporter = new FabricExporter();
+            SnapshotStore store = new SnapshotStore();
+            String text = new String(exporter.encode(snapshotWith(columns, store)).toByteArray(), StandardCharsets.UTF_8);
+            exporter.encode(snapshotWith(columns, store));
+
+            assertThat(families(text)).containsExactly("fabric_crc_errors", "fabric_queue_depth", "fabric_temp_rature");
+            assertThat(text).contains("fabric_crc_errors{switch=\"sw-0001\"} 1.0\n")
+                    .contains("fabric_queue_depth{switch=\"sw-0001\"} 3.0\n");
+            assertThat(logged.list).hasSize(1);
+            assertThat(logged.list.get(0).getLevel()).isEqualTo(Level.WARN);
+            assertThat(logged.list.get(0).getFormattedMessage()).contains("leaves out 3 of 6 columns")
+                    .contains("'crc_errors_total' (maps to fabric_crc_errors, already exported from 'crc_errors')")
+                    .contains("'queue_depth'");
+
+            exporter.encode(snapshotWith(List.of("crc_errors", "crc_errors_total"), store));
+            assertThat(logged.list).hasSize(2);
+            exporter.encode(snapshotWith(List.of("bandwidth_gbps"), store));
+            assertThat(logged.list).hasSize(2);
+        } finally {
+            logger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void failedEncodingIsNotKeptTheNextScrapeTriesAgain() {
+        Snapshot snapshot = knownSnapshot();
+        AtomicInteger attempts = new AtomicInteger();
+        FabricExporter exporter = new FabricExporter() {
+            @Override
+            Bodies.Sink encode(Snapshot s) {
+                if (attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("first encoding fails");
+                }
+                return super.encode(s);
+            }
+        };
+        assertThatIllegalStateException().isThrownBy(() -> exporter.export(snapshot).block());
+        assertThat(text(exporter.export(snapshot).block())).contains("fabric_link_state");
+        assertThat(text(exporter.export(snapshot).block())).contains("fabric_link_state");
+        assertThat(attempts).hasValue(2);
+    }
+
+    @Test
+    void requestStillHoldingThePreviousSnapshotDoesNotMakeTheCurrentOneEncodeAgain() {
+        SnapshotStore store = new SnapshotStore();
+        Snapshot previous = snapshotWith(List.of("a"), store);
+        Snapshot current = snapshotWith(List.of("a"), store);
+        List<Long> encoded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FabricExporter exporter = new FabricExporter() {
+            @Override
+            Bodies.Sink encode(Snapshot s) {
+                encoded.add(s.sequence());
+                return super.encode(s);
+            }
+        };
+        exporter.export(current).block();
+        exporter.export(previous).block(); // a request that read the store just before the swap
+        exporter.export(current).block();
+        exporter.export(previous).block();
+
+        assertThat(encoded).containsExactly(2L, 1L, 1L);
     }
 
     private static String text(java.nio.ByteBuffer body) {

@@ -214,7 +214,7 @@ class TelemetryHandler {
         return Mono.error(new MethodNotAllowedException(request.method(), ALLOWED));
     }
 
-    private Snapshot requireSnapshot() {
+    Snapshot requireSnapshot() {
         Snapshot snapshot = store.current();
         if (snapshot == null) {
             HttpHeaders headers = new HttpHeaders();
@@ -277,7 +277,7 @@ class TelemetryHandler {
      * The headers every telemetry answer carries. {@code sampledAt} is that of the values in the
      * body: for a carried-over switch, older than the snapshot's.
      */
-    private ServerResponse.BodyBuilder headers(HttpStatus status, MediaType type, String etag, Instant sampledAt) {
+    ServerResponse.BodyBuilder headers(HttpStatus status, MediaType type, String etag, Instant sampledAt) {
         return ServerResponse.status(status)
                 .contentType(type)
                 .eTag(etag)
@@ -286,7 +286,7 @@ class TelemetryHandler {
     }
 
     /** The body as is, wrapped without copying; a matching If-None-Match becomes 304 in Spring. */
-    private Mono<ServerResponse> send(ServerResponse.BodyBuilder response, byte[] body) {
+    Mono<ServerResponse> send(ServerResponse.BodyBuilder response, byte[] body) {
         return response.body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
     }
 

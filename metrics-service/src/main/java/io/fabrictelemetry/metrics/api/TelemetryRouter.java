@@ -16,11 +16,12 @@ class TelemetryRouter {
     static final String LIST_METRICS = "/telemetry/ListMetrics";
     static final String PROMETHEUS = "/telemetry/prometheus";
     static final String TOP_SWITCHES = "/telemetry/TopSwitches";
+    static final String GET_METRIC_HISTORY = "/telemetry/GetMetricHistory";
 
     @Bean
-    RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler) {
+    RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler, HistoryHandler history) {
         RequestPredicate telemetryPaths = path(GET_METRIC).or(path(LIST_METRICS)).or(path(PROMETHEUS))
-                .or(path(TOP_SWITCHES));
+                .or(path(TOP_SWITCHES)).or(path(GET_METRIC_HISTORY));
         return RouterFunctions.route()
                 .GET(GET_METRIC, handler::getMetric)
                 .HEAD(GET_METRIC, handler::getMetric)
@@ -30,7 +31,10 @@ class TelemetryRouter {
                 .HEAD(TOP_SWITCHES, handler::topSwitches)
                 .GET(PROMETHEUS, handler::prometheus)
                 .HEAD(PROMETHEUS, handler::prometheus)
+                .GET(GET_METRIC_HISTORY, history::getMetricHistory)
+                .HEAD(GET_METRIC_HISTORY, history::getMetricHistory)
                 .OPTIONS(GET_METRIC, handler::options)
+                .OPTIONS(GET_METRIC_HISTORY, handler::options)
                 .OPTIONS(LIST_METRICS, handler::options)
                 .OPTIONS(PROMETHEUS, handler::options)
                 .OPTIONS(TOP_SWITCHES, handler::options)

@@ -152,6 +152,16 @@ public final class Snapshot {
         return carriedOver.getOrDefault(switchId, sampledAt);
     }
 
+    /** The kind of a cell: a {@link CellKind}. */
+    public byte cellKind(int row, int column) {
+        return table.kind(row, column);
+    }
+
+    /** The 64 bits of a cell: the integer, or the raw bits of the decimal's double (meaningless for no reading). */
+    public long cellBits(int row, int column) {
+        return table.cell(row, column);
+    }
+
     long rawCell(int row, int column) {
         return table.cell(row, column);
     }

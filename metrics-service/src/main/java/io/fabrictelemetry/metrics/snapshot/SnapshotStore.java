@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
 /**
  * Holds the latest snapshot. One writer (the poll loop) builds a complete snapshot and swaps it in
  * with a single set; readers take it without a lock and never see a half-built one.
@@ -18,10 +21,21 @@ public class SnapshotStore {
     // A restarted service never answers 304 to an ETag that a previous process issued.
     private final String bootId = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicReference<@Nullable Snapshot> current = new AtomicReference<>();
+    // Subscribers (history, streams) take each snapshot in onNext and hand it off at once: the
+    // publishing thread never waits for them. One with no demand would miss it: they request all.
+    private final Sinks.Many<Snapshot> published = Sinks.many().multicast().directBestEffort();
 
     /** The latest snapshot, or {@code null} before the first accepted payload. */
     public @Nullable Snapshot current() {
         return current.get();
+    }
+
+    /**
+     * Every snapshot published from the moment of subscription, on the publishing thread: a
+     * subscriber must hand each one off without blocking (and keep at most the latest).
+     */
+    public Flux<Snapshot> published() {
+        return published.asFlux();
     }
 
     /** Builds the next snapshot from an accepted payload and publishes it. Single writer only. */
@@ -34,6 +48,8 @@ public class SnapshotStore {
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
                 "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver());
         current.set(next);
+        // single writer, so never contended; no subscriber is not a failure
+        published.tryEmitNext(next);
         return next;
     }
 }

@@ -24,6 +24,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
+import io.fabrictelemetry.metrics.history.HistoryProperties;
+import io.fabrictelemetry.metrics.history.HistoryRecorder;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -99,6 +101,26 @@ class PollLoopHttpTests {
 
         assertThat(store.current().sequence()).isEqualTo(1);
         generator.verify(getRequestedFor(urlEqualTo("/counters")).withHeader("If-None-Match", equalTo("\"g-1\"")));
+    }
+
+    @Test
+    void notModifiedAnswersAddNoHistoryPoint() {
+        HistoryRecorder recorder = new HistoryRecorder(store,
+                new HistoryProperties(Duration.ofDays(3650), DataSize.ofMegabytes(1)), new SimpleMeterRegistry(),
+                Clock.systemUTC());
+        recorder.start();
+        try {
+            serve(CSV, "\"g-1\"");
+            generator.stubFor(get("/counters").withHeader("If-None-Match", equalTo("\"g-1\""))
+                    .willReturn(aResponse().withStatus(304).withHeader("ETag", "\"g-1\"")));
+            startPolling(FAST);
+            await().atMost(Duration.ofSeconds(10)).until(() -> generator.getAllServeEvents().size() >= 4);
+
+            assertThat(recorder.query("sw-0001", "latency_us", Long.MIN_VALUE)).hasSize(1);
+            assertThat(recorder.history().frames()).isEqualTo(1);
+        } finally {
+            recorder.stop();
+        }
     }
 
     @Test

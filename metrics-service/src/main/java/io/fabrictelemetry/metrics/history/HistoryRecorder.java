@@ -1,0 +1,137 @@
+package io.fabrictelemetry.metrics.history;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Feeds every published snapshot into {@link History}, off the ingestion path: the poll loop
+ * publishes first and only hands the snapshot over; one thread of its own appends. At most one
+ * snapshot waits: if a newer one is published before the previous append is done, the waiting one
+ * is replaced (and counted), so a slow append never queues up snapshots or holds on to them.
+ */
+@Component
+public class HistoryRecorder implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
+
+    private final SnapshotStore store;
+    private final History history;
+    private final Clock clock;
+    private final AtomicReference<@Nullable Snapshot> waiting = new AtomicReference<>();
+    private final Timer appendTime;
+    private final Counter skipped;
+    private @Nullable Scheduler worker;
+    private @Nullable Disposable subscription;
+
+    public HistoryRecorder(SnapshotStore store, HistoryProperties properties, MeterRegistry registry, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.history = new History(properties.retention().toMillis(), properties.maxBytes().toBytes());
+        Gauge.builder("fabric.history.bytes", history, History::bytes)
+                .description("Memory held by metric history (encoded snapshots, layouts, encoder state)")
+                .baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("fabric.history.snapshots", history, History::frames)
+                .description("Snapshots kept in metric history")
+                .register(registry);
+        Gauge.builder("fabric.history.points", history, History::cells)
+                .description("Points (cells of kept snapshots) in metric history")
+                .register(registry);
+        appendTime = Timer.builder("fabric.history.append")
+                .description("Time to encode one snapshot into history and evict what no longer fits")
+                .register(registry);
+        skipped = Counter.builder("fabric.history.skipped")
+                .description("Snapshots not recorded because a newer one arrived before the previous append ended")
+                .register(registry);
+    }
+
+    public History history() {
+        return history;
+    }
+
+    /** Hands a snapshot over to the history thread; never blocks. */
+    void offer(Snapshot snapshot) {
+        Scheduler target = worker;
+        if (!history.enabled() || target == null) {
+            return;
+        }
+        Snapshot replaced = waiting.getAndSet(snapshot);
+        if (replaced == null) {
+            target.schedule(this::appendWaiting);
+        } else {
+            skipped.increment();
+        }
+    }
+
+    private void appendWaiting() {
+        Snapshot snapshot = waiting.getAndSet(null);
+        if (snapshot == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            history.append(new SnapshotColumns(snapshot), clock.millis());
+        } catch (RuntimeException e) {
+            log.error("Snapshot {} could not be added to history", snapshot.sequence(), e);
+        } finally {
+            appendTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Points of one series, oldest first, from {@code fromMillis} on and within the retention. */
+    public List<Point> query(String switchId, String metric, long fromMillis) {
+        return history.query(switchId, metric, fromMillis, clock.millis());
+    }
+
+    @Override
+    public synchronized void start() {
+        if (subscription != null) {
+            return;
+        }
+        worker = Schedulers.newSingle("history", true);
+        subscription = store.published().subscribe(this::offer,
+                error -> log.error("History stopped following snapshots", error));
+        if (history.enabled()) {
+            log.info("Keeping metric history for {} within {} bytes", Duration.ofMillis(history.retentionMillis()),
+                    history.maxBytes());
+        } else {
+            log.info("Metric history is off (history.retention or history.max-bytes is 0)");
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (subscription != null) {
+            subscription.dispose();
+            subscription = null;
+        }
+        if (worker != null) {
+            worker.dispose();
+            worker = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return subscription != null;
+    }
+}

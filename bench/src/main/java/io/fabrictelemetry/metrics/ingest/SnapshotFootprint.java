@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.ingest;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 
 /**
  * The footprint of one published snapshot: heap retained after a full GC, with and without it,
@@ -28,7 +30,7 @@ public final class SnapshotFootprint {
         byte[] csv = IngestionBenchmark.csv(switches, 42);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = retainedHeap(memory);
-        Snapshot snapshot = new SnapshotStore().publish(CsvPayloadParser.parse(csv), Instant.EPOCH, Instant.EPOCH, null);
+        Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(CsvPayloadParser.parse(csv), Instant.EPOCH, Instant.EPOCH, null);
         long after = retainedHeap(memory);
         log.info("switches={} metrics={} csv={} bytes, snapshot sequence {}", snapshot.switchCount(),
                 snapshot.metrics().size(), csv.length, snapshot.sequence()); // keeps the snapshot reachable

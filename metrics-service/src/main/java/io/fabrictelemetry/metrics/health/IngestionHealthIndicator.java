@@ -12,6 +12,7 @@ import io.fabrictelemetry.metrics.ingest.IngestionStatus;
 import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.TimeFormat;
 
 /**

@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.snapshot;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,10 @@ import java.util.Map;
 /**
  * Keeps a switch whose row was damaged in this payload, instead of letting it vanish: its values
  * from the previous snapshot are placed where its row stood, and it is remembered with the
- * {@code sampledAt} of the values it still shows. A switch absent from the payload is not carried.
+ * {@code sampledAt} of the values it still shows. Once those values are older than
+ * {@code STALE_AFTER} (judged when each snapshot is built, so that bodies stay encoded once), the
+ * switch is still listed with that {@code sampledAt}, but without readings. A switch absent from
+ * the payload is not carried.
  */
 final class CarryOver {
 
@@ -18,7 +22,11 @@ final class CarryOver {
     record Merged(Table table, Map<String, Instant> carriedOver) {
     }
 
-    static Merged merge(Table table, Snapshot previous) {
+    /**
+     * @param builtAt    when the new snapshot is built (its {@code collectedAt})
+     * @param staleAfter how old carried values may be: older ones are carried as no reading
+     */
+    static Merged merge(Table table, Snapshot previous, Instant builtAt, Duration staleAfter) {
         List<Table.Damaged> carried = table.damaged().stream()
                 .filter(d -> previous.switchRow(d.switchId()) >= 0)
                 .toList();
@@ -39,13 +47,18 @@ final class CarryOver {
             while (next < carried.size() && carried.get(next).position() == in) {
                 String id = carried.get(next++).switchId();
                 int from = previous.switchRow(id);
+                Instant sampledAt = previous.sampledAt(id);
+                // values older than STALE_AFTER are never passed off as current: the switch stays
+                // listed, with the sampledAt of its last good row, and no readings
+                boolean stale = Duration.between(sampledAt, builtAt).compareTo(staleAfter) > 0;
                 for (int c = 0; c < width; c++) {
                     // a column the previous snapshot did not have is no reading
-                    rowCells[c] = previousColumn[c] >= 0 ? previous.rawCell(from, previousColumn[c]) : 0;
-                    rowKinds[c] = previousColumn[c] >= 0 ? previous.rawKind(from, previousColumn[c]) : CellKind.NONE;
+                    boolean kept = !stale && previousColumn[c] >= 0;
+                    rowCells[c] = kept ? previous.rawCell(from, previousColumn[c]) : 0;
+                    rowKinds[c] = kept ? previous.rawKind(from, previousColumn[c]) : CellKind.NONE;
                 }
                 merged.add(id, rowCells, rowKinds);
-                carriedOver.put(id, previous.sampledAt(id));
+                carriedOver.put(id, sampledAt);
             }
             if (in < table.switchCount()) {
                 merged.add(table, in);

@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.snapshot;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +25,11 @@ public class SnapshotStore {
     // Subscribers (history, streams) take each snapshot in onNext and hand it off at once: the
     // publishing thread never waits for them. One with no demand would miss it: they request all.
     private final Sinks.Many<Snapshot> published = Sinks.many().multicast().directBestEffort();
+    private final Duration staleAfter;
+
+    public SnapshotStore(StaleProperties stale) {
+        this.staleAfter = stale.after();
+    }
 
     /** The latest snapshot, or {@code null} before the first accepted payload. */
     public @Nullable Snapshot current() {
@@ -44,7 +50,7 @@ public class SnapshotStore {
         long sequence = previous == null ? 1 : previous.sequence() + 1;
         CarryOver.Merged merged = previous == null
                 ? new CarryOver.Merged(table, Map.of())
-                : CarryOver.merge(table, previous);
+                : CarryOver.merge(table, previous, collectedAt, staleAfter);
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
                 "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver());
         current.set(next);

@@ -330,6 +330,30 @@ class TelemetryApiTests {
     }
 
     @Test
+    void carriedOverSwitchOlderThanStaleAfterAnswersNullWithTheSampledAtOfItsLastGoodRowAndLeavesTheExport() {
+        List<String> metrics = List.of("latency_us");
+        byte[] integers = {CellKind.INTEGER, CellKind.INTEGER};
+        Instant lastGood = Instant.now().minusSeconds(120); // stale.after is 30 s by default
+        store.publish(Table.of(metrics, List.of("sw-0001", "sw-0002"), new long[] {5, 6}, integers, 0, 0),
+                lastGood, lastGood, null);
+        store.publish(Table.of(metrics, List.of("sw-0001"), new long[] {7}, new byte[] {CellKind.INTEGER}, 1, 0,
+                List.of(new Table.Damaged("sw-0002", 1))), Instant.now(), Instant.now(), null);
+
+        client.get().uri("/telemetry/GetMetric?switch=sw-0002&metric=latency_us").exchange()
+                .expectStatus().isOk()
+                .expectHeader().value(TelemetryHandler.DATA_AGE, age -> assertThat(Long.parseLong(age))
+                        .isGreaterThanOrEqualTo(120_000))
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("\"value\":null,")
+                        .contains("\"sampledAt\":\"" + iso(lastGood) + "\""));
+        client.get().uri("/telemetry/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("fabric_latency_seconds{switch=\"sw-0001\"}")
+                        .doesNotContain("sw-0002"));
+    }
+
+    @Test
     void actuatorPrometheusShowsIngestionAndRouteTaggedRequestMetrics() {
         client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange().expectStatus().isOk();
         client.get().uri("/actuator/prometheus").exchange()

@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /** The bounded-heap selection agrees with a full sort, over random columns full of ties and gaps. */
@@ -38,7 +40,7 @@ class TopRankingTests {
                     cells[row] = Double.doubleToRawLongBits((random.nextInt(distinct) - distinct / 2) / 4.0);
                 }
             }
-            Snapshot snapshot = new SnapshotStore().publish(Table.of(List.of("m"), List.of(ids), cells, kinds, 0, 0),
+            Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(Table.of(List.of("m"), List.of(ids), cells, kinds, 0, 0),
                     Instant.EPOCH, Instant.EPOCH, null);
             int k = 1 + random.nextInt(switches + 5);
             for (boolean descending : new boolean[] {true, false}) {
@@ -57,7 +59,7 @@ class TopRankingTests {
 
     @Test
     void rankingsAreKeptPerSnapshotAndAnOlderSnapshotNeverReplacesThem() {
-        SnapshotStore store = new SnapshotStore();
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         Table table = Table.of(List.of("m"), List.of("a", "b"), new long[] {1, 2},
                 new byte[] {CellKind.INTEGER, CellKind.INTEGER}, 0, 0);
         Snapshot older = store.publish(table, Instant.EPOCH, Instant.EPOCH, null);

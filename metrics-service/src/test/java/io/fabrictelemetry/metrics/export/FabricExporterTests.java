@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,7 @@ import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 class FabricExporterTests {
@@ -41,7 +43,7 @@ class FabricExporterTests {
                 new byte[] {D, D, D, I, I, I, I, D, I,
                         D, D, N, I, I, I, I, D, N},
                 0, 0);
-        return new SnapshotStore().publish(table, Instant.EPOCH, Instant.EPOCH, null);
+        return new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table, Instant.EPOCH, Instant.EPOCH, null);
     }
 
     private static String export(Snapshot snapshot) {
@@ -129,7 +131,7 @@ class FabricExporterTests {
     @Test
     void columnsEndingInSuffixesTheClientLibraryReservesAreExportedUnderItsNames() {
         String text = export(snapshotWith(List.of("bandwidth_gbps", "crc_errors_total", "port_info", "fan-speed rpm"),
-                new SnapshotStore()));
+                new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)))));
 
         assertThat(families(text)).containsExactly("fabric_bandwidth_bytes_per_second", "fabric_crc_errors",
                 "fabric_port", "fabric_fan_speed_rpm");
@@ -149,7 +151,7 @@ class FabricExporterTests {
             List<String> columns = List.of("crc_errors", "crc_errors_total", "queue.depth", "queue_depth",
                     "température", "temp rature");
             FabricExporter exporter = new FabricExporter();
-            SnapshotStore store = new SnapshotStore();
+            SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
             String text = new String(exporter.encode(snapshotWith(columns, store)).toByteArray(), StandardCharsets.UTF_8);
             exporter.encode(snapshotWith(columns, store));
 
@@ -192,7 +194,7 @@ class FabricExporterTests {
 
     @Test
     void requestStillHoldingThePreviousSnapshotDoesNotMakeTheCurrentOneEncodeAgain() {
-        SnapshotStore store = new SnapshotStore();
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         Snapshot previous = snapshotWith(List.of("a"), store);
         Snapshot current = snapshotWith(List.of("a"), store);
         List<Long> encoded = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -17,12 +17,13 @@ import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.ingest.PollOutcome;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 class IngestionHealthIndicatorTests {
 
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
-    private final SnapshotStore store = new SnapshotStore();
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final StaleProperties stale = new StaleProperties(Duration.ofSeconds(30));
 
     /** A tracker already holding the given status (IngestionTracker's writer is package-private). */

@@ -38,6 +38,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -56,7 +57,7 @@ class GeneratorFaultMatrixTests {
             DataSize.ofKilobytes(16));
 
     private final WireMockServer generator = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
-    private final SnapshotStore store = new SnapshotStore();
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final IngestionTracker tracker = new IngestionTracker();
     private final Scheduler work = Schedulers.newSingle("fault-matrix");
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -28,7 +29,7 @@ class IngestMetricsTests {
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final SnapshotStore store = new SnapshotStore();
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final IngestionTracker tracker = new IngestionTracker();
     private Disposable running = () -> { };
 

@@ -28,6 +28,7 @@ import io.fabrictelemetry.metrics.history.HistoryProperties;
 import io.fabrictelemetry.metrics.history.HistoryRecorder;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
@@ -45,7 +46,7 @@ class PollLoopHttpTests {
     private static final PollProperties FAST = new PollProperties(Duration.ofMillis(400), Duration.ofMillis(300),
             DataSize.ofMegabytes(1));
 
-    private final SnapshotStore store = new SnapshotStore();
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final IngestionTracker tracker = new IngestionTracker();
     private final Scheduler work = Schedulers.newSingle("test-ingest");
     private Disposable running = () -> { };

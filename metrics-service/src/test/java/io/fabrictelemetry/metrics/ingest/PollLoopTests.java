@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -34,7 +35,7 @@ class PollLoopTests {
     private static final String CSV = "switch_id,latency_us\r\nsw-0001,1.5\r\n";
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    private final SnapshotStore store = new SnapshotStore();
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final IngestionTracker tracker = new IngestionTracker();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<@Nullable String> etagsSent = new ArrayList<>();

@@ -13,7 +13,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
 
-import io.fabrictelemetry.metrics.health.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 
 /** Binding as Spring Boot does it, from environment variables, without a context. */
 class PollPropertiesTests {

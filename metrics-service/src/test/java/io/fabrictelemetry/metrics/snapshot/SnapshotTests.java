@@ -3,6 +3,7 @@ package io.fabrictelemetry.metrics.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,7 +22,7 @@ class SnapshotTests {
 
     @Test
     void encodesListMetricsOnceInTheGeneratorsOrderWithTypedValues() {
-        Snapshot snapshot = new SnapshotStore().publish(table(), Instant.parse("2026-11-28T10:00:00Z"),
+        Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table(), Instant.parse("2026-11-28T10:00:00Z"),
                 Instant.parse("2026-11-28T10:00:00.120Z"), "\"g-1\"");
 
         assertThat(new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8)).isEqualTo(
@@ -33,7 +34,7 @@ class SnapshotTests {
 
     @Test
     void indexesSwitchesAndMetrics() {
-        Snapshot snapshot = new SnapshotStore().publish(table(), Instant.EPOCH, Instant.EPOCH, null);
+        Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table(), Instant.EPOCH, Instant.EPOCH, null);
         assertThat(snapshot.switchRow("sw-2")).isEqualTo(1);
         assertThat(snapshot.switchRow("sw-9")).isEqualTo(-1);
         assertThat(snapshot.metricColumn("latency")).isEqualTo(2);
@@ -44,7 +45,7 @@ class SnapshotTests {
 
     @Test
     void eachPublishedSnapshotIncreasesTheSequenceByOneAndChangesTheEtag() {
-        SnapshotStore store = new SnapshotStore();
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         assertThat(store.current()).isNull();
         Snapshot first = store.publish(table(), Instant.EPOCH, Instant.EPOCH, "\"a\"");
         Snapshot second = store.publish(table(), Instant.EPOCH, Instant.EPOCH, "\"b\"");
@@ -59,8 +60,8 @@ class SnapshotTests {
 
     @Test
     void restartedServiceNeverReusesAnEtag() {
-        Snapshot before = new SnapshotStore().publish(table(), Instant.EPOCH, Instant.EPOCH, null);
-        Snapshot after = new SnapshotStore().publish(table(), Instant.EPOCH, Instant.EPOCH, null);
+        Snapshot before = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table(), Instant.EPOCH, Instant.EPOCH, null);
+        Snapshot after = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table(), Instant.EPOCH, Instant.EPOCH, null);
         assertThat(after.sequence()).isEqualTo(before.sequence());
         assertThat(after.etag()).isNotEqualTo(before.etag());
     }
@@ -73,7 +74,7 @@ class SnapshotTests {
 
     @Test
     void switchWhoseRowIsDamagedKeepsItsPreviousValuesInItsPlaceAndSaysWhenTheyWereSampled() {
-        SnapshotStore store = new SnapshotStore();
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         Instant t1 = Instant.parse("2026-11-28T10:00:00Z");
         Instant t2 = Instant.parse("2026-11-28T10:00:10Z");
         store.publish(payload(new String[] {"sw-1", "sw-2", "sw-3"}, new long[] {1, 2, 3, 4, 5, 6}, List.of()),
@@ -108,7 +109,7 @@ class SnapshotTests {
 
     @Test
     void switchThatLeavesTheGeneratorsOutputLeavesTheSnapshot() {
-        SnapshotStore store = new SnapshotStore();
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         store.publish(payload(new String[] {"sw-1", "sw-2"}, new long[] {1, 2, 3, 4}, List.of()), Instant.EPOCH,
                 Instant.EPOCH, null);
         Snapshot next = store.publish(payload(new String[] {"sw-1"}, new long[] {1, 2}, List.of()), Instant.EPOCH,
@@ -119,11 +120,52 @@ class SnapshotTests {
 
     @Test
     void damagedRowOfASwitchNeverSeenBeforeIsNotInvented() {
-        SnapshotStore store = new SnapshotStore();
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         store.publish(payload(new String[] {"sw-1"}, new long[] {1, 2}, List.of()), Instant.EPOCH, Instant.EPOCH, null);
         Snapshot next = store.publish(payload(new String[] {"sw-1"}, new long[] {1, 2},
                 List.of(new Table.Damaged("sw-9", 1))), Instant.EPOCH, Instant.EPOCH, null);
         assertThat(next.switchRow("sw-9")).isEqualTo(-1);
         assertThat(next.carriedOver()).isEmpty();
+    }
+
+    @Test
+    void carriedOverSwitchWhoseValuesAreOlderThanStaleAfterIsServedAsNullUntilItsRowIsIntactAgain() {
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
+        Instant t0 = Instant.parse("2026-11-28T10:00:00Z");
+        store.publish(payload(new String[] {"sw-1", "sw-2"}, new long[] {1, 2, 3, 4}, List.of()), t0, t0, null);
+
+        // exactly STALE_AFTER old: still served
+        Instant t30 = t0.plusSeconds(30);
+        Snapshot atTheLimit = store.publish(payload(new String[] {"sw-1"}, new long[] {5, 6},
+                List.of(new Table.Damaged("sw-2", 1))), t30, t30, null);
+        assertThat(atTheLimit.numericValue(1, 0)).isEqualTo(3);
+
+        // older than STALE_AFTER when the snapshot is built: listed, no values, the sampledAt of its last good row
+        Instant t31 = t0.plusSeconds(31);
+        Snapshot stale = store.publish(payload(new String[] {"sw-1"}, new long[] {7, 8},
+                List.of(new Table.Damaged("sw-2", 1))), t31, t31, null);
+        assertThat(stale.switchId(1)).isEqualTo("sw-2");
+        assertThat(stale.numericValue(1, 0)).isNaN();
+        assertThat(stale.numericValue(1, 1)).isNaN();
+        assertThat(stale.numericValue(0, 0)).isEqualTo(7);
+        assertThat(stale.carriedOver()).containsExactly(java.util.Map.entry("sw-2", t0));
+        assertThat(stale.sampledAt("sw-2")).isEqualTo(t0);
+        assertThat(new String(stale.listMetricsJson(), StandardCharsets.UTF_8))
+                .contains("\"sw-2\":{\"a\":null,\"b\":null}")
+                .endsWith(",\"carriedOver\":{\"sw-2\":\"2026-11-28T10:00:00.000Z\"}}");
+
+        // damaged again: still nothing passed off as current
+        Instant t60 = t0.plusSeconds(60);
+        Snapshot still = store.publish(payload(new String[] {"sw-1"}, new long[] {9, 10},
+                List.of(new Table.Damaged("sw-2", 1))), t60, t60, null);
+        assertThat(still.numericValue(1, 0)).isNaN();
+        assertThat(still.carriedOver()).containsEntry("sw-2", t0);
+
+        // an intact row restores it at once
+        Instant t70 = t0.plusSeconds(70);
+        Snapshot fresh = store.publish(payload(new String[] {"sw-1", "sw-2"}, new long[] {1, 2, 11, 12}, List.of()),
+                t70, t70, null);
+        assertThat(fresh.numericValue(1, 0)).isEqualTo(11);
+        assertThat(fresh.carriedOver()).isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package io.fabrictelemetry.metrics.health;
+package io.fabrictelemetry.metrics.snapshot;
 
 import java.time.Duration;
 
@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * When served data counts as stale: {@code stale.after}, or {@code STALE_AFTER}.
  *
- * @param after how long without a successful poll before the ingestion health turns DOWN
+ * @param after how long without a successful poll before the ingestion health turns DOWN, and how
+ *              old a carried-over switch's values may be before they are served as {@code null}
  */
 @ConfigurationProperties("stale")
 public record StaleProperties(@DefaultValue("30s") Duration after) {

@@ -73,7 +73,7 @@ class EndToEndIT {
                 "--poll.interval=500ms", "--poll.timeout=400ms", "--stale.after=3s",
                 "--METRICS_CONFIG_FILE=target/no-metrics-config.yml");
         metricsPort = Integer.parseInt(metrics.getEnvironment().getProperty("local.server.port"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> get(metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
     }
 
     @AfterAll
@@ -185,7 +185,7 @@ class EndToEndIT {
         generator.destroy();
         generator.waitFor();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             JsonNode ingestion = json.readTree(get(metricsUrl("/actuator/health")).body())
                     .get("components").get("ingestion");
             return ingestion.get("status").asString().equals("DOWN")

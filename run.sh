@@ -9,8 +9,14 @@ cd "$(dirname "$0")"
 GEN_PORT="${GENERATOR_PORT:-9001}"
 API_PORT="${METRICS_SERVER_PORT:-8080}"
 API_HOST="${METRICS_SERVER_HOST:-127.0.0.1}"
-# Bounded heaps: without them each JVM may take a quarter of the machine's memory.
-JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
+# Bounded heaps: without them each JVM may take a quarter of the machine's memory. 256 MB holds
+# 100,000 switches under a flood (docs/BENCHMARKS.md); the default fabric needs far less.
+JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"
+# Class Data Sharing (JAVA_CDS=false turns it off): each service runs from its jar extracted into
+# <module>/target/cds/ with an archive of the classes its startup loads, parsed and verified once by
+# a training run that stops as soon as the Spring context has refreshed. It halves the CPU a start
+# costs. Built on the first run after each build (a few seconds), never committed.
+JAVA_CDS="${JAVA_CDS:-true}"
 
 jar_of() { ls "$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1; }
 
@@ -30,6 +36,40 @@ if needs_build; then
 fi
 GEN_JAR="$(jar_of generator-service)"
 API_JAR="$(jar_of metrics-service)"
+mkdir -p logs
+
+# The CDS layout of a module: its jar extracted into <module>/target/cds/ plus app.jsa, the archive a
+# training run writes. Paths stay relative to the repository root: an archive only maps for the very
+# classpath it was trained with, and only into the JVM that wrote it (hence java.version).
+JAVA_VERSION_TEXT="$(java -version 2>&1)"
+cds_dir() { echo "$1/target/cds"; }
+cds_current() { # module jar
+  local dir; dir="$(cds_dir "$1")"
+  [ -f "$dir/app.jsa" ] && [ ! "$2" -nt "$dir/app.jsa" ] \
+    && [ "$(cat "$dir/java.version" 2>/dev/null)" = "$JAVA_VERSION_TEXT" ]
+}
+cds_prepare() { # module jar
+  local module="$1" jar="$2" dir; dir="$(cds_dir "$1")"
+  cds_current "$module" "$jar" && return 0
+  rm -rf "$dir"
+  # shellcheck disable=SC2086
+  if { java -Djarmode=tools -jar "$jar" extract --destination "$dir" \
+      && java $JAVA_OPTS -XX:ArchiveClassesAtExit="$dir/app.jsa" -Dspring.context.exit=onRefresh \
+           -jar "$dir/$(basename "$jar")"; } > "logs/cds-$module.log" 2>&1 && [ -f "$dir/app.jsa" ]; then
+    echo "$JAVA_VERSION_TEXT" > "$dir/java.version"
+  else
+    rm -rf "$dir"
+    echo "Could not build the CDS archive of $module (see logs/cds-$module.log); starting it without." >&2
+  fi
+}
+launch_args() { # module jar -> the java arguments that start it
+  local dir; dir="$(cds_dir "$1")"
+  if [ "$JAVA_CDS" = true ] && cds_current "$1" "$2"; then
+    echo "-XX:SharedArchiveFile=$dir/app.jsa -jar $dir/$(basename "$2")"
+  else
+    echo "-jar $2"
+  fi
+}
 
 # Answers the HTTP status of a GET on 127.0.0.1:$1$2, using bash alone (no curl needed).
 http_status() {
@@ -48,7 +88,15 @@ for port in "$GEN_PORT" "$API_PORT"; do
   fi
 done
 
-mkdir -p logs
+if [ "$JAVA_CDS" = true ] && ! { cds_current generator-service "$GEN_JAR" && cds_current metrics-service "$API_JAR"; }; then
+  echo "Preparing the class-data-sharing archives (once per build, a few seconds) ..."
+  cds_prepare generator-service "$GEN_JAR" &
+  cds_prepare metrics-service "$API_JAR" &
+  wait
+fi
+GEN_ARGS="$(launch_args generator-service "$GEN_JAR")"
+API_ARGS="$(launch_args metrics-service "$API_JAR")"
+
 GEN_PID=""
 API_PID=""
 stop() {
@@ -64,10 +112,10 @@ stop() {
 trap stop INT TERM EXIT
 
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$GEN_JAR" > logs/generator.log 2>&1 &
+java $JAVA_OPTS $GEN_ARGS > logs/generator.log 2>&1 &
 GEN_PID=$!
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$API_JAR" > logs/metrics-service.log 2>&1 &
+java $JAVA_OPTS $API_ARGS > logs/metrics-service.log 2>&1 &
 API_PID=$!
 echo "generator-service (pid $GEN_PID) on 127.0.0.1:$GEN_PORT, log: logs/generator.log"
 echo "metrics-service   (pid $API_PID) on $API_HOST:$API_PORT, log: logs/metrics-service.log"

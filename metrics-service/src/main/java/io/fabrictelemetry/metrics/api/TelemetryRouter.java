@@ -17,11 +17,13 @@ class TelemetryRouter {
     static final String PROMETHEUS = "/telemetry/prometheus";
     static final String TOP_SWITCHES = "/telemetry/TopSwitches";
     static final String GET_METRIC_HISTORY = "/telemetry/GetMetricHistory";
+    static final String STREAM = "/telemetry/stream";
 
     @Bean
-    RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler, HistoryHandler history) {
+    RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler, HistoryHandler history,
+            StreamHandler stream) {
         RequestPredicate telemetryPaths = path(GET_METRIC).or(path(LIST_METRICS)).or(path(PROMETHEUS))
-                .or(path(TOP_SWITCHES)).or(path(GET_METRIC_HISTORY));
+                .or(path(TOP_SWITCHES)).or(path(GET_METRIC_HISTORY)).or(path(STREAM));
         return RouterFunctions.route()
                 .GET(GET_METRIC, handler::getMetric)
                 .HEAD(GET_METRIC, handler::getMetric)
@@ -34,7 +36,10 @@ class TelemetryRouter {
                 .GET(GET_METRIC_HISTORY, history::getMetricHistory)
                 .HEAD(GET_METRIC_HISTORY, history::getMetricHistory)
                 .OPTIONS(GET_METRIC, handler::options)
+                .GET(STREAM, stream::stream)
+                .HEAD(STREAM, stream::head)
                 .OPTIONS(GET_METRIC_HISTORY, handler::options)
+                .OPTIONS(STREAM, handler::options)
                 .OPTIONS(LIST_METRICS, handler::options)
                 .OPTIONS(PROMETHEUS, handler::options)
                 .OPTIONS(TOP_SWITCHES, handler::options)

@@ -1,0 +1,150 @@
+package io.fabrictelemetry.metrics.api;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The clients of {@code /telemetry/stream}: hands every published snapshot to each of them (they
+ * keep at most the latest), ticks them for keepalives and write timeouts, caps their number, and
+ * ends every stream when the application stops, before the web server's graceful shutdown, which
+ * would otherwise wait for them.
+ */
+@Component
+class SnapshotStream implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotStream.class);
+    /** How often each client is checked: for a pending event its connection now takes, timeouts, keepalive. */
+    static final Duration TICK = Duration.ofMillis(250);
+
+    private final SnapshotStore store;
+    private final StreamProperties properties;
+    private final Scheduler timer;
+    private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final Counter dropped;
+    private @Nullable Disposable subscription;
+    private volatile boolean running;
+
+    @Autowired
+    SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry) {
+        this(store, properties, registry, Schedulers.parallel());
+    }
+
+    /** {@code timer} drives the clients' ticks and tells their time. */
+    SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry, Scheduler timer) {
+        this.store = store;
+        this.properties = properties;
+        this.timer = timer;
+        Gauge.builder("fabric.stream.clients", reserved, AtomicInteger::get)
+                .description("Open /telemetry/stream connections")
+                .register(registry);
+        this.dropped = Counter.builder("fabric.stream.events.dropped")
+                .description("Snapshot events a stream client skipped because it had not taken the previous one yet")
+                .register(registry);
+    }
+
+    /** A place for one more client, or false when {@code stream.max-clients} are connected. */
+    boolean reserve() {
+        if (!running) {
+            return false;
+        }
+        if (reserved.incrementAndGet() > properties.maxClients()) {
+            reserved.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void release() {
+        reserved.decrementAndGet();
+    }
+
+    /**
+     * The events of one client whose place is reserved: the current snapshot first (or the first one
+     * published), then each new one, or the latest after a gap. Releases the place when it ends.
+     */
+    Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound) {
+        return Flux.create(sink -> {
+            StreamClient client = new StreamClient(filter, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
+                    properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment);
+            client.attach(sink);
+            Disposable ticks = Flux.interval(TICK, TICK, timer)
+                    .onBackpressureDrop()
+                    .subscribe(tick -> client.tick(), error -> log.warn("Stream ticks ended", error));
+            sink.onRequest(n -> client.drain());
+            sink.onDispose(() -> {
+                ticks.dispose();
+                clients.remove(client);
+                client.close();
+                release();
+            });
+            clients.add(client);
+            if (!running) {
+                client.close();
+                return;
+            }
+            Snapshot current = store.current();
+            if (current != null) {
+                client.offer(current);
+            }
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    int clients() {
+        return reserved.get();
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        subscription = store.published().subscribe(snapshot -> {
+            for (StreamClient client : clients) {
+                client.offer(snapshot);
+            }
+        }, error -> log.error("Streams stopped following snapshots", error));
+    }
+
+    /** Ends every stream, so that graceful shutdown does not wait for them. */
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (subscription != null) {
+            subscription.dispose();
+            subscription = null;
+        }
+        if (!clients.isEmpty()) {
+            log.info("Closing {} snapshot streams", clients.size());
+        }
+        for (StreamClient client : clients) {
+            client.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,144 @@
+package io.fabrictelemetry.metrics.api;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * One stream client: holds at most one pending snapshot (the latest; one it replaces unsent is
+ * counted as dropped) and writes it as an event once the connection takes more. A connection that
+ * stays unwritable longer than the write timeout is cut; one idle for the keepalive period gets a
+ * comment line. All state changes happen under the client's lock, held only for a few field updates
+ * and one hand-over to the response.
+ */
+final class StreamClient {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamClient.class);
+    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+    private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ListMetricsFilter filter;
+    private final StreamOutbound outbound;
+    private final LongSupplier clock;
+    private final long keepaliveMillis;
+    private final long writeTimeoutMillis;
+    private final Runnable onDrop;
+
+    private @Nullable FluxSink<Publisher<DataBuffer>> sink;
+    private @Nullable Snapshot pending;
+    private long lastOffered;
+    private long lastSent;
+    private long lastWriteAt;
+    private long unwritableSince = -1;
+    private boolean closed;
+
+    StreamClient(ListMetricsFilter filter, StreamOutbound outbound, LongSupplier clock, long keepaliveMillis,
+            long writeTimeoutMillis, Runnable onDrop) {
+        this.filter = filter;
+        this.outbound = outbound;
+        this.clock = clock;
+        this.keepaliveMillis = keepaliveMillis;
+        this.writeTimeoutMillis = writeTimeoutMillis;
+        this.onDrop = onDrop;
+    }
+
+    synchronized void attach(FluxSink<Publisher<DataBuffer>> sink) {
+        this.sink = sink;
+        this.lastWriteAt = clock.getAsLong();
+    }
+
+    /** A snapshot to send: replaces the pending one (dropped) and sends it if the connection takes it. */
+    synchronized void offer(Snapshot snapshot) {
+        if (closed || snapshot.sequence() <= lastOffered) {
+            return;
+        }
+        lastOffered = snapshot.sequence();
+        if (pending != null) {
+            onDrop.run();
+        }
+        pending = snapshot;
+        drain();
+    }
+
+    /** The periodic check: the write timeout, a pending event the connection now takes, the keepalive. */
+    synchronized void tick() {
+        if (closed) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (!outbound.writable()) {
+            if (unwritableSince < 0) {
+                unwritableSince = now;
+            } else if (now - unwritableSince >= writeTimeoutMillis) {
+                log.debug("Stream client took nothing for {} ms: disconnected", now - unwritableSince);
+                close();
+                outbound.close();
+            }
+            return;
+        }
+        unwritableSince = -1;
+        drain();
+        if (pending == null && now - lastWriteAt >= keepaliveMillis && demand()) {
+            emit(Flux.just(BUFFERS.wrap(KEEPALIVE)), now);
+        }
+    }
+
+    synchronized void drain() {
+        Snapshot snapshot = pending;
+        if (closed || snapshot == null || !outbound.writable() || !demand()) {
+            return;
+        }
+        pending = null;
+        ByteBuffer body;
+        try {
+            body = filter.select(snapshot).body();
+        } catch (ProblemException gone) {
+            // a named switch or metric is not in this snapshot: nothing to send for it
+            log.debug("Snapshot {} skipped for a stream client: {}", snapshot.sequence(), gone.getMessage());
+            return;
+        }
+        lastSent = snapshot.sequence();
+        byte[] head = ("event: snapshot\nid: " + snapshot.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        emit(Flux.just(BUFFERS.wrap(head), BUFFERS.wrap(Unpooled.wrappedBuffer(body)), BUFFERS.wrap(END)),
+                clock.getAsLong());
+    }
+
+    private boolean demand() {
+        return sink != null && sink.requestedFromDownstream() > 0;
+    }
+
+    private void emit(Publisher<DataBuffer> event, long now) {
+        lastWriteAt = now;
+        sink.next(event);
+    }
+
+    /** Ends the stream (shutdown, or the client is cut); the response completes. */
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending = null;
+        if (sink != null) {
+            sink.complete();
+        }
+    }
+
+    synchronized long lastSent() {
+        return lastSent;
+    }
+}

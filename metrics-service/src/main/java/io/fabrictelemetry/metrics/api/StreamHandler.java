@@ -1,0 +1,68 @@
+package io.fabrictelemetry.metrics.api;
+
+import java.util.Map;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code GET /telemetry/stream}: Server-Sent Events, one per published snapshot, each the
+ * snapshot's ListMetrics (filtered as ListMetrics with the same parameters). Filters are checked
+ * before the stream starts; the unfiltered event body is the snapshot's pre-encoded bytes, shared
+ * by every client without a copy.
+ */
+@Component
+class StreamHandler {
+
+    private final SnapshotStream stream;
+    private final TelemetryHandler telemetry;
+    private final String retryAfterSeconds;
+
+    StreamHandler(SnapshotStream stream, TelemetryHandler telemetry, StreamProperties properties) {
+        this.stream = stream;
+        this.telemetry = telemetry;
+        // a place frees up when a client leaves: no better hint than a keepalive period
+        this.retryAfterSeconds = Long.toString(Math.max(1, (properties.keepalive().toMillis() + 999) / 1000));
+    }
+
+    Mono<ServerResponse> stream(ServerRequest request) {
+        ListMetricsFilter filter = ListMetricsFilter.from(request);
+        if (!filter.isUnfiltered()) {
+            // names are checked against the current snapshot: without one they cannot be
+            Snapshot snapshot = telemetry.requireSnapshot();
+            filter.select(snapshot);
+        }
+        if (!stream.reserve()) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "too-many-streams",
+                    "the service already serves its maximum number of snapshot streams; retry later",
+                    Map.of(), headers);
+        }
+        BodyInserter<Object, ServerHttpResponse> events = (response, context) ->
+                response.writeAndFlushWith(stream.events(filter, StreamOutbound.of(response)));
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .cacheControl(CacheControl.noStore())
+                .header("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+                .body(events);
+    }
+
+    Mono<ServerResponse> head(ServerRequest request) {
+        ListMetricsFilter filter = ListMetricsFilter.from(request);
+        if (!filter.isUnfiltered()) {
+            filter.select(telemetry.requireSnapshot());
+        }
+        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM).cacheControl(CacheControl.noStore()).build();
+    }
+}

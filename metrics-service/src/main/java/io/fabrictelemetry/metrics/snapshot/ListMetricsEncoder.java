@@ -15,9 +15,16 @@ final class ListMetricsEncoder {
     private ListMetricsEncoder() {
     }
 
-    static ByteBuffer encode(Snapshot snapshot) {
+    /**
+     * Encodes straight into a direct buffer (see {@link Bodies.DirectSink}), walking the cells in
+     * the order they are stored (row-major: a switch's metrics side by side), as the parser wrote them.
+     *
+     * @param sizeHint expected size in bytes (from the previous snapshot), or 0 for none
+     */
+    static ByteBuffer encode(Snapshot snapshot, long sizeHint) {
         List<String> metrics = snapshot.metrics();
-        Bodies.Sink out = new Bodies.Sink(64 + snapshot.switchCount() * (16 + metrics.size() * 24));
+        Bodies.DirectSink out = new Bodies.DirectSink(
+                (int) Math.min(Integer.MAX_VALUE - 8, sizeHint > 0 ? sizeHint + sizeHint / 64 + 256 : estimate(snapshot)));
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeNumberProperty("sequence", snapshot.sequence());
@@ -56,6 +63,19 @@ final class ListMetricsEncoder {
             }
             json.writeEndObject();
         }
-        return out.toDirectBuffer();
+        return out.toReadOnlyBuffer();
+    }
+
+    /** Without a previous body to go by: names and IDs exactly, ten bytes a value (most are shorter). */
+    private static long estimate(Snapshot snapshot) {
+        long perRow = 3; // "{}" and a comma
+        for (String metric : snapshot.metrics()) {
+            perRow += metric.length() + 4 + 10;
+        }
+        long size = 256 + perRow * snapshot.switchCount();
+        for (int row = 0; row < snapshot.switchCount(); row++) {
+            size += snapshot.switchId(row).length() + 3;
+        }
+        return size;
     }
 }

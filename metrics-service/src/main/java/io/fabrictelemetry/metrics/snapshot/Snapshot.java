@@ -36,8 +36,9 @@ public final class Snapshot {
     private final ByteBuffer listMetricsJson;
     private final Mono<byte[]> listMetricsGzip;
 
+    /** @param listMetricsSizeHint the expected size of the ListMetrics body in bytes, or 0 when unknown */
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
-            Table table, Map<String, Instant> carriedOver) {
+            Table table, Map<String, Instant> carriedOver, long listMetricsSizeHint) {
         this.sequence = sequence;
         this.carriedOver = carriedOver;
         this.sampledAtText = TimeFormat.iso(sampledAt);
@@ -49,7 +50,7 @@ public final class Snapshot {
         this.table = table;
         this.switchIndex = indexOf(table.switchIds());
         this.metricIndex = indexOf(table.metrics());
-        this.listMetricsJson = ListMetricsEncoder.encode(this);
+        this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint);
         // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
         // compressed on the first gzip request, off the event loop, once, shared by concurrent requests
         this.listMetricsGzip = Mono.fromCallable(() -> Gzip.compress(listMetricsJson()))

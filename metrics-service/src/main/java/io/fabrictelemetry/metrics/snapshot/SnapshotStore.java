@@ -51,8 +51,11 @@ public class SnapshotStore {
         CarryOver.Merged merged = previous == null
                 ? new CarryOver.Merged(table, Map.of())
                 : CarryOver.merge(table, previous, collectedAt, staleAfter);
+        // consecutive payloads of one fabric encode to nearly the same size per switch
+        long sizeHint = previous == null || previous.switchCount() == 0 ? 0
+                : (long) previous.listMetricsBody().remaining() * merged.table().switchCount() / previous.switchCount();
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
-                "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver());
+                "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver(), sizeHint);
         current.set(next);
         // single writer, so never contended; no subscriber is not a failure
         published.tryEmitNext(next);

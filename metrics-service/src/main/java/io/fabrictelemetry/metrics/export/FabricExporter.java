@@ -72,12 +72,14 @@ public class FabricExporter {
         for (int row = 0; row < snapshot.switchCount(); row++) {
             idBytes += snapshot.switchId(row).length();
         }
-        Bodies.Sink out = new Bodies.Sink(snapshot.metrics().size() * (256 + idBytes + snapshot.switchCount() * 60));
+        Bodies.Sink out = new Bodies.Sink(snapshot.generatorMetricCount() * (256 + idBytes + snapshot.switchCount() * 60));
         Labels[] labels = new Labels[snapshot.switchCount()];
         for (int row = 0; row < labels.length; row++) {
             labels[row] = Labels.of("switch", snapshot.switchId(row));
         }
-        List<@Nullable FabricSeries> series = familiesOf(snapshot.metrics()).series();
+        // the generator's columns only: derived rates are left to Prometheus's own rate()
+        List<@Nullable FabricSeries> series =
+                familiesOf(snapshot.metrics().subList(0, snapshot.generatorMetricCount())).series();
         try {
             // family by family: the text format simply concatenates, and only one family's data
             // points (one per switch) are alive at a time, which matters at 100,000 switches

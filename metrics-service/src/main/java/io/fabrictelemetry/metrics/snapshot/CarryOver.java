@@ -36,7 +36,7 @@ final class CarryOver {
         int width = table.metrics().size();
         int[] previousColumn = new int[width];
         for (int c = 0; c < width; c++) {
-            previousColumn[c] = previous.metricColumn(table.metrics().get(c));
+            previousColumn[c] = previous.generatorColumn(table.metrics().get(c));
         }
         Table.Builder merged = Table.builder(table.metrics(), table.switchCount() + carried.size());
         long[] rowCells = new long[width];

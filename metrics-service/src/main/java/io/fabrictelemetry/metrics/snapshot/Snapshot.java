@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.snapshot;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +34,20 @@ public final class Snapshot {
     private final Map<String, Instant> carriedOver;
     private final String sampledAtText;
     private final String collectedAtText;
+    private final Map<String, Integer> generatorIndex;
+    private final CounterRates rates;
+    private final List<String> metrics;
     private final ByteBuffer listMetricsJson;
     private final Mono<byte[]> listMetricsGzip;
 
-    /** @param listMetricsSizeHint the expected size of the ListMetrics body in bytes, or 0 when unknown */
+    /**
+     * @param previous            the snapshot this one replaces, for the counters' rates (not kept)
+     * @param counters            the counter columns whose rates become derived metrics
+     * @param listMetricsSizeHint the expected size of the ListMetrics body in bytes, or 0 when unknown
+     */
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
-            Table table, Map<String, Instant> carriedOver, long listMetricsSizeHint) {
+            Table table, Map<String, Instant> carriedOver, @Nullable Snapshot previous, List<String> counters,
+            long listMetricsSizeHint) {
         this.sequence = sequence;
         this.carriedOver = carriedOver;
         this.sampledAtText = TimeFormat.iso(sampledAt);
@@ -49,7 +58,17 @@ public final class Snapshot {
         this.etag = etag;
         this.table = table;
         this.switchIndex = indexOf(table.switchIds());
-        this.metricIndex = indexOf(table.metrics());
+        this.generatorIndex = indexOf(table.metrics());
+        this.rates = CounterRates.compute(this, previous, counters);
+        if (rates.names().isEmpty()) {
+            this.metrics = table.metrics();
+            this.metricIndex = generatorIndex;
+        } else {
+            List<String> all = new ArrayList<>(table.metrics());
+            all.addAll(rates.names());
+            this.metrics = List.copyOf(all);
+            this.metricIndex = indexOf(metrics);
+        }
         this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint);
         // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
         // compressed on the first gzip request, off the event loop, once, shared by concurrent requests
@@ -108,8 +127,28 @@ public final class Snapshot {
         return etag;
     }
 
+    /** Every metric: the generator's columns in its order, then the derived rates of its counters. */
     public List<String> metrics() {
+        return metrics;
+    }
+
+    /**
+     * How many of {@link #metrics()} come from the generator: columns from this one on are derived
+     * ({@code <counter>_per_second}) and not the generator's readings.
+     */
+    public int generatorMetricCount() {
+        return table.metrics().size();
+    }
+
+    /** The generator's own metrics, in its order. */
+    List<String> generatorMetrics() {
         return table.metrics();
+    }
+
+    /** Column of one of the generator's own metrics, or -1 (derived metrics included). */
+    int generatorColumn(String metric) {
+        Integer column = generatorIndex.get(metric);
+        return column == null ? -1 : column;
     }
 
     public int switchCount() {
@@ -153,13 +192,20 @@ public final class Snapshot {
         return carriedOver.getOrDefault(switchId, sampledAt);
     }
 
-    /** The kind of a cell: a {@link CellKind}. */
+    /** The kind of a cell: a {@link CellKind}. A derived rate is a decimal, or no reading. */
     public byte cellKind(int row, int column) {
+        if (column >= table.metrics().size()) {
+            return Double.isNaN(rates.value(column - table.metrics().size(), row)) ? CellKind.NONE : CellKind.DECIMAL;
+        }
         return table.kind(row, column);
     }
 
     /** The 64 bits of a cell: the integer, or the raw bits of the decimal's double (meaningless for no reading). */
     public long cellBits(int row, int column) {
+        if (column >= table.metrics().size()) {
+            double rate = rates.value(column - table.metrics().size(), row);
+            return Double.isNaN(rate) ? 0 : Double.doubleToRawLongBits(rate);
+        }
         return table.cell(row, column);
     }
 
@@ -173,6 +219,15 @@ public final class Snapshot {
 
     /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
     public void writeValue(JsonGenerator json, int row, int column) {
+        if (column >= table.metrics().size()) {
+            double rate = rates.value(column - table.metrics().size(), row);
+            if (Double.isNaN(rate)) {
+                json.writeNull();
+            } else {
+                json.writeNumber(rate);
+            }
+            return;
+        }
         switch (table.kind(row, column)) {
             case CellKind.INTEGER -> json.writeNumber(table.cell(row, column));
             case CellKind.DECIMAL -> json.writeNumber(Double.longBitsToDouble(table.cell(row, column)));
@@ -182,6 +237,9 @@ public final class Snapshot {
 
     /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */
     public double numericValue(int row, int column) {
+        if (column >= table.metrics().size()) {
+            return rates.value(column - table.metrics().size(), row);
+        }
         return switch (table.kind(row, column)) {
             case CellKind.INTEGER -> table.cell(row, column);
             case CellKind.DECIMAL -> Double.longBitsToDouble(table.cell(row, column));

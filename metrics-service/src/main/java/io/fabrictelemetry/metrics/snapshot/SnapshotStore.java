@@ -2,11 +2,13 @@ package io.fabrictelemetry.metrics.snapshot;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Flux;
@@ -26,9 +28,18 @@ public class SnapshotStore {
     // publishing thread never waits for them. One with no demand would miss it: they request all.
     private final Sinks.Many<Snapshot> published = Sinks.many().multicast().directBestEffort();
     private final Duration staleAfter;
+    private final List<String> counters;
 
-    public SnapshotStore(StaleProperties stale) {
+    /** A store whose snapshots derive the rates of these counters. */
+    @Autowired
+    public SnapshotStore(StaleProperties stale, CounterProperties counters) {
         this.staleAfter = stale.after();
+        this.counters = counters.counters();
+    }
+
+    /** A store with the default counters. */
+    public SnapshotStore(StaleProperties stale) {
+        this(stale, CounterProperties.defaults());
     }
 
     /** The latest snapshot, or {@code null} before the first accepted payload. */
@@ -55,7 +66,8 @@ public class SnapshotStore {
         long sizeHint = previous == null || previous.switchCount() == 0 ? 0
                 : (long) previous.listMetricsBody().remaining() * merged.table().switchCount() / previous.switchCount();
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
-                "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver(), sizeHint);
+                "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver(), previous, counters,
+                sizeHint);
         current.set(next);
         // single writer, so never contended; no subscriber is not a failure
         published.tryEmitNext(next);

@@ -123,13 +123,22 @@ class EndToEndIT {
         JsonNode list = json.readTree(get(metricsUrl("/telemetry/ListMetrics")).body());
 
         List<String> header = csv.get(0).getFields();
+        List<String> columns = header.subList(1, header.size());
+        // the generator's columns, then the rates of its counters (default METRICS_COUNTERS)
+        List<String> rates = Stream.of("packet_errors", "dropped_packets", "link_down_count", "rx_bytes", "tx_bytes")
+                .filter(columns::contains).map(counter -> counter + "_per_second").toList();
+        assertThat(rates).isNotEmpty();
         assertThat(list.get("metrics").valueStream().map(JsonNode::asString).toList())
-                .isEqualTo(header.subList(1, header.size()));
+                .isEqualTo(Stream.concat(columns.stream(), rates.stream()).toList());
         List<String> switchesInOrder = new ArrayList<>(list.get("switches").propertyNames());
         assertThat(switchesInOrder).hasSize(40).containsExactlyElementsOf(
                 csv.subList(1, csv.size()).stream().map(r -> r.getField(0)).toList());
         for (CsvRecord row : csv.subList(1, csv.size())) {
             JsonNode values = list.get("switches").get(row.getField(0));
+            // one generation in the whole test: no previous value, so no rate yet
+            for (String rate : rates) {
+                assertThat(values.get(rate).isNull()).as("%s %s", row.getField(0), rate).isTrue();
+            }
             for (int c = 1; c < header.size(); c++) {
                 String text = row.getField(c);
                 JsonNode value = values.get(header.get(c));

@@ -1,0 +1,184 @@
+package io.fabrictelemetry.metrics.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The rate rules, one row per case: {@code <counter>_per_second = (v_now - v_prev) / (t_now - t_prev)},
+ * resets counted from zero, no value without two values a positive time apart, 3 decimals.
+ */
+class CounterRatesTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+    private static final StaleProperties STALE = new StaleProperties(Duration.ofHours(1));
+    private final SnapshotStore store = new SnapshotStore(STALE, new CounterProperties(List.of("packet_errors")));
+
+    /** A cell as the CSV would give it: empty is no reading, a dot makes a decimal, else an integer. */
+    private static long cell(String text) {
+        return text.contains(".") ? Double.doubleToRawLongBits(Double.parseDouble(text)) : Long.parseLong(text);
+    }
+
+    private static byte kind(String text) {
+        return text.isEmpty() ? CellKind.NONE : text.contains(".") ? CellKind.DECIMAL : CellKind.INTEGER;
+    }
+
+    /** One switch per value, column packet_errors; an empty text is no reading. */
+    static Table table(List<String> metrics, List<String> ids, String... values) {
+        long[] cells = new long[values.length];
+        byte[] kinds = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            kinds[i] = kind(values[i]);
+            cells[i] = values[i].isEmpty() ? 0 : cell(values[i]);
+        }
+        return Table.of(metrics, ids, cells, kinds, 0, 0);
+    }
+
+    private Snapshot publish(String value, Instant sampledAt) {
+        return store.publish(table(List.of("packet_errors"), List.of("sw-1"), value), sampledAt, sampledAt, null);
+    }
+
+    private static @Nullable Object rate(Snapshot snapshot, String switchId) {
+        double rate = snapshot.numericValue(snapshot.switchRow(switchId), snapshot.metricColumn("packet_errors_per_second"));
+        return Double.isNaN(rate) ? null : rate;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "none", delimiter = '|', textBlock = """
+            # case                                  | v_prev               | v_now                | t_now - t_prev (ms) | rate
+            increase                                | 100                  | 150                  | 10000               | 5.0
+            no change                               | 100                  | 100                  | 10000               | 0.0
+            reset: the counter went down            | 100                  | 30                   | 10000               | 3.0
+            reset to zero                           | 100                  | 0                    | 10000               | 0.0
+            rounded to 3 decimals                   | 0                    | 1                    | 3000                | 0.333
+            rounded half up                         | 0                    | 1                    | 16000               | 0.063
+            rounded up at the third decimal         | 0                    | 2                    | 3000                | 0.667
+            milliseconds count                      | 10                   | 11                   | 1500                | 0.667
+            decimal counters                        | 1.5                  | 4.0                  | 2000                | 1.25
+            a decimal and an integer                | 7                    | 8.5                  | 1000                | 1.5
+            exact beyond 2^53                       | 1152921504606846976  | 1152921504606847976  | 1000                | 1000.0
+            no previous reading                     | ''                   | 150                  | 10000               | none
+            no reading now                          | 100                  | ''                   | 10000               | none
+            same sampledAt                          | 100                  | 150                  | 0                   | none
+            sampledAt went back                     | 100                  | 150                  | -5000               | none
+            """)
+    void rateOfOneSwitch(String name, String previous, String now, long millis, @Nullable Double expected) {
+        publish(previous, T0);
+        Snapshot snapshot = publish(now, T0.plusMillis(millis));
+
+        assertThat(rate(snapshot, "sw-1")).isEqualTo(expected);
+    }
+
+    @Test
+    void firstSnapshotHasTheRateColumnWithoutValues() {
+        Snapshot first = publish("100", T0);
+
+        assertThat(first.metrics()).containsExactly("packet_errors", "packet_errors_per_second");
+        assertThat(rate(first, "sw-1")).isNull();
+        assertThat(new String(first.listMetricsJson()))
+                .contains("\"sw-1\":{\"packet_errors\":100,\"packet_errors_per_second\":null}");
+    }
+
+    @Test
+    void switchThatJustAppearedHasNoRateAndOthersKeepTheirRow() {
+        store.publish(table(List.of("packet_errors"), List.of("sw-1", "sw-2"), "10", "20"), T0, T0, null);
+        Snapshot now = store.publish(table(List.of("packet_errors"), List.of("sw-0", "sw-2", "sw-1"), "5", "40", "30"),
+                T0.plusSeconds(10), T0.plusSeconds(10), null);
+
+        assertThat(rate(now, "sw-0")).isNull();
+        assertThat(rate(now, "sw-1")).isEqualTo(2.0);
+        assertThat(rate(now, "sw-2")).isEqualTo(2.0);
+    }
+
+    @Test
+    void carriedOverSwitchHasNoRateAndItsOlderValuesCountAfterwards() {
+        store.publish(table(List.of("packet_errors"), List.of("sw-1", "sw-2"), "10", "100"), T0, T0, null);
+        // sw-2's row is damaged at t0+10: carried over, no rate
+        Table damaged = Table.of(List.of("packet_errors"), List.of("sw-1"), new long[] {20},
+                new byte[] {CellKind.INTEGER}, 1, 0, List.of(new Table.Damaged("sw-2", 1)));
+        Snapshot carried = store.publish(damaged, T0.plusSeconds(10), T0.plusSeconds(10), null);
+        assertThat(carried.carriedOver()).containsKey("sw-2");
+        assertThat(rate(carried, "sw-1")).isEqualTo(1.0);
+        assertThat(rate(carried, "sw-2")).isNull();
+
+        // back at t0+20: its previous value is the carried one, sampled at t0
+        Snapshot back = store.publish(table(List.of("packet_errors"), List.of("sw-1", "sw-2"), "30", "160"),
+                T0.plusSeconds(20), T0.plusSeconds(20), null);
+        assertThat(rate(back, "sw-1")).isEqualTo(1.0);
+        assertThat(rate(back, "sw-2")).isEqualTo(3.0);
+    }
+
+    @Test
+    void ratesFollowTheGeneratorsColumnsInTheOrderOfTheCounters() {
+        SnapshotStore rates = new SnapshotStore(STALE, new CounterProperties(List.of("tx_bytes", "packet_errors", "absent")));
+        List<String> metrics = List.of("packet_errors", "latency_us", "tx_bytes");
+        rates.publish(table(metrics, List.of("sw-1"), "1", "2.5", "1000"), T0, T0, null);
+        Snapshot now = rates.publish(table(metrics, List.of("sw-1"), "3", "2.5", "5000"), T0.plusSeconds(2),
+                T0.plusSeconds(2), null);
+
+        assertThat(now.metrics()).containsExactly("packet_errors", "latency_us", "tx_bytes",
+                "tx_bytes_per_second", "packet_errors_per_second");
+        assertThat(now.generatorMetricCount()).isEqualTo(3);
+        assertThat(new String(now.listMetricsJson())).endsWith("\"sw-1\":{\"packet_errors\":3,\"latency_us\":2.5,"
+                + "\"tx_bytes\":5000,\"tx_bytes_per_second\":2000.0,\"packet_errors_per_second\":1.0}}}");
+    }
+
+    @Test
+    void noCountersMeanNoDerivedMetrics() {
+        SnapshotStore none = new SnapshotStore(STALE, CounterProperties.none());
+        none.publish(table(List.of("packet_errors"), List.of("sw-1"), "1"), T0, T0, null);
+        Snapshot now = none.publish(table(List.of("packet_errors"), List.of("sw-1"), "3"), T0.plusSeconds(1),
+                T0.plusSeconds(1), null);
+
+        assertThat(now.metrics()).containsExactly("packet_errors");
+        assertThat(new String(now.listMetricsJson())).endsWith("\"switches\":{\"sw-1\":{\"packet_errors\":3}}}");
+    }
+
+    @Test
+    void generatorColumnNamedLikeARateWinsOverTheDerivedOne() {
+        List<String> metrics = List.of("packet_errors", "packet_errors_per_second");
+        store.publish(table(metrics, List.of("sw-1"), "1", "7.5"), T0, T0, null);
+        Snapshot now = store.publish(table(metrics, List.of("sw-1"), "9", "7.5"), T0.plusSeconds(1), T0.plusSeconds(1), null);
+
+        assertThat(now.metrics()).containsExactly("packet_errors", "packet_errors_per_second");
+        assertThat(rate(now, "sw-1")).isEqualTo(7.5);
+    }
+
+    @Test
+    void counterThatLeavesThePayloadTakesItsRateWithIt() {
+        store.publish(table(List.of("packet_errors"), List.of("sw-1"), "1"), T0, T0, null);
+        Snapshot now = store.publish(table(List.of("latency_us"), List.of("sw-1"), "1.5"), T0.plusSeconds(1),
+                T0.plusSeconds(1), null);
+        assertThat(now.metrics()).containsExactly("latency_us");
+        // and a counter that comes back has no previous value to count from
+        Snapshot back = store.publish(table(List.of("packet_errors"), List.of("sw-1"), "5"), T0.plusSeconds(2),
+                T0.plusSeconds(2), null);
+        assertThat(rate(back, "sw-1")).isNull();
+    }
+
+    @Test
+    void ratesOfManySwitchesAreWhatEachPairOfValuesGives() {
+        List<String> ids = new ArrayList<>();
+        String[] before = new String[500];
+        String[] after = new String[500];
+        for (int i = 0; i < 500; i++) {
+            ids.add("sw-" + i);
+            before[i] = Integer.toString(i * 7);
+            after[i] = Integer.toString(i % 3 == 0 ? i : i * 7 + i * 4);
+        }
+        store.publish(table(List.of("packet_errors"), ids, before), T0, T0, null);
+        Snapshot now = store.publish(table(List.of("packet_errors"), ids, after), T0.plusSeconds(4), T0.plusSeconds(4), null);
+        for (int i = 0; i < 500; i++) {
+            double expected = i % 3 == 0 ? (i == 0 ? 0 : i / 4.0) : i;
+            assertThat(rate(now, "sw-" + i)).as("sw-%d", i).isEqualTo(Math.round(expected * 1000) / 1000.0);
+        }
+    }
+}

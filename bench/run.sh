@@ -8,11 +8,13 @@
 # (POLL_INTERVAL=1s, POLL_TIMEOUT=800ms); memory at 100k switches with -Xmx256m; startup (./run.sh
 # launch to first snapshot with and without CDS, the metrics-service alone); footprint (RSS of
 # ./run.sh's metrics-service, its defaults, 1,000 switches, under a GetMetric flood).
+# The queries phase floods the operator queries (TopSwitches, a one-switch filtered ListMetrics)
+# against GetMetric on the same service, GetMetric measured before and after them.
 # Prints a table and exits non-zero when a target is missed. `uptime` is recorded beside each figure.
 #
 #   bench/run.sh                      sizes 1000 10000 100000; BENCH_WARMUP=60 BENCH_DURATION=20 (seconds)
 #   BENCH_SIZES="1000" bench/run.sh   a quicker look
-#   BENCH_PHASES="memory" bench/run.sh   only some of: floods starvation memory startup footprint
+#   BENCH_PHASES="memory" bench/run.sh   only some of: floods queries starvation memory startup footprint
 #   BENCH_PORTS=18450 bench/run.sh    ports used: BENCH_PORTS .. BENCH_PORTS+5 (default 28080)
 #
 # Needs: a JDK 17+, curl, wrk (Debian: apt-get install wrk). JMH: java -jar bench/target/benchmarks.jar
@@ -20,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${BENCH_SIZES:-1000 10000 100000}"
-PHASES="${BENCH_PHASES:-floods starvation memory startup footprint}"
+PHASES="${BENCH_PHASES:-floods queries starvation memory startup footprint}"
 enabled() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 WARMUP="${BENCH_WARMUP:-60}"
 DURATION="${BENCH_DURATION:-20}"
@@ -152,6 +154,40 @@ for N in $SIZES; do
   echo "| $N | ListMetrics body | $(wc -c < "$OUT/listmetrics-$N.json") bytes | | | | | | | | | | | |" >> "$OUT/summary.md"
   cleanup
 done
+
+# Operator queries: TopSwitches and a one-switch filtered ListMetrics, each against GetMetric on the
+# same service in the same run (GetMetric measured first and last; its mean is the reference).
+if enabled queries; then
+{
+  echo
+  echo "| switches | query | req/s | ÷ GetMetric (target ≥ 0.80) | p50 / p99 ms | non-2xx | load |"
+  echo "|---|---|---|---|---|---|---|"
+} >> "$OUT/summary.md"
+for N in $SIZES; do
+  start_services "$N"
+  API="http://127.0.0.1:$API_PORT"
+  SWITCH=$(curl -s "$API/telemetry/ListMetrics" | grep -o '"switches":{"[^"]*"' | cut -d'"' -f4)
+  read -r g1_rps g1_p50 g1_p99 g1_bad <<< "$(flood "queries-GetMetric-first-$N" "$API/telemetry/GetMetric?switch=$SWITCH&metric=latency_us")"
+  g1_load=$(load)
+  read -r t_rps t_p50 t_p99 t_bad <<< "$(flood "queries-TopSwitches-$N" "$API/telemetry/TopSwitches?metric=latency_us&limit=10")"
+  t_load=$(load)
+  read -r f_rps f_p50 f_p99 f_bad <<< "$(flood "queries-filtered-$N" "$API/telemetry/ListMetrics?switch=$SWITCH")"
+  f_load=$(load)
+  read -r g2_rps g2_p50 g2_p99 g2_bad <<< "$(flood "queries-GetMetric-last-$N" "$API/telemetry/GetMetric?switch=$SWITCH&metric=latency_us")"
+  g2_load=$(load)
+  g_rps=$(awk -v a="$g1_rps" -v b="$g2_rps" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+  tr=$(ratio "$t_rps" "$g_rps"); fr=$(ratio "$f_rps" "$g_rps")
+  {
+    echo "| $N | GetMetric (first / last) | $g1_rps / $g2_rps | reference $g_rps | $g1_p50 / $g1_p99, $g2_p50 / $g2_p99 | $((g1_bad + g2_bad)) | $g1_load; $g2_load |"
+    echo "| $N | TopSwitches?metric=latency_us&limit=10 | $t_rps | $tr | $t_p50 / $t_p99 | $t_bad | $t_load |"
+    echo "| $N | ListMetrics?switch=$SWITCH | $f_rps | $fr | $f_p50 / $f_p99 | $f_bad | $f_load |"
+  } >> "$OUT/summary.md"
+  [ "$t_bad" = 0 ] && [ "$f_bad" = 0 ] || miss "queries at $N switches: non-2xx answers"
+  at_least "$tr" 0.80 || miss "TopSwitches at $N switches: $tr of GetMetric's throughput < 0.80"
+  at_least "$fr" 0.80 || miss "one-switch ListMetrics at $N switches: $fr of GetMetric's throughput < 0.80"
+  cleanup
+done
+fi
 
 # Ingestion under load: a GetMetric flood must not starve polling.
 if enabled starvation; then

@@ -89,6 +89,13 @@ class CounterRatesApiTests {
     }
 
     @Test
+    void historyOfARateEndsWithTheCurrentRate() {
+        client.get().uri("/telemetry/GetMetricHistory?switch=sw-0002&metric=dropped_packets_per_second").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.points[-1:].value").isEqualTo(List.of(0.5));
+    }
+
+    @Test
     void unknownMetricListsTheRatesAmongTheValidOnes() {
         client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=jitter").exchange()
                 .expectStatus().isNotFound()

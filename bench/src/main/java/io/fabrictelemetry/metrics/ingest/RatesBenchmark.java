@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.ingest;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.fabrictelemetry.metrics.snapshot.CounterProperties;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
@@ -50,7 +52,8 @@ public class RatesBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         payloads = new byte[][] {IngestionBenchmark.csv(switches, 42), IngestionBenchmark.csv(switches, 43)};
-        store = new SnapshotStore(counters.equals("none") ? CounterProperties.none() : CounterProperties.defaults());
+        store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)),
+                counters.equals("none") ? CounterProperties.none() : CounterProperties.defaults());
         publish();
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak test (not part of CI): runs both services on loopback, floods GetMetric and ListMetrics with
-# wrk, and meanwhile cycles the generator through normal running, fault injection, and being killed
-# and restarted. Reports requests served, non-2xx answers (must be 0 once the first snapshot exists),
+# wrk, keeps SOAK_STREAM_CLIENTS (default 200) /telemetry/stream clients connected (a tenth of them
+# reading slowly or not at all), and meanwhile cycles the generator through normal running, fault
+# injection, and being killed and restarted. Reports requests served, non-2xx answers (must be 0 once the first snapshot exists),
 # polls by outcome, the longest data age seen, and heap-after-GC and RSS of the metrics-service
 # sampled every minute.
 #
@@ -23,7 +24,10 @@ for tool in curl wrk jcmd; do
 done
 
 ls generator-service/target/generator-service-*-exec.jar metrics-service/target/metrics-service-*-exec.jar \
-  >/dev/null 2>&1 || ./mvnw -B -q -DskipTests package
+  bench/target/benchmarks.jar >/dev/null 2>&1 || ./mvnw -B -q -DskipTests package
+STREAM_CLIENTS="${SOAK_STREAM_CLIENTS:-200}"
+STREAM_SLOW=$(( STREAM_CLIENTS / 20 ))      # a tenth reading slowly or not at all: half of each
+STREAM_STALLED=$(( STREAM_CLIENTS / 20 ))
 GEN_JAR="$(ls generator-service/target/generator-service-*-exec.jar | head -n 1)"
 API_JAR="$(ls metrics-service/target/metrics-service-*-exec.jar | head -n 1)"
 
@@ -68,6 +72,10 @@ WRK1=$!
 wrk -t1 -c8 -d"${DURATION}s" --latency "$API/telemetry/ListMetrics" > "$OUT/wrk-listmetrics.txt" 2>&1 &
 PIDS+=($!)
 WRK2=$!
+java -Xmx256m -cp bench/target/benchmarks.jar io.fabrictelemetry.bench.StreamSoak 127.0.0.1 "$API_PORT" \
+  "$STREAM_CLIENTS" "$STREAM_SLOW" "$STREAM_STALLED" "$DURATION" > "$OUT/streams.txt" 2>&1 &
+PIDS+=($!)
+STREAMS=$!
 
 # data age, every second
 ( while kill -0 "$API_PID" 2>/dev/null; do
@@ -112,6 +120,8 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 
 wait "$WRK1" "$WRK2" || true
+streams_ok=1
+wait "$STREAMS" || streams_ok=0
 kill -0 "$API_PID" 2>/dev/null || { echo "metrics-service died" >&2; exit 1; }
 curl -s "$API/actuator/prometheus" > "$OUT/metrics-service.prom"
 
@@ -130,6 +140,11 @@ non2xx() { awk '/Non-2xx/ {print $5}' "$1"; }
   echo "Polls by outcome:"
   grep '^fabric_ingest_polls_total' "$OUT/metrics-service.prom" | sed 's/^/    /'
   echo
+  echo "Stream clients ($STREAM_CLIENTS: $STREAM_SLOW slow readers, $STREAM_STALLED that never read):"
+  echo
+  cat "$OUT/streams.txt"
+  grep -E '^fabric_stream_' "$OUT/metrics-service.prom" | sed 's/^/    /'
+  echo
   echo "Longest data age seen: $(sort -n "$OUT/data-age-ms.txt" | tail -n 1) ms (sampled every second)"
   echo
   echo "metrics-service memory (heap used after a full GC, RSS), every minute:"
@@ -141,4 +156,5 @@ for name in getmetric listmetrics; do
   n=$(non2xx "$OUT/wrk-$name.txt"); [ -z "$n" ] || [ "$n" = 0 ] || bad=1
 done
 [ "$bad" = 0 ] || { echo "FAIL: non-2xx answers after the first snapshot" >&2; exit 1; }
+[ "$streams_ok" = 1 ] || { echo "FAIL: a stream client saw an error, an id out of order, or ended behind" >&2; exit 1; }
 echo "PASS: no non-2xx answer after the first snapshot"

@@ -43,7 +43,7 @@ class SnapshotStream implements SmartLifecycle {
     private final StreamProperties properties;
     private final Scheduler timer;
     private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger reserved = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
     private @Nullable Disposable subscription;
     private volatile boolean running;
@@ -58,7 +58,7 @@ class SnapshotStream implements SmartLifecycle {
         this.store = store;
         this.properties = properties;
         this.timer = timer;
-        Gauge.builder("fabric.stream.clients", reserved, AtomicInteger::get)
+        Gauge.builder("fabric.stream.clients", open, AtomicInteger::get)
                 .description("Open /telemetry/stream connections")
                 .register(registry);
         this.dropped = Counter.builder("fabric.stream.events.dropped")
@@ -66,28 +66,22 @@ class SnapshotStream implements SmartLifecycle {
                 .register(registry);
     }
 
-    /** A place for one more client, or false when {@code stream.max-clients} are connected. */
-    boolean reserve() {
-        if (!running) {
-            return false;
-        }
-        if (reserved.incrementAndGet() > properties.maxClients()) {
-            reserved.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    void release() {
-        reserved.decrementAndGet();
+    /**
+     * Room for one more client: fewer than {@code stream.max-clients} streams are open. A client
+     * counts from the moment its events are subscribed until they end, so a request that never gets
+     * as far as its body holds no place; two requests racing for the last place may both get in.
+     */
+    boolean hasRoom() {
+        return running && open.get() < properties.maxClients();
     }
 
     /**
-     * The events of one client whose place is reserved: the current snapshot first (or the first one
-     * published), then each new one, or the latest after a gap. Releases the place when it ends.
+     * The events of one client: the current snapshot first (or the first one published), then each
+     * new one, or the latest after a gap.
      */
     Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound) {
         return Flux.create(sink -> {
+            open.incrementAndGet();
             StreamClient client = new StreamClient(filter, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
                     properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment);
             client.attach(sink);
@@ -99,7 +93,7 @@ class SnapshotStream implements SmartLifecycle {
                 ticks.dispose();
                 clients.remove(client);
                 client.close();
-                release();
+                open.decrementAndGet();
             });
             clients.add(client);
             if (!running) {
@@ -114,7 +108,7 @@ class SnapshotStream implements SmartLifecycle {
     }
 
     int clients() {
-        return reserved.get();
+        return open.get();
     }
 
     @Override

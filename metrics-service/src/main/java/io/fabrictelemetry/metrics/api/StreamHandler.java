@@ -42,7 +42,7 @@ class StreamHandler {
             Snapshot snapshot = telemetry.requireSnapshot();
             filter.select(snapshot);
         }
-        if (!stream.reserve()) {
+        if (!stream.hasRoom()) {
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
             throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "too-many-streams",

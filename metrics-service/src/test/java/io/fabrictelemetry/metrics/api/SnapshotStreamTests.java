@@ -70,7 +70,7 @@ class SnapshotStreamTests {
 
     /** The client's events as text, one string per event. */
     Flux<String> events(ListMetricsFilter filter) {
-        assertThat(stream.reserve()).isTrue();
+        assertThat(stream.hasRoom()).isTrue();
         return stream.events(filter, outbound)
                 .concatMap(event -> DataBufferUtils.join(event).map(buffer -> buffer.toString(StandardCharsets.UTF_8)));
     }
@@ -134,7 +134,6 @@ class SnapshotStreamTests {
     void aClientWithoutDemandIsNotSentAnythingAndGetsTheLatestWhenItAsks() {
         publish(1);
         StepVerifier.withVirtualTime(() -> stream.events(UNFILTERED, outbound), () -> time, 0)
-                .then(() -> assertThat(stream.reserve()).isTrue())
                 .then(() -> publish(2))
                 .expectNoEvent(Duration.ofSeconds(1))
                 .thenRequest(1)
@@ -196,16 +195,20 @@ class SnapshotStreamTests {
                 .expectComplete()
                 .verify();
         assertThat(stream.clients()).isZero();
-        assertThat(stream.reserve()).isFalse();
+        assertThat(stream.hasRoom()).isFalse();
     }
 
     @Test
-    void noMoreThanMaxClientsAreReservedAndALeavingClientFreesItsPlace() {
-        assertThat(stream.reserve()).isTrue();
-        assertThat(stream.reserve()).isTrue();
-        assertThat(stream.reserve()).isFalse();
+    void noMoreThanMaxClientsAreAdmittedAndALeavingClientFreesItsPlace() {
+        var first = stream.events(UNFILTERED, outbound).subscribe();
+        assertThat(stream.hasRoom()).isTrue();
+        var second = stream.events(UNFILTERED, outbound).subscribe();
+        assertThat(stream.hasRoom()).isFalse();
         assertThat(registry.get("fabric.stream.clients").gauge().value()).isEqualTo(2);
-        stream.release();
-        assertThat(stream.reserve()).isTrue();
+        second.dispose();
+        assertThat(stream.hasRoom()).isTrue();
+        assertThat(stream.clients()).isEqualTo(1);
+        first.dispose();
+        assertThat(stream.clients()).isZero();
     }
 }

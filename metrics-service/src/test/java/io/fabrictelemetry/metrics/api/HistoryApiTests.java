@@ -91,6 +91,21 @@ class HistoryApiTests {
     }
 
     @Test
+    void derivedRatesHaveHistoryToo() {
+        publish(sw, 1.0, 10, now.minusSeconds(20));
+        publish(sw, 1.0, 30, now.minusSeconds(10));
+        publish(sw, 1.0, 60, now);
+
+        // no rate without a previous value, then (30 - 10) / 10 s and (60 - 30) / 10 s
+        history("switch=" + sw + "&metric=packet_errors_per_second")
+                .jsonPath("$.points.length()").isEqualTo(3)
+                .jsonPath("$.points[0].value").isEmpty()
+                .jsonPath("$.points[1].value").isEqualTo(2.0)
+                .jsonPath("$.points[1].sampledAt").isEqualTo(TimeFormat.iso(now.minusSeconds(10)))
+                .jsonPath("$.points[2].value").isEqualTo(3.0);
+    }
+
+    @Test
     void nullReadingIsJsonNullInThePoint() {
         publish(sw, Double.NaN, 1, now.minusSeconds(5));
         client.get().uri("/telemetry/GetMetricHistory?switch=" + sw + "&metric=latency_us").exchange()

@@ -11,7 +11,7 @@ import org.springframework.http.HttpStatus;
  */
 class ProblemException extends RuntimeException {
 
-    private static final String TYPE_PREFIX = "urn:fabric-telemetry:problem:";
+    static final String TYPE_PREFIX = "urn:fabric-telemetry:problem:";
 
     private final HttpStatus status;
     private final String type;

@@ -1,0 +1,26 @@
+package io.fabrictelemetry.metrics.api;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The settings the README documents turn the OpenAPI document and Swagger UI off; the API is unaffected. */
+@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s",
+        "springdoc.api-docs.enabled=false", "springdoc.swagger-ui.enabled=false"})
+class ApiDocsDisabledTests {
+
+    @Autowired
+    ApplicationContext context;
+
+    @Test
+    void documentAndUiAreGoneWhenDisabledWhileTheApiAnswers() {
+        // bound without the contract filter: there is no document to check against
+        WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+        client.get().uri("/v3/api-docs").exchange().expectStatus().isNotFound();
+        client.get().uri("/swagger-ui.html").exchange().expectStatus().isNotFound();
+        client.get().uri("/v3/api-docs/swagger-config").exchange().expectStatus().isNotFound();
+        client.get().uri("/telemetry/ListMetrics").exchange().expectStatus().isEqualTo(503);
+    }
+}

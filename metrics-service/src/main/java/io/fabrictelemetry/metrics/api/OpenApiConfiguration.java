@@ -44,9 +44,6 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI telemetryOpenApi(ObjectProvider<BuildProperties> build) {
         BuildProperties properties = build.getIfAvailable();
-        Components components = new Components();
-        schemas().forEach(components::addSchemas);
-        headers().forEach(components::addHeaders);
         return new OpenAPI()
                 .info(new Info()
                         .title("fabric-telemetry metrics-service")
@@ -57,23 +54,30 @@ class OpenApiConfiguration {
                                 names its snapshot with a strong `ETag` (`If-None-Match` → `304`). Errors are RFC 9457 \
                                 problem details (`application/problem+json`). Beyond the operations listed: an \
                                 unknown path answers `404`, and a method a path does not list answers `405` with \
-                                `Allow`, both as problems of type `about:blank`. Every answer carries `X-Request-Id`."""))
-                .components(components);
+                                `Allow`, both as problems of type `about:blank`. Every answer carries `X-Request-Id`."""));
     }
 
     /**
-     * springdoc writes {@code style} and a default {@code schema} beside a header's {@code $ref}; a
-     * Reference Object takes no such siblings, and tools would read the wrong schema from them.
+     * The shared schemas and headers. Added here rather than in the {@link OpenAPI} bean, which springdoc
+     * copies through a Jackson round trip that cannot read OpenAPI 3.1 schemas back. Also: springdoc
+     * writes {@code style} and a default {@code schema} beside a header's {@code $ref}; a Reference
+     * Object takes no such siblings, and tools would read the wrong schema from them.
      */
     @Bean
-    OpenApiCustomizer headerReferencesOnly() {
-        return openApi -> openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation ->
-                operation.getResponses().values().forEach(response -> {
-                    if (response.getHeaders() != null) {
-                        response.getHeaders().replaceAll((name, header) ->
-                                header.get$ref() == null ? header : new Header().$ref(header.get$ref()));
-                    }
-                })));
+    OpenApiCustomizer telemetryComponents() {
+        return openApi -> {
+            Components components = openApi.getComponents() == null ? new Components() : openApi.getComponents();
+            schemas().forEach(components::addSchemas);
+            headers().forEach(components::addHeaders);
+            openApi.setComponents(components);
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation ->
+                    operation.getResponses().values().forEach(response -> {
+                        if (response.getHeaders() != null) {
+                            response.getHeaders().replaceAll((name, header) ->
+                                    header.get$ref() == null ? header : new Header().$ref(header.get$ref()));
+                        }
+                    })));
+        };
     }
 
     static Map<String, Schema> schemas() {

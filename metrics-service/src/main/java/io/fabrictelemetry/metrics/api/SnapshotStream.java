@@ -103,6 +103,8 @@ class SnapshotStream implements SmartLifecycle {
             Snapshot current = store.current();
             if (current != null) {
                 client.offer(current);
+            } else {
+                client.greetWhileWaiting();
             }
         }, FluxSink.OverflowStrategy.BUFFER);
     }

@@ -30,6 +30,7 @@ final class StreamClient {
     private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
     private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WAITING = ": waiting for the first snapshot\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ListMetricsFilter filter;
     private final StreamOutbound outbound;
@@ -45,6 +46,7 @@ final class StreamClient {
     private long lastWriteAt;
     private long unwritableSince = -1;
     private boolean closed;
+    private boolean greet;
 
     StreamClient(ListMetricsFilter filter, StreamOutbound outbound, LongSupplier clock, long keepaliveMillis,
             long writeTimeoutMillis, Runnable onDrop) {
@@ -59,6 +61,15 @@ final class StreamClient {
     synchronized void attach(FluxSink<Publisher<DataBuffer>> sink) {
         this.sink = sink;
         this.lastWriteAt = clock.getAsLong();
+    }
+
+    /**
+     * Before the first snapshot: a comment line at once, so that the response (its headers) starts
+     * now rather than at the first snapshot or keepalive.
+     */
+    synchronized void greetWhileWaiting() {
+        greet = true;
+        drain();
     }
 
     /** A snapshot to send: replaces the pending one (dropped) and sends it if the connection takes it. */
@@ -98,6 +109,10 @@ final class StreamClient {
     }
 
     synchronized void drain() {
+        if (greet && pending == null && !closed && demand()) {
+            greet = false;
+            emit(Flux.just(BUFFERS.wrap(WAITING)), clock.getAsLong());
+        }
         Snapshot snapshot = pending;
         if (closed || snapshot == null || !outbound.writable() || !demand()) {
             return;

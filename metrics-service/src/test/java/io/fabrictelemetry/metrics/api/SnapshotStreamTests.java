@@ -99,9 +99,10 @@ class SnapshotStreamTests {
     }
 
     @Test
-    void withoutASnapshotYetTheFirstEventIsTheFirstOnePublished() {
+    void withoutASnapshotYetTheStreamStartsWithACommentAndTheFirstEventIsTheFirstOnePublished() {
         StepVerifier.withVirtualTime(() -> events(UNFILTERED), () -> time, Long.MAX_VALUE)
                 .expectSubscription()
+                .expectNext(": waiting for the first snapshot\n\n")
                 .expectNoEvent(Duration.ofSeconds(1))
                 .then(() -> publish(1))
                 .assertNext(text -> assertThat(text).contains("id: 1\n"))

@@ -137,9 +137,15 @@ if [ "$(http_status "$API_PORT" /telemetry/ListMetrics)" != 200 ]; then
   exit 1
 fi
 
+# a service bound to every interface is still reached on loopback from this machine
+DASHBOARD_HOST="$API_HOST"
+case "$API_HOST" in 0.0.0.0|::|'[::]') DASHBOARD_HOST=127.0.0.1 ;; esac
+
 cat <<MSG
 
-Ready. Try:
+Ready. The dashboard: http://$DASHBOARD_HOST:$API_PORT/
+
+Try:
   curl -s 'http://127.0.0.1:$API_PORT/telemetry/ListMetrics' | jq .
   curl -s 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=latency_us' | jq .
   curl -si 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=bandwidth_gbps'

@@ -1,0 +1,496 @@
+// The dashboard: one snapshot in memory, painted by the heatmap and the lists, kept current by the
+// live stream. The server is asked again only when something happens (a new snapshot, another
+// metric, a switch opened, the data turning stale): there is no polling loop.
+import { api, describeFailure } from './api.js';
+import { LiveStream } from './live.js';
+import { Heatmap } from './heatmap.js';
+import { viridis, css, scaleOf } from './viridis.js';
+import { drawSparkline } from './sparkline.js';
+import { formatAge, formatInstant, formatValue, formatNumber, unitOf } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+/** Writes only a change: live regions announce every write, and the age ticks every second. */
+const setText = (id, text) => {
+  const element = $(id);
+  if (element.textContent !== text) element.textContent = text;
+};
+const DEFAULT_METRICS = ['utilization_pct', 'bandwidth_gbps', 'latency_us'];
+const LINK_METRICS = ['link_state', 'link_down_count'];
+
+const state = {
+  metrics: [],          // every metric of the snapshot (from an unfiltered ListMetrics)
+  metric: null,         // the one the map is coloured by
+  order: 'desc',
+  snapshot: null,       // {sequence, sampledAt, collectedAt, switches, carriedOver}
+  ids: [],
+  offsetMs: 0,          // server clock minus this browser's clock
+  staleAfterMs: null,
+  health: null,         // the ingestion component of /actuator/health: {status, details}
+  healthNote: '',
+  stale: false,
+  staleTimer: null,
+  stream: 'connecting',
+  streamDetail: '',
+  selected: null,
+  history: { id: null, metric: null, points: [], retentionMs: null },
+  requests: { top: 0, detail: 0, history: 0, metric: 0 },
+};
+
+const heatmap = new Heatmap($('heatmap'), $('tooltip'), $('heatmap-announcer'), (id) => openDetail(id, true));
+const stream = new LiveStream(streamUrl, (snapshot) => applySnapshot(snapshot, 'stream'), onStreamState);
+
+// ---- snapshots ------------------------------------------------------------------------------
+
+function streamUrl() {
+  return api.streamUrl({ metric: shownMetrics().join(',') });
+}
+
+/** What the page shows, so what the stream is filtered to: the chosen metric and the link state. */
+function shownMetrics() {
+  return [state.metric, ...LINK_METRICS].filter((m, i, all) => m && state.metrics.includes(m) && all.indexOf(m) === i);
+}
+
+function applySnapshot(snapshot, source) {
+  const previous = state.snapshot;
+  const isNew = !previous || previous.sequence !== snapshot.sequence || previous.sampledAt !== snapshot.sampledAt;
+  state.snapshot = {
+    sequence: snapshot.sequence,
+    sampledAt: snapshot.sampledAt,
+    collectedAt: snapshot.collectedAt,
+    switches: snapshot.switches ?? {},
+    carriedOver: snapshot.carriedOver ?? {},
+  };
+  state.ids = Object.keys(state.snapshot.switches);
+  if (source === 'stream' && state.health) {
+    // a snapshot was just published, so a poll just succeeded: ingestion is up
+    state.health = { ...state.health, status: 'UP' };
+  }
+  paint();
+  updateFreshness();
+  if (isNew) {
+    refreshTop();
+    if (state.selected) {
+      refreshDetail();
+      appendHistoryPoint();
+    }
+  }
+}
+
+function valueOf(id, metric = state.metric) {
+  const row = state.snapshot.switches[id];
+  const value = row ? row[metric] : undefined;
+  return value === undefined ? null : value;
+}
+
+function paint() {
+  const snap = state.snapshot;
+  const metric = state.metric;
+  const scale = scaleOf(state.ids.map((id) => valueOf(id)));
+  const down = (id) => valueOf(id, 'link_state') === 0;
+  heatmap.render({
+    ids: state.ids,
+    metric,
+    sequence: snap.sequence,
+    scale,
+    value: (id) => valueOf(id),
+    down,
+    carried: (id) => snap.carriedOver[id] !== undefined,
+    sampledAt: (id) => snap.carriedOver[id] ?? snap.sampledAt,
+  });
+  paintLegend(scale);
+  paintLinkDown(down);
+  const downCount = state.ids.filter(down).length;
+  const carried = Object.keys(snap.carriedOver).length;
+  $('heatmap').setAttribute('aria-label', `Fabric heatmap of ${metric}${unitOf(metric) ? ` (${unitOf(metric)})` : ''} `
+    + `for ${state.ids.length} switches` + (scale.min === null ? ', no readings'
+      : `, from ${formatValue(metric, scale.min)} (dark purple) to ${formatValue(metric, scale.max)} (yellow)`)
+    + `; ${downCount} link${downCount === 1 ? '' : 's'} down; ${carried} carried over`
+    + (state.stale ? '; the data is stale' : ''));
+  $('heatmap-metric').textContent = `· ${metric}`;
+}
+
+function paintLegend(scale) {
+  const bar = $('legend-bar');
+  const ctx = bar.getContext('2d');
+  for (let x = 0; x < bar.width; x++) {
+    ctx.fillStyle = css(viridis(x / (bar.width - 1)));
+    ctx.fillRect(x, 0, 1, bar.height);
+  }
+  const legend = $('legend');
+  const metric = state.metric;
+  legend.dataset.min = scale.min === null ? '' : String(scale.min);
+  legend.dataset.max = scale.max === null ? '' : String(scale.max);
+  $('legend-min').textContent = scale.min === null ? 'no readings' : formatValue(metric, scale.min);
+  $('legend-max').textContent = scale.max === null ? '' : formatValue(metric, scale.max);
+  $('legend-mid').textContent = scale.min === null || scale.min === scale.max ? ''
+    : formatValue(metric, (scale.min + scale.max) / 2);
+  bar.setAttribute('aria-label', scale.min === null ? 'colour scale: no readings'
+    : `colour scale from ${formatValue(metric, scale.min)} (dark purple) to ${formatValue(metric, scale.max)} (yellow)`);
+}
+
+function switchButton(id, text, detail) {
+  const item = document.createElement('li');
+  item.dataset.switch = id;
+  const button = document.createElement('button');
+  button.type = 'button';
+  const name = document.createElement('span');
+  name.textContent = id;
+  const value = document.createElement('span');
+  value.textContent = text;
+  button.append(name, value);
+  button.setAttribute('aria-label', `${id}, ${detail ?? text}: show details`);
+  button.addEventListener('click', () => openDetail(id, true));
+  item.append(button);
+  return item;
+}
+
+function emptyItem(text) {
+  const item = document.createElement('li');
+  item.className = 'empty';
+  item.textContent = text;
+  return item;
+}
+
+function paintLinkDown(down) {
+  const list = $('link-down');
+  if (!state.metrics.includes('link_state')) {
+    list.replaceChildren(emptyItem('the generator sends no link_state'));
+    $('down-count').textContent = '–';
+    return;
+  }
+  const ids = state.ids.filter(down);
+  $('down-count').textContent = String(ids.length);
+  list.replaceChildren(...(ids.length === 0 ? [emptyItem('every link is up')]
+    : ids.map((id) => {
+      const episodes = valueOf(id, 'link_down_count');
+      const count = episodes === null ? '' : `${formatNumber(episodes)} episode${episodes === 1 ? '' : 's'}`;
+      return switchButton(id, count || 'down', count ? `link down, ${count} since start` : 'link down');
+    })));
+}
+
+// ---- top 10 (TopSwitches) ---------------------------------------------------------------------
+
+async function refreshTop() {
+  const token = ++state.requests.top;
+  const metric = state.metric;
+  $('top-metric').textContent = `· ${metric}`;
+  let result;
+  try {
+    result = await api.topSwitches(metric, state.order);
+  } catch (error) {
+    result = { status: 0, body: { detail: error.message } };
+  }
+  if (token !== state.requests.top) return; // a newer request is on its way
+  const list = $('top');
+  const note = $('top-note');
+  if (result.status !== 200) {
+    list.replaceChildren();
+    note.hidden = false;
+    note.textContent = `Top switches unavailable (${describeFailure(result)}).`;
+    return;
+  }
+  note.hidden = true;
+  const rows = result.body.switches ?? [];
+  list.dataset.metric = result.body.metric;
+  list.dataset.sequence = String(result.body.sequence);
+  list.replaceChildren(...(rows.length === 0 ? [emptyItem('no switch has a reading')]
+    : rows.map((row) => switchButton(row.switch, formatValue(metric, row.value)))));
+}
+
+// ---- switch detail and its history ------------------------------------------------------------
+
+function openDetail(id, moveFocus) {
+  state.selected = id;
+  heatmap.select(id);
+  const panel = $('detail');
+  panel.hidden = false;
+  panel.dataset.switch = id;
+  $('detail-title').textContent = id;
+  writeHash();
+  refreshDetail();
+  loadHistory();
+  if (moveFocus) $('detail-title').focus();
+}
+
+function closeDetail() {
+  state.selected = null;
+  heatmap.select(null);
+  $('detail').hidden = true;
+  delete $('detail').dataset.switch;
+  writeHash();
+  $('heatmap').focus();
+}
+
+async function refreshDetail() {
+  const id = state.selected;
+  const token = ++state.requests.detail;
+  let result;
+  try {
+    result = await api.listMetrics({ switch: id });
+  } catch (error) {
+    result = { status: 0, body: { detail: error.message } };
+  }
+  if (token !== state.requests.detail || id !== state.selected) return;
+  const rows = $('detail-metrics');
+  const values = result.status === 200 ? result.body.switches?.[id] : undefined;
+  if (!values) {
+    rows.replaceChildren();
+    $('detail-sampled').textContent = result.status === 404 || result.status === 200
+      ? `${id} is not in the current snapshot.` : `Details unavailable (${describeFailure(result)}).`;
+    return;
+  }
+  updateOffset(result);
+  const carried = result.body.carriedOver?.[id];
+  $('detail-sampled').textContent = carried
+    ? `Carried over: the latest payload had no usable row for ${id}; these values were sampled at ${formatInstant(carried)}.`
+    : `Sampled at ${formatInstant(result.body.sampledAt)} (snapshot ${result.body.sequence}).`;
+  rows.replaceChildren(...result.body.metrics.map((metric) => {
+    const tr = document.createElement('tr');
+    tr.dataset.metric = metric;
+    if (metric === state.metric) tr.className = 'chosen';
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.textContent = metric;
+    const value = document.createElement('td');
+    value.textContent = formatValue(metric, values[metric] ?? null);
+    tr.append(name, value);
+    return tr;
+  }));
+}
+
+function isoDurationMs(text) {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(text ?? '');
+  if (!match) return null;
+  return ((Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60 + Number(match[3] ?? 0)) * 1000;
+}
+
+async function loadHistory() {
+  const id = state.selected;
+  const metric = state.metric;
+  const token = ++state.requests.history;
+  const caption = $('sparkline-caption');
+  let result;
+  try {
+    result = await api.history(id, metric);
+  } catch (error) {
+    result = { status: 0, body: { detail: error.message } };
+  }
+  if (token !== state.requests.history) return;
+  if (result.status !== 200) {
+    state.history = { id, metric, points: [], retentionMs: null };
+    $('sparkline').replaceChildren();
+    $('sparkline').dataset.points = '0';
+    caption.textContent = `History unavailable (${describeFailure(result)}).`;
+    return;
+  }
+  state.history = { id, metric, points: result.body.points ?? [], retentionMs: isoDurationMs(result.body.retention) };
+  drawHistory();
+}
+
+function drawHistory() {
+  const { metric, points, retentionMs } = state.history;
+  const span = retentionMs ? `, last ${formatAge(retentionMs)}` : '';
+  $('sparkline-caption').textContent = `History${span}. ` + drawSparkline($('sparkline'), metric, points);
+}
+
+/** A new snapshot adds one point, as the server's history does: not for a carried-over switch. */
+function appendHistoryPoint() {
+  const history = state.history;
+  const snap = state.snapshot;
+  if (history.id !== state.selected || history.metric !== state.metric || history.retentionMs === null) return;
+  if (!(history.id in snap.switches) || snap.carriedOver[history.id] !== undefined) return;
+  const last = history.points[history.points.length - 1];
+  if (last && Date.parse(last.sampledAt) >= Date.parse(snap.sampledAt)) return;
+  history.points.push({ sampledAt: snap.sampledAt, value: valueOf(history.id) });
+  const oldest = Date.parse(snap.sampledAt) - history.retentionMs;
+  while (history.points.length > 1 && Date.parse(history.points[0].sampledAt) < oldest) history.points.shift();
+  drawHistory();
+}
+
+// ---- freshness ------------------------------------------------------------------------------
+
+function updateOffset(result) {
+  const age = Number(result.headers?.get('X-Data-Age-Ms'));
+  const sampledAt = Date.parse(result.body?.sampledAt);
+  if (Number.isFinite(age) && Number.isFinite(sampledAt)) {
+    // the server's "now" when it answered: ages are measured on its clock, not on this browser's
+    state.offsetMs = sampledAt + age - Date.now();
+  }
+}
+
+async function loadHealth() {
+  try {
+    const result = await api.health();
+    const ingestion = result.body?.components?.ingestion;
+    if (ingestion) {
+      state.health = ingestion;
+      const limit = Number(ingestion.details?.staleAfterMs);
+      if (Number.isFinite(limit) && limit > 0) state.staleAfterMs = limit;
+      state.healthNote = '';
+    } else {
+      state.healthNote = `health unavailable (${describeFailure(result)})`;
+    }
+  } catch (error) {
+    state.healthNote = `health unavailable (${error.message})`;
+  }
+  updateFreshness();
+}
+
+function updateFreshness() {
+  const snap = state.snapshot;
+  const panel = $('freshness');
+  const ingestion = state.health;
+  const down = ingestion?.status === 'DOWN';
+  panel.dataset.stream = state.stream;
+  setText('fresh-stream', state.stream === 'open' ? 'connected: updates arrive as snapshots are published'
+    : `${state.stream}${state.streamDetail ? `: ${state.streamDetail}` : ''}`);
+  setText('fresh-ingestion', ingestionText());
+  if (!snap) {
+    panel.dataset.state = 'waiting';
+    document.body.dataset.state = 'waiting';
+    setText('badge', 'Waiting for data');
+    return;
+  }
+  const age = Date.now() + state.offsetMs - Date.parse(snap.sampledAt);
+  const tooOld = state.staleAfterMs !== null && age > state.staleAfterMs;
+  const stale = down || tooOld;
+  if (stale && !state.stale) loadHealth(); // say why, once, when it turns stale
+  const changed = stale !== state.stale;
+  state.stale = stale;
+  if (changed && stale) document.body.dataset.staleSince = String(Date.now());
+  if (!stale) delete document.body.dataset.staleSince;
+  clearTimeout(state.staleTimer);
+  if (!stale && state.staleAfterMs !== null) {
+    // turn stale the moment the limit passes, not at the next tick of the age display
+    state.staleTimer = setTimeout(updateFreshness, Math.max(0, state.staleAfterMs - age) + 10);
+  }
+  panel.dataset.state = stale ? 'stale' : 'fresh';
+  document.body.dataset.state = stale ? 'stale' : 'fresh';
+  setText('fresh-sampled', formatInstant(snap.sampledAt));
+  setText('fresh-age', formatAge(age) + (state.staleAfterMs === null ? ' (stale limit unknown)'
+    : ` (stale after ${formatAge(state.staleAfterMs)})`));
+  setText('fresh-sequence', `#${snap.sequence}, ${state.ids.length} switches`);
+  const carried = Object.keys(snap.carriedOver).length;
+  setText('fresh-carried', carried === 0 ? 'none'
+    : `${carried} switch${carried === 1 ? '' : 'es'} show older values (black corner, top left, on the map)`);
+
+  // the banner is an alert: its words change with the state, never with the ticking age
+  const reasons = [];
+  if (tooOld) reasons.push(`no snapshot newer than ${formatAge(state.staleAfterMs)} (STALE_AFTER)`);
+  if (down) reasons.push(`ingestion is DOWN${ingestion.details?.lastOutcome ? ` (last poll: ${ingestion.details.lastOutcome})` : ''}`);
+  setText('fresh-state', stale ? `STALE: ${reasons.join('; ')}` : 'fresh');
+  setText('badge', stale ? 'Stale data' : state.stream === 'open' ? 'Live' : 'Fresh, not live');
+  const banner = $('stale-banner');
+  banner.hidden = !stale;
+  if (stale) {
+    const error = ingestion?.details?.lastError;
+    setText('stale-banner', `Stale data: ${reasons.join('; ')}.${error ? ` Last error: ${error}.` : ''} `
+      + 'The map shows the last snapshot received.');
+  }
+  if (changed) paint();
+}
+
+function ingestionText() {
+  if (!state.health) return state.healthNote || '–';
+  const details = state.health.details ?? {};
+  const parts = [state.health.status];
+  if (details.lastOutcome) parts.push(`last poll ${details.lastOutcome}`);
+  if (details.consecutiveFailures) parts.push(`${details.consecutiveFailures} failures in a row`);
+  return parts.join(', ');
+}
+
+function onStreamState(streamState, detail) {
+  const reconnected = streamState === 'open' && state.stream !== 'open' && state.stream !== 'connecting';
+  state.stream = streamState;
+  state.streamDetail = detail ?? '';
+  if (reconnected) loadHealth();
+  updateFreshness();
+}
+
+// ---- controls and start-up --------------------------------------------------------------------
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return { metric: params.get('metric'), switch: params.get('switch') };
+}
+
+function writeHash() {
+  const params = new URLSearchParams();
+  if (state.metric) params.set('metric', state.metric);
+  if (state.selected) params.set('switch', state.selected);
+  history.replaceState(null, '', `#${params}`);
+}
+
+function fillMetricSelect() {
+  const select = $('metric');
+  select.replaceChildren(...state.metrics.map((metric) => {
+    const option = document.createElement('option');
+    option.value = metric;
+    option.textContent = unitOf(metric) ? `${metric} (${unitOf(metric)})` : metric;
+    return option;
+  }));
+  select.value = state.metric;
+  select.disabled = false;
+}
+
+async function changeMetric(metric) {
+  state.metric = metric;
+  writeHash();
+  const token = ++state.requests.metric;
+  // the stream carries only what is shown: fetch the new metric now, then follow it live
+  const result = await api.listMetrics({ metric: shownMetrics().join(',') }).catch((error) => ({ status: 0, body: { detail: error.message } }));
+  if (token !== state.requests.metric) return;
+  if (result.status === 200) {
+    updateOffset(result);
+    applySnapshot(result.body, 'fetch');
+  } else {
+    paint();
+  }
+  refreshTop();
+  if (state.selected) {
+    refreshDetail();
+    loadHistory();
+  }
+  stream.restart();
+}
+
+async function loadFirstSnapshot() {
+  for (let attempt = 0; ; attempt++) {
+    let result;
+    try {
+      result = await api.listMetrics();
+    } catch (error) {
+      result = { status: 0, body: { detail: error.message }, headers: new Headers() };
+    }
+    if (result.status === 200) return result;
+    // Before the first snapshot (503 with Retry-After), or while the service is unreachable,
+    // ask again: only until there is something to show; afterwards the stream brings every update.
+    const retryAfter = Number(result.headers?.get('Retry-After'));
+    const delayMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.min(30000, 1000 * 2 ** attempt);
+    $('fresh-state').textContent = result.status === 503
+      ? 'waiting for the first snapshot from the generator' : `service unreachable (${describeFailure(result)})`;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
+async function boot() {
+  $('metric').addEventListener('change', (e) => changeMetric(e.target.value));
+  $('order').addEventListener('change', (e) => { state.order = e.target.value; refreshTop(); });
+  $('detail-close').addEventListener('click', closeDetail);
+  $('detail').addEventListener('keydown', (e) => { if (e.key === 'Escape') closeDetail(); });
+  setInterval(updateFreshness, 1000); // the age ticks on the page's own clock; nothing is fetched
+
+  loadHealth();
+  const first = await loadFirstSnapshot();
+  state.metrics = first.body.metrics;
+  const wanted = readHash();
+  state.metric = state.metrics.includes(wanted.metric) ? wanted.metric
+    : DEFAULT_METRICS.find((m) => state.metrics.includes(m)) ?? state.metrics[0];
+  fillMetricSelect();
+  updateOffset(first);
+  applySnapshot(first.body, 'fetch');
+  if (wanted.switch && state.ids.includes(wanted.switch)) openDetail(wanted.switch, false);
+  stream.start();
+}
+
+boot();

@@ -1,0 +1,110 @@
+package io.fabrictelemetry.metrics.dashboard;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.fabrictelemetry.metrics.MetricsApplication;
+
+/**
+ * The real generator (its built jar, in its own JVM) and the real metrics-service (an application
+ * context in this JVM) on free loopback ports, as the end-to-end test runs them.
+ */
+final class RunningFabric implements AutoCloseable {
+
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process generator;
+    private final ConfigurableApplicationContext metrics;
+    private final int generatorPort;
+    private final int metricsPort;
+
+    private RunningFabric(Process generator, int generatorPort, ConfigurableApplicationContext metrics) {
+        this.generator = generator;
+        this.generatorPort = generatorPort;
+        this.metrics = metrics;
+        this.metricsPort = Integer.parseInt(metrics.getEnvironment().getProperty("local.server.port"));
+    }
+
+    static RunningFabric start(Map<String, String> generatorEnvironment, String... metricsArguments) throws Exception {
+        int generatorPort = freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar", generatorJar().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "dashboard-generator.log").toFile());
+        builder.environment().put("GENERATOR_PORT", Integer.toString(generatorPort));
+        builder.environment().put("GENERATOR_HOST", "127.0.0.1");
+        builder.environment().put("GENERATOR_CONFIG_FILE", "target/no-generator-config.yml");
+        builder.environment().putAll(generatorEnvironment);
+        Process generator = builder.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                    .until(() -> get("http://127.0.0.1:" + generatorPort + "/counters").statusCode() == 200);
+            List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                    "--generator.host=127.0.0.1", "--generator.port=" + generatorPort,
+                    "--METRICS_CONFIG_FILE=target/no-metrics-config.yml"));
+            arguments.addAll(List.of(metricsArguments));
+            ConfigurableApplicationContext metrics = new SpringApplicationBuilder(MetricsApplication.class)
+                    .run(arguments.toArray(String[]::new));
+            RunningFabric fabric = new RunningFabric(generator, generatorPort, metrics);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(fabric.metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
+            return fabric;
+        } catch (Exception | AssertionError e) {
+            generator.destroyForcibly();
+            throw e;
+        }
+    }
+
+    String metricsUrl(String path) {
+        return "http://127.0.0.1:" + metricsPort + path;
+    }
+
+    /** Stops the generator gracefully and waits for its JVM to end. */
+    void stopGenerator() throws InterruptedException {
+        generator.destroy();
+        generator.waitFor();
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Path generatorJar() throws IOException {
+        Path target = Path.of("..", "generator-service", "target");
+        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+            return files.filter(p -> p.getFileName().toString().matches("generator-service-.*-exec\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No generator jar in " + target.toAbsolutePath()
+                            + ": run ./mvnw verify from the repository root, which packages it first"));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+        generator.destroyForcibly();
+    }
+}

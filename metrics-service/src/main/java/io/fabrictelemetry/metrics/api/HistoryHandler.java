@@ -24,6 +24,7 @@ import io.fabrictelemetry.metrics.history.Columns;
 import io.fabrictelemetry.metrics.history.HistoryProperties;
 import io.fabrictelemetry.metrics.history.HistoryRecorder;
 import io.fabrictelemetry.metrics.history.Point;
+import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.TimeFormat;
 import reactor.core.publisher.Mono;
@@ -38,7 +39,7 @@ import tools.jackson.core.json.JsonFactory;
 @Component
 class HistoryHandler {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = Bodies.JSON;
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private final TelemetryHandler telemetry;

@@ -19,6 +19,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
+import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.io.SerializedString;
@@ -43,7 +44,7 @@ public final class ListMetricsFilter {
     /** Unfiltered: the whole snapshot. */
     public static final ListMetricsFilter NONE = new ListMetricsFilter(null, null);
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = Bodies.JSON;
     private static final int MAX_UNKNOWN_NAMED = 5;
 
     // null: that dimension is not filtered

@@ -52,7 +52,7 @@ class TelemetryHandler {
     static final List<HttpMethod> ALLOWED = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     static final MediaType PROMETHEUS_TEXT = MediaType.parseMediaType(FabricExporter.CONTENT_TYPE);
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = Bodies.JSON;
     private static final NettyDataBufferFactory NETTY_BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     private final SnapshotStore store;

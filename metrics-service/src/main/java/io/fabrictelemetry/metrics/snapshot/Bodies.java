@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+
 /**
  * Large response bodies built once and served many times are kept off the heap, in a direct
  * buffer: Netty writes a direct buffer to the socket as is, while a heap array is first copied
@@ -11,6 +14,14 @@ import java.nio.ByteBuffer;
  * for every concurrent client). Off-heap, a 256 MB heap holds 100,000 switches under a flood.
  */
 public final class Bodies {
+
+    /**
+     * The JSON factory of every body the API encodes, so that a value reads the same in each. Its
+     * doubles are written with Schubfach (Jackson's fast writer: the shortest text that reads back
+     * as the same double) instead of JDK 17's {@code Double.toString}, which was two thirds of the
+     * ListMetrics encoding time at 100,000 switches.
+     */
+    public static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private Bodies() {
     }

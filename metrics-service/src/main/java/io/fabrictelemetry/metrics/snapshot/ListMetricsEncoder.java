@@ -10,7 +10,7 @@ import tools.jackson.core.json.JsonFactory;
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
 final class ListMetricsEncoder {
 
-    static final JsonFactory JSON = new JsonFactory();
+    static final JsonFactory JSON = Bodies.JSON;
 
     private ListMetricsEncoder() {
     }

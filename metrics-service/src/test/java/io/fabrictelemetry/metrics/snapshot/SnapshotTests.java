@@ -33,6 +33,25 @@ class SnapshotTests {
     }
 
     @Test
+    void decimalsAreWrittenAsTheShortestTextThatReadsBackAsTheSameDouble() {
+        double[] values = {312.5, 0.1, 1.0E-7, 2.82879384806159E17, 40.96, -0.0};
+        long[] cells = new long[values.length];
+        byte[] kinds = new byte[values.length];
+        List<String> metrics = new java.util.ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            cells[i] = Double.doubleToRawLongBits(values[i]);
+            kinds[i] = CellKind.DECIMAL;
+            metrics.add("m" + i);
+        }
+        Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)))
+                .publish(Table.of(metrics, List.of("sw-1"), cells, kinds, 0, 0), Instant.EPOCH, Instant.EPOCH, null);
+        String body = new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8);
+        // JDK 17's Double.toString writes 2.82879384806159008E17 for the fourth: a digit too many
+        assertThat(body).contains("{\"sw-1\":{\"m0\":312.5,\"m1\":0.1,\"m2\":1.0E-7,\"m3\":2.82879384806159E17,"
+                + "\"m4\":40.96,\"m5\":-0.0}}");
+    }
+
+    @Test
     void indexesSwitchesAndMetrics() {
         Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table(), Instant.EPOCH, Instant.EPOCH, null);
         assertThat(snapshot.switchRow("sw-2")).isEqualTo(1);

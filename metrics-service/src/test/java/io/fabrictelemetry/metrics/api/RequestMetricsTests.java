@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -90,6 +93,16 @@ class RequestMetricsTests {
                                 + "le=\"0\\.001\"}")
                         .contains("http_server_requests_seconds_count{error=\"none\",exception=\"none\","
                                 + "method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/telemetry/ListMetrics\"}"));
+    }
+
+    @Test
+    void telemetryRoutesAreMatchedBeforeAnyOtherHandlerMapping(@Autowired List<HandlerMapping> mappings) {
+        RouterFunctionMapping routes = mappings.stream().filter(RouterFunctionMapping.class::isInstance)
+                .map(RouterFunctionMapping.class::cast).findFirst().orElseThrow();
+        assertThat(mappings).filteredOn(mapping -> mapping != routes).isNotEmpty()
+                .allSatisfy(other -> assertThat(((Ordered) other).getOrder()).isGreaterThan(routes.getOrder()));
+        // and Actuator behind them still answers
+        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
     }
 
     @Test

@@ -91,6 +91,21 @@ class HistoryApiTests {
     }
 
     @Test
+    void snapshotsOlderThanTheRetentionAreNotAnswered() {
+        // older than the 15 minutes kept: evicted as soon as it is appended, so not waited for
+        Instant old = now.minus(Duration.ofMinutes(20));
+        store.publish(Table.of(METRICS, List.of(sw), new long[] {Double.doubleToRawLongBits(1.0), 1},
+                new byte[] {CellKind.DECIMAL, CellKind.INTEGER}, 0, 0), old, old, null);
+        publish(sw, 2.0, 2, now.minus(Duration.ofMinutes(10)));
+        publish(sw, 3.0, 3, now.minusSeconds(1));
+
+        history("switch=" + sw + "&metric=packet_errors")
+                .jsonPath("$.points.length()").isEqualTo(2)
+                .jsonPath("$.points[0].value").isEqualTo(2)
+                .jsonPath("$.points[1].value").isEqualTo(3);
+    }
+
+    @Test
     void derivedRatesHaveHistoryToo() {
         publish(sw, 1.0, 10, now.minusSeconds(20));
         publish(sw, 1.0, 30, now.minusSeconds(10));

@@ -220,12 +220,7 @@ public final class Snapshot {
     /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
     public void writeValue(JsonGenerator json, int row, int column) {
         if (column >= table.metrics().size()) {
-            double rate = rates.value(column - table.metrics().size(), row);
-            if (Double.isNaN(rate)) {
-                json.writeNull();
-            } else {
-                json.writeNumber(rate);
-            }
+            CounterRates.write(json, rates.value(column - table.metrics().size(), row));
             return;
         }
         switch (table.kind(row, column)) {

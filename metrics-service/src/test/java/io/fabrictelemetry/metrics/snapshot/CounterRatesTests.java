@@ -77,6 +77,14 @@ class CounterRatesTests {
         assertThat(rate(snapshot, "sw-1")).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"0, 0.0", "2000, 2.0", "333, 0.333", "5, 0.005", "50, 0.05", "500, 0.5", "1250000500, 1250000.5",
+            "-1500, -1.5", "7, 0.007", "100010, 100.01"})
+    void rateIsWrittenAsItsDecimalDigits(long thousandths, String text) {
+        assertThat(CounterRates.decimal3(thousandths)).isEqualTo(text);
+        assertThat(new java.math.BigDecimal(text)).isEqualByComparingTo(java.math.BigDecimal.valueOf(thousandths, 3));
+    }
+
     @Test
     void firstSnapshotHasTheRateColumnWithoutValues() {
         Snapshot first = publish("100", T0);

@@ -156,7 +156,9 @@ for N in $SIZES; do
 done
 
 # Operator queries: TopSwitches and a one-switch filtered ListMetrics, each against GetMetric on the
-# same service in the same run (GetMetric measured first and last; its mean is the reference).
+# same service in the same run. GetMetric is measured first and last, and the better of the two is
+# the reference: on a loaded machine the first cell can still be warming the JIT (seen: 1.8k req/s
+# first, 9.8k last), and a mean would flatter the queries.
 if enabled queries; then
 {
   echo
@@ -175,10 +177,10 @@ for N in $SIZES; do
   f_load=$(load)
   read -r g2_rps g2_p50 g2_p99 g2_bad <<< "$(flood "queries-GetMetric-last-$N" "$API/telemetry/GetMetric?switch=$SWITCH&metric=latency_us")"
   g2_load=$(load)
-  g_rps=$(awk -v a="$g1_rps" -v b="$g2_rps" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+  g_rps=$(awk -v a="$g1_rps" -v b="$g2_rps" 'BEGIN { printf "%.2f", (a > b ? a : b) }')
   tr=$(ratio "$t_rps" "$g_rps"); fr=$(ratio "$f_rps" "$g_rps")
   {
-    echo "| $N | GetMetric (first / last) | $g1_rps / $g2_rps | reference $g_rps | $g1_p50 / $g1_p99, $g2_p50 / $g2_p99 | $((g1_bad + g2_bad)) | $g1_load; $g2_load |"
+    echo "| $N | GetMetric (first / last) | $g1_rps / $g2_rps | reference: the better, $g_rps | $g1_p50 / $g1_p99, $g2_p50 / $g2_p99 | $((g1_bad + g2_bad)) | $g1_load; $g2_load |"
     echo "| $N | TopSwitches?metric=latency_us&limit=10 | $t_rps | $tr | $t_p50 / $t_p99 | $t_bad | $t_load |"
     echo "| $N | ListMetrics?switch=$SWITCH | $f_rps | $fr | $f_p50 / $f_p99 | $f_bad | $f_load |"
   } >> "$OUT/summary.md"

@@ -60,9 +60,7 @@ class HistoryHandler {
         String switchId = TelemetryHandler.requiredParameter(query, "switch");
         String metric = TelemetryHandler.requiredParameter(query, "metric");
         long now = clock.millis();
-        long from = query.containsKey("since")
-                ? since(TelemetryHandler.requiredParameter(query, "since"), now)
-                : Long.MIN_VALUE;
+        long from = from(query, now);
         int row = snapshot.switchRow(switchId);
         int column = snapshot.metricColumn(metric);
         if (row < 0 && !recorder.history().hasSwitch(switchId)) {
@@ -89,6 +87,18 @@ class HistoryHandler {
                 : Instant.ofEpochMilli(points.get(points.size() - 1).sampledAtMillis());
         return telemetry.send(telemetry.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag(snapshot, body), newest),
                 body);
+    }
+
+    /** The optional {@code since}: absent, the whole history; empty ("since=", "since"), invalid like any bad value. */
+    private static long from(MultiValueMap<String, String> query, long nowMillis) {
+        List<String> values = query.get("since");
+        if (values == null) {
+            return Long.MIN_VALUE;
+        }
+        if (values.size() == 1 && (values.get(0) == null || values.get(0).isBlank())) {
+            return since("", nowMillis);
+        }
+        return since(TelemetryHandler.requiredParameter(query, "since"), nowMillis);
     }
 
     /** {@code since}: an ISO-8601 instant, or a duration back from now ({@code 30s}, {@code 5m}, {@code PT5M}). */

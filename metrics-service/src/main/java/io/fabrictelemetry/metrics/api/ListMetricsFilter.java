@@ -76,10 +76,12 @@ public final class ListMetricsFilter {
         Set<String> names = new LinkedHashSet<>();
         for (String value : values) {
             // split(",", -1) keeps empty names: "a,,b" and "a," are errors, not silently "a,b"
-            for (String name : (value == null ? "" : value).split(",", -1)) {
+            // a parameter without '=' ("?switch") has a null value: an empty name like "switch="
+            String text = value == null ? "" : value;
+            for (String name : text.split(",", -1)) {
                 if (name.isBlank()) {
                     throw new ProblemException(HttpStatus.BAD_REQUEST, "missing-parameter",
-                            "query parameter '" + parameter + "' holds an empty name (in '" + abbreviate(value)
+                            "query parameter '" + parameter + "' holds an empty name (in '" + abbreviate(text)
                                     + "'); give one or more names, separated by commas");
                 }
                 if (name.length() > TelemetryHandler.MAX_PARAMETER_LENGTH) {

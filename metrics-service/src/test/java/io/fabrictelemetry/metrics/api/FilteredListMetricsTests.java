@@ -235,7 +235,7 @@ class FilteredListMetricsTests {
     @Test
     void emptyNameIsABadRequestNamingTheParameterAndValue() {
         for (String query : List.of("switch=", "switch=sw-0001,", "metric=latency_us,,packet_errors",
-                "switch=sw-0001&switch=")) {
+                "switch=sw-0001&switch=", "switch", "metric", "metric=latency_us&switch=sw-0001&metric")) {
             get(query)
                     .expectStatus().isBadRequest()
                     .expectHeader().contentType(PROBLEM)

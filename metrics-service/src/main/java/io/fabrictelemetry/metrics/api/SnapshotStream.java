@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -42,6 +43,8 @@ class SnapshotStream implements SmartLifecycle {
     private final SnapshotStore store;
     private final StreamProperties properties;
     private final Scheduler timer;
+    private final Supplier<Scheduler> fanoutFactory;
+    private @Nullable Scheduler fanout;
     private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
@@ -50,14 +53,20 @@ class SnapshotStream implements SmartLifecycle {
 
     @Autowired
     SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry) {
-        this(store, properties, registry, Schedulers.parallel());
+        this(store, properties, registry, Schedulers.parallel(), () -> Schedulers.newSingle("stream-fanout", true));
     }
 
-    /** {@code timer} drives the clients' ticks and tells their time. */
-    SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry, Scheduler timer) {
+    /**
+     * {@code timer} drives the clients' ticks and tells their time; {@code fanout} makes the thread on
+     * which new snapshots are handed to the clients (where a filtered client's event is encoded), so
+     * that this work never runs on the ingestion thread that published the snapshot.
+     */
+    SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry, Scheduler timer,
+            Supplier<Scheduler> fanout) {
         this.store = store;
         this.properties = properties;
         this.timer = timer;
+        this.fanoutFactory = fanout;
         Gauge.builder("fabric.stream.clients", open, AtomicInteger::get)
                 .description("Open /telemetry/stream connections")
                 .register(registry);
@@ -116,7 +125,10 @@ class SnapshotStream implements SmartLifecycle {
     @Override
     public synchronized void start() {
         running = true;
-        subscription = store.published().subscribe(snapshot -> {
+        Scheduler thread = fanoutFactory.get();
+        fanout = thread;
+        // off the publishing (ingestion) thread; while the fan-out is busy only the latest snapshot waits
+        subscription = store.published().onBackpressureLatest().publishOn(thread, 1).subscribe(snapshot -> {
             for (StreamClient client : clients) {
                 client.offer(snapshot);
             }
@@ -130,6 +142,10 @@ class SnapshotStream implements SmartLifecycle {
         if (subscription != null) {
             subscription.dispose();
             subscription = null;
+        }
+        if (fanout != null) {
+            fanout.dispose();
+            fanout = null;
         }
         if (!clients.isEmpty()) {
             log.info("Closing {} snapshot streams", clients.size());

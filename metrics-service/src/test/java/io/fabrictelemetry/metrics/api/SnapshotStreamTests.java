@@ -20,6 +20,7 @@ import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -32,7 +33,7 @@ class SnapshotStreamTests {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     final SnapshotStream stream = new SnapshotStream(store,
-            new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30)), registry, time);
+            new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30)), registry, time, Schedulers::immediate);
     final FakeOutbound outbound = new FakeOutbound();
 
     static final class FakeOutbound implements StreamOutbound {
@@ -211,5 +212,27 @@ class SnapshotStreamTests {
         assertThat(stream.clients()).isEqualTo(1);
         first.dispose();
         assertThat(stream.clients()).isZero();
+    }
+
+    @Test
+    void newSnapshotReachesAFilteredClientOffThePublishingThread() {
+        SnapshotStream threaded = new SnapshotStream(store, new StreamProperties(Duration.ofSeconds(15), 2,
+                Duration.ofSeconds(30)), new SimpleMeterRegistry(), time, () -> Schedulers.newSingle("fanout-under-test"));
+        threaded.start();
+        try {
+            LinkedMultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+            query.add("metric", "packet_errors");
+            publish(1);
+            String publisher = Thread.currentThread().getName();
+            StepVerifier.create(threaded.events(ListMetricsFilter.parse(query), outbound)
+                            .map(event -> Thread.currentThread().getName()))
+                    .expectNextCount(1)
+                    .then(() -> publish(2))
+                    .assertNext(thread -> assertThat(thread).startsWith("fanout-under-test").isNotEqualTo(publisher))
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(30));
+        } finally {
+            threaded.stop();
+        }
     }
 }

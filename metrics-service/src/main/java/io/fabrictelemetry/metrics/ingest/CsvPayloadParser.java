@@ -27,8 +27,8 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  *
  * <p>Rules: the payload as a whole is rejected (an exception) when it is empty, when its header's
  * first column is not {@code switch_id}, when a metric column is blank or repeated, or when no data
- * row is usable. A row with the wrong number of cells, or a blank or repeated {@code switch_id}, is
- * skipped and counted; the other rows apply. A row skipped for its cell count whose switch has no
+ * row is usable. A row with the wrong number of cells, a blank or repeated {@code switch_id}, or a
+ * last row without its line break (a body cut short), is skipped and counted; the other rows apply. A row skipped for its cell count whose switch has no
  * other row is reported as damaged, so that the switch's previous values can be carried over. An
  * empty cell is no reading; a cell that is not a finite number is no reading too, and counted.
  * Nothing ever becomes {@code 0}.
@@ -44,13 +44,23 @@ final class CsvPayloadParser {
         if (body.length == 0) {
             throw new PayloadRejectedException("empty body");
         }
+        // The contract ends every row with a line break. A body cut without Content-Length (chunked
+        // or close-delimited) can end inside the last cell, which would still parse as a number:
+        // what follows the last line break is a damaged row, never a value.
+        int complete = body.length;
+        while (complete > 0 && body[complete - 1] != '\n' && body[complete - 1] != '\r') {
+            complete--;
+        }
+        if (complete == 0) {
+            complete = body.length; // no line at all: at most a header, which the rules below reject
+        }
         TableBuilder builder = new TableBuilder(Math.max(16, body.length / 64));
         try (CsvReader<Void> reader = CsvReader.builder()
                 .detectBomHeader(true)
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)
-                .build(builder, new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
+                .build(builder, new ByteArrayInputStream(body, 0, complete), StandardCharsets.UTF_8)) {
             reader.forEach(record -> { });
         } catch (CsvParseException e) {
             if (e.getCause() instanceof PayloadRejectedException rejected) {
@@ -59,6 +69,9 @@ final class CsvPayloadParser {
             throw new PayloadRejectedException("malformed CSV: " + e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             throw new PayloadRejectedException("unreadable CSV: " + e.getMessage());
+        }
+        if (complete < body.length) {
+            builder.unterminatedRow(new String(body, complete, body.length - complete, StandardCharsets.UTF_8));
         }
         return builder.table();
     }
@@ -191,6 +204,26 @@ final class CsvPayloadParser {
             seen.add(id);
             rows.add(id, rowCells, rowKinds);
             rejectedValues += rowRejectedValues;
+        }
+
+        /**
+         * The text after the last line break: a row cut short, rejected like a row of the wrong shape
+         * (its switch, when readable, may be carried over). Only whitespace there is no row at all.
+         */
+        void unterminatedRow(String tail) {
+            if (tail.isBlank() || metrics == null || rows == null) {
+                return;
+            }
+            rejectedRows++;
+            int comma = tail.indexOf(',');
+            String switchId = (comma < 0 ? tail : tail.substring(0, comma)).strip();
+            if (switchId.length() >= 2 && switchId.startsWith("\"") && switchId.endsWith("\"")) {
+                switchId = switchId.substring(1, switchId.length() - 1).replace("\"\"", "\"");
+            }
+            // a cut inside the switch_id itself names no known switch, and is carried as nothing
+            if (comma >= 0 && !switchId.isEmpty() && !switchId.contains("\"")) {
+                damagedAt.putIfAbsent(switchId, rows.rows());
+            }
         }
 
         Table table() {

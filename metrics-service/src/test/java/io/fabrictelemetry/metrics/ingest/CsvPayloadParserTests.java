@@ -161,9 +161,35 @@ class CsvPayloadParserTests {
     }
 
     @Test
-    void lfAndCrlfLineEndsAndAMissingFinalNewlineAllParse() {
+    void lfAndCrlfLineEndsBothParse() {
         assertThat(parse("switch_id,a\nsw-1,1\nsw-2,2\n").switchIds()).containsExactly("sw-1", "sw-2");
-        assertThat(parse("switch_id,a\r\nsw-1,1\r\nsw-2,2").switchIds()).containsExactly("sw-1", "sw-2");
+        assertThat(parse("switch_id,a\r\nsw-1,1\r\nsw-2,2\r\n").switchIds()).containsExactly("sw-1", "sw-2");
+    }
+
+    @Test
+    void lastRowWithoutItsLineBreakIsADamagedRowNeverAValue() {
+        // a body cut inside the last cell ("456" arrived as "45") still has every cell
+        Table table = parse("switch_id,a,b\r\nsw-1,1,2\r\nsw-2,3,45");
+        assertThat(table.switchIds()).containsExactly("sw-1");
+        assertThat(table.rejectedRows()).isEqualTo(1);
+        assertThat(table.damaged()).containsExactly(new Table.Damaged("sw-2", 1));
+    }
+
+    @Test
+    void bodyCutInsideASwitchIdNamesNoSwitchAndABodyCutInItsHeaderIsRejected() {
+        Table table = parse("switch_id,a\r\nsw-1,1\r\nsw");
+        assertThat(table.switchIds()).containsExactly("sw-1");
+        assertThat(table.damaged()).isEmpty();
+        assertThat(table.rejectedRows()).isEqualTo(1);
+        assertRejected("switch_id,a\r\nsw-1", "no usable data rows");
+        assertRejected("switch_id,a", "header only");
+    }
+
+    @Test
+    void whitespaceAfterTheLastLineBreakIsNoRow() {
+        Table table = parse("switch_id,a\r\nsw-1,1\r\n  ");
+        assertThat(table.switchIds()).containsExactly("sw-1");
+        assertThat(table.rejectedRows()).isZero();
     }
 
     @Test

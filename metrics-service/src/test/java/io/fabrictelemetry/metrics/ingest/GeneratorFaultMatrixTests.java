@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,9 +38,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 
+import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.Table;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -61,9 +65,32 @@ class GeneratorFaultMatrixTests {
     private final IngestionTracker tracker = new IngestionTracker();
     private final Scheduler work = Schedulers.newSingle("fault-matrix");
 
+    private static boolean warmedUp;
+
     @BeforeEach
     void start() {
         generator.start();
+        warmUpOnce();
+    }
+
+    /**
+     * The first exchange of a cold JVM (Netty, WebClient, codecs) can take longer than the 500 ms
+     * poll timeout on a loaded machine; the cases below are about the generator, not about that.
+     */
+    private void warmUpOnce() {
+        if (warmedUp) {
+            return;
+        }
+        warmedUp = true;
+        serve(good("\"warm-up\""));
+        IngestionTracker spareTracker = new IngestionTracker();
+        SnapshotStore spareStore = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
+        GeneratorProperties target = new GeneratorProperties("127.0.0.1", generator.port());
+        PollProperties patient = new PollProperties(Duration.ofSeconds(20), Duration.ofSeconds(10), POLL.maxBytes());
+        new PollLoop(new WebClientCountersFetcher(WebClient.builder(), target, patient), spareStore, spareTracker,
+                patient, target, new IngestMetrics(new SimpleMeterRegistry(), spareTracker, spareStore,
+                        Clock.systemUTC())).pollOnce(Schedulers.parallel(), work).block(Duration.ofSeconds(15));
+        generator.resetAll();
     }
 
     @AfterEach
@@ -140,7 +167,8 @@ class GeneratorFaultMatrixTests {
             ResponseDefinitionBuilder fault, Set<PollOutcome> expected) {
         PollLoop loop = loopTo("127.0.0.1", generator.port());
         serve(good("\"g-1\""));
-        assertThat(pollOnce(loop)).isEqualTo(PollOutcome.SUCCESS);
+        // setup, not under test: the first poll of a cold JVM on a loaded machine may exceed 500 ms
+        await().atMost(Duration.ofSeconds(10)).until(() -> pollOnce(loop) == PollOutcome.SUCCESS);
         Snapshot good = store.current();
 
         serve(fault);
@@ -174,6 +202,24 @@ class GeneratorFaultMatrixTests {
         }
         assertThat(store.current().switchRow("sw-0002")).isEqualTo(-1);
         assertThat(store.current().rejectedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void bodyCutInsideTheLastCellWithoutContentLengthCarriesTheSwitchOverNeverAWrongValue() throws Exception {
+        store.publish(Table.of(List.of("latency_us", "packet_errors"), List.of("sw-0001", "sw-0002"),
+                new long[] {1, 10, 2, 1234}, new byte[] {CellKind.INTEGER, CellKind.INTEGER, CellKind.INTEGER,
+                        CellKind.INTEGER}, 0, 0), Instant.now(), Instant.now(), null);
+        // every cell of the last row arrived, but its last one is cut: 1240 became 12
+        String response = "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nConnection: close\r\n\r\n"
+                + "switch_id,latency_us,packet_errors\r\nsw-0001,1,11\r\nsw-0002,2,12";
+        try (OneShotServer server = new OneShotServer(response.getBytes(StandardCharsets.US_ASCII))) {
+            assertThat(pollOnce(loopTo("127.0.0.1", server.port()))).isEqualTo(PollOutcome.SUCCESS);
+        }
+        Snapshot snapshot = store.current();
+        assertThat(snapshot.numericValue(snapshot.switchRow("sw-0001"), 1)).isEqualTo(11);
+        assertThat(snapshot.numericValue(snapshot.switchRow("sw-0002"), 1)).isEqualTo(1234);
+        assertThat(snapshot.carriedOver()).containsOnlyKeys("sw-0002");
+        assertThat(snapshot.rejectedRows()).isEqualTo(1);
     }
 
     @Test

@@ -73,7 +73,8 @@ class EndToEndIT {
                 "--poll.interval=500ms", "--poll.timeout=400ms", "--stale.after=3s",
                 "--METRICS_CONFIG_FILE=target/no-metrics-config.yml");
         metricsPort = Integer.parseInt(metrics.getEnvironment().getProperty("local.server.port"));
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> get(metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
     }
 
     @AfterAll
@@ -111,7 +112,7 @@ class EndToEndIT {
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -30,7 +31,7 @@ import reactor.util.context.Context;
  * (connect, headers and the entire body) is applied by {@link PollLoop} around each fetch.
  */
 @Component
-class WebClientCountersFetcher implements CountersFetcher {
+class WebClientCountersFetcher implements CountersFetcher, DisposableBean {
 
     private static final List<MediaType> ACCEPTED = List.of(MediaType.parseMediaType("text/csv"),
             MediaType.TEXT_PLAIN, MediaType.parseMediaType("application/csv"));
@@ -39,6 +40,7 @@ class WebClientCountersFetcher implements CountersFetcher {
     private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
     private static final Logger log = LoggerFactory.getLogger(WebClientCountersFetcher.class);
 
+    private final ConnectionProvider pool;
     private final WebClient client;
     private final String url;
     private final DataSize maxBytes;
@@ -46,7 +48,7 @@ class WebClientCountersFetcher implements CountersFetcher {
     WebClientCountersFetcher(WebClient.Builder builder, GeneratorProperties generator, PollProperties poll) {
         this.url = generator.countersUrl();
         this.maxBytes = poll.maxBytes();
-        ConnectionProvider pool = ConnectionProvider.builder("generator")
+        this.pool = ConnectionProvider.builder("generator")
                 .maxConnections(2)
                 // drop idle connections before a generator or proxy would, and never reuse stale ones
                 .maxIdleTime(Duration.ofSeconds(20))
@@ -65,6 +67,20 @@ class WebClientCountersFetcher implements CountersFetcher {
         // does not pay for them: the first snapshot of a restarting service arrives that much sooner.
         http.warmup().subscribeOn(Schedulers.boundedElastic())
                 .subscribe(done -> { }, error -> log.debug("HTTP client warm-up failed: {}", error.toString()));
+    }
+
+    /** The client's own connection pool. */
+    ConnectionProvider pool() {
+        return pool;
+    }
+
+    /**
+     * Closes the pool's connections and ends its background eviction task, which would otherwise
+     * outlive the bean (one per fetcher created). Runs after {@link PollLoop} has stopped polling.
+     */
+    @Override
+    public void destroy() {
+        pool.dispose();
     }
 
     @Override

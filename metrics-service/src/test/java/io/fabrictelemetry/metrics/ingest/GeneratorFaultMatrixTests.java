@@ -64,6 +64,7 @@ class GeneratorFaultMatrixTests {
     private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final IngestionTracker tracker = new IngestionTracker();
     private final Scheduler work = Schedulers.newSingle("fault-matrix");
+    private final List<WebClientCountersFetcher> fetchers = new ArrayList<>();
 
     private static boolean warmedUp;
 
@@ -87,9 +88,11 @@ class GeneratorFaultMatrixTests {
         SnapshotStore spareStore = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
         GeneratorProperties target = new GeneratorProperties("127.0.0.1", generator.port());
         PollProperties patient = new PollProperties(Duration.ofSeconds(20), Duration.ofSeconds(10), POLL.maxBytes());
-        new PollLoop(new WebClientCountersFetcher(WebClient.builder(), target, patient), spareStore, spareTracker,
-                patient, target, new IngestMetrics(new SimpleMeterRegistry(), spareTracker, spareStore,
-                        Clock.systemUTC())).pollOnce(Schedulers.parallel(), work).block(Duration.ofSeconds(15));
+        WebClientCountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, patient);
+        new PollLoop(fetcher, spareStore, spareTracker, patient, target, new IngestMetrics(new SimpleMeterRegistry(),
+                spareTracker, spareStore, Clock.systemUTC())).pollOnce(Schedulers.parallel(), work)
+                .block(Duration.ofSeconds(15));
+        fetcher.destroy();
         generator.resetAll();
     }
 
@@ -97,11 +100,14 @@ class GeneratorFaultMatrixTests {
     void stop() {
         generator.stop();
         work.dispose();
+        fetchers.forEach(WebClientCountersFetcher::destroy);
     }
 
     private PollLoop loopTo(String host, int port) {
         GeneratorProperties target = new GeneratorProperties(host, port);
-        return new PollLoop(new WebClientCountersFetcher(WebClient.builder(), target, POLL), store, tracker, POLL,
+        WebClientCountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, POLL);
+        fetchers.add(fetcher);
+        return new PollLoop(fetcher, store, tracker, POLL,
                 target, new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()));
     }
 

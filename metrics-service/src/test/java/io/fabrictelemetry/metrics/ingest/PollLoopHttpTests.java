@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,15 +52,20 @@ class PollLoopHttpTests {
     private final Scheduler work = Schedulers.newSingle("test-ingest");
     private Disposable running = () -> { };
 
+    private @Nullable WebClientCountersFetcher fetcher;
+
     @AfterEach
     void stop() {
         running.dispose();
         work.dispose();
+        if (fetcher != null) {
+            fetcher.destroy();
+        }
     }
 
     private void startPolling(PollProperties poll, int port) {
         GeneratorProperties target = new GeneratorProperties("127.0.0.1", port);
-        CountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
+        fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
         running = new PollLoop(fetcher, store, tracker, poll, target,
                 new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()))
                 .polls(Schedulers.parallel(), work).subscribe();

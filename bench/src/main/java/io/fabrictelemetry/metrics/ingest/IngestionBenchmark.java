@@ -3,6 +3,7 @@ package io.fabrictelemetry.metrics.ingest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -56,7 +57,10 @@ public class IngestionBenchmark {
         steady.publish(CsvPayloadParser.parse(csv), Instant.EPOCH, Instant.EPOCH, "\"bench\"");
     }
 
-    /** A payload shaped like the generator's: 2- and 3-decimal gauges, integer counters, a few blanks. */
+    /**
+     * A payload shaped like the generator's: 2- and 3-decimal gauges, integer counters, a few blanks;
+     * decimals with a {@code .} whatever the default locale, as the CSV contract says.
+     */
     static byte[] csv(int switches, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         StringBuilder out = new StringBuilder(switches * 80);
@@ -65,15 +69,15 @@ public class IngestionBenchmark {
         for (int i = 1; i <= switches; i++) {
             boolean down = random.nextInt(200) == 0;
             double load = random.nextDouble();
-            out.append(String.format("sw-%06d", i)).append(',')
-                    .append(down ? "0.00" : String.format("%.2f", load * 400)).append(',')
-                    .append(down ? "0.00" : String.format("%.2f", load * 100)).append(',')
-                    .append(down ? "" : String.format("%.3f", 0.6 + random.nextDouble() * 3)).append(',')
+            out.append(String.format(Locale.ROOT, "sw-%06d", i)).append(',')
+                    .append(down ? "0.00" : String.format(Locale.ROOT, "%.2f", load * 400)).append(',')
+                    .append(down ? "0.00" : String.format(Locale.ROOT, "%.2f", load * 100)).append(',')
+                    .append(down ? "" : String.format(Locale.ROOT, "%.3f", 0.6 + random.nextDouble() * 3)).append(',')
                     .append(random.nextInt(1_000_000)).append(',')
                     .append(random.nextInt(100_000)).append(',')
                     .append(down ? 0 : 1).append(',')
                     .append(random.nextInt(10)).append(',')
-                    .append(String.format("%.1f", 30 + load * 45)).append("\r\n");
+                    .append(String.format(Locale.ROOT, "%.1f", 30 + load * 45)).append("\r\n");
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ public final class SnapshotFootprint {
         long after = retainedHeap(memory);
         log.info("switches={} metrics={} csv={} bytes, snapshot sequence {}", snapshot.switchCount(),
                 snapshot.metrics().size(), csv.length, snapshot.sequence()); // keeps the snapshot reachable
-        log.info(String.format("snapshot heap: %.1f MB; ListMetrics body off-heap: %.1f MB", (after - before) / 1e6,
+        log.info(String.format(Locale.ROOT, "snapshot heap: %.1f MB; ListMetrics body off-heap: %.1f MB", (after - before) / 1e6,
                 snapshot.listMetricsBody().remaining() / 1e6));
     }
 

@@ -1,18 +1,27 @@
 package io.fabrictelemetry.metrics.ingest;
 
+import java.net.URI;
+
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where the generator answers: {@code generator.*}, or {@code GENERATOR_HOST} and {@code GENERATOR_PORT}.
+ * Where the generator answers: {@code generator.url} ({@code GENERATOR_URL}, e.g.
+ * {@code http://generator:9001}) when set, else {@code generator.host} and {@code generator.port}
+ * ({@code GENERATOR_HOST}, {@code GENERATOR_PORT}). The URL exists because the host and port
+ * variables also set the generator's own bind address: on one machine, {@code GENERATOR_HOST=0.0.0.0}
+ * is a bind address, never a target.
  *
- * @param host host name or address the poller connects to
- * @param port TCP port of the generator's HTTP server
+ * @param host host name or address the poller connects to, unless {@code url} is set
+ * @param port TCP port of the generator's HTTP server, unless {@code url} is set
+ * @param url  the generator's base URL ({@code /counters} is appended); wins over host and port
  */
 @ConfigurationProperties("generator")
 public record GeneratorProperties(
         @DefaultValue("127.0.0.1") String host,
-        @DefaultValue("9001") int port) {
+        @DefaultValue("9001") int port,
+        @Nullable URI url) {
 
     public GeneratorProperties {
         if (host == null || host.isBlank()) {
@@ -22,9 +31,18 @@ public record GeneratorProperties(
             throw new IllegalArgumentException(
                     "generator.port (GENERATOR_PORT) must be between 1 and 65535, but was " + port);
         }
+        if (url != null && (url.getScheme() == null || !url.getScheme().matches("(?i)https?")
+                || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null)) {
+            throw new IllegalArgumentException("generator.url (GENERATOR_URL) must be an http:// or https:// URL"
+                    + " with a host and no query, like http://generator:9001, but was '" + url + "'");
+        }
     }
 
     String countersUrl() {
+        if (url != null) {
+            String base = url.toString();
+            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/counters";
+        }
         String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "http://" + literal + ":" + port + "/counters";
     }

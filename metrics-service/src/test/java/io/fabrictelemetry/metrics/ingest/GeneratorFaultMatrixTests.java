@@ -86,7 +86,7 @@ class GeneratorFaultMatrixTests {
         serve(good("\"warm-up\""));
         IngestionTracker spareTracker = new IngestionTracker();
         SnapshotStore spareStore = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
-        GeneratorProperties target = new GeneratorProperties("127.0.0.1", generator.port());
+        GeneratorProperties target = new GeneratorProperties("127.0.0.1", generator.port(), null);
         PollProperties patient = new PollProperties(Duration.ofSeconds(20), Duration.ofSeconds(10), POLL.maxBytes());
         WebClientCountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, patient);
         new PollLoop(fetcher, spareStore, spareTracker, patient, target, new IngestMetrics(new SimpleMeterRegistry(),
@@ -104,7 +104,7 @@ class GeneratorFaultMatrixTests {
     }
 
     private PollLoop loopTo(String host, int port) {
-        GeneratorProperties target = new GeneratorProperties(host, port);
+        GeneratorProperties target = new GeneratorProperties(host, port, null);
         WebClientCountersFetcher fetcher = new WebClientCountersFetcher(WebClient.builder(), target, POLL);
         fetchers.add(fetcher);
         return new PollLoop(fetcher, store, tracker, POLL,

@@ -60,7 +60,7 @@ class IngestMetricsTests {
             default -> Mono.just(new FetchResult.Fetched("<html/>".getBytes(StandardCharsets.UTF_8), null, null));
         };
         PollProperties poll = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(1500), DataSize.ofMegabytes(1));
-        running = new PollLoop(script, store, tracker, poll, new GeneratorProperties("127.0.0.1", 9001), metrics)
+        running = new PollLoop(script, store, tracker, poll, new GeneratorProperties("127.0.0.1", 9001, null), metrics)
                 .polls(time, Schedulers.immediate()).subscribe();
 
         assertThat(polls("success")).isEqualTo(1);

@@ -64,7 +64,7 @@ class PollLoopHttpTests {
     }
 
     private void startPolling(PollProperties poll, int port) {
-        GeneratorProperties target = new GeneratorProperties("127.0.0.1", port);
+        GeneratorProperties target = new GeneratorProperties("127.0.0.1", port, null);
         fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
         running = new PollLoop(fetcher, store, tracker, poll, target,
                 new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()))

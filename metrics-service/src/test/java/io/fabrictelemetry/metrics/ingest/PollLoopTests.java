@@ -64,7 +64,7 @@ class PollLoopTests {
     }
 
     private void run(CountersFetcher fetcher, Scheduler work) {
-        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001),
+        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001, null),
                 new IngestMetrics(registry, tracker, store, Clock.systemUTC()));
         running = loop.polls(time, work).subscribe();
     }

@@ -80,6 +80,23 @@ class PollPropertiesTests {
 
     @Test
     void ipv6LiteralHostIsBracketedInTheUrl() {
-        assertThat(new GeneratorProperties("::1", 9001).countersUrl()).isEqualTo("http://[::1]:9001/counters");
+        assertThat(new GeneratorProperties("::1", 9001, null).countersUrl()).isEqualTo("http://[::1]:9001/counters");
+    }
+
+    @Test
+    void generatorUrlWinsOverHostAndPortWhichMayBeTheGeneratorsBindAddress() {
+        Binder binder = environment(Map.of("GENERATOR_URL", "http://generator:9001", "GENERATOR_HOST", "0.0.0.0",
+                "GENERATOR_PORT", "9100"));
+        assertThat(binder.bindOrCreate("generator", GeneratorProperties.class).countersUrl())
+                .isEqualTo("http://generator:9001/counters");
+        assertThat(environment(Map.of("GENERATOR_URL", "https://gen.example/fabric/")).bindOrCreate("generator",
+                GeneratorProperties.class).countersUrl()).isEqualTo("https://gen.example/fabric/counters");
+    }
+
+    @Test
+    void generatorUrlThatIsNotAnHttpUrlIsRefusedNamingTheSetting() {
+        Throwable error = catchThrowable(() -> environment(Map.of("GENERATOR_URL", "generator:9001"))
+                .bindOrCreate("generator", GeneratorProperties.class));
+        assertThat(rootMessage(error)).contains("generator.url (GENERATOR_URL)").contains("generator:9001");
     }
 }

@@ -25,7 +25,7 @@ class WebClientCountersFetcherTests {
 
     @Test
     void closingTheContextDisposesTheFetchersConnectionPool() throws IOException {
-        GeneratorProperties target = new GeneratorProperties("127.0.0.1", closedPort());
+        GeneratorProperties target = new GeneratorProperties("127.0.0.1", closedPort(), null);
         PollProperties poll = new PollProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), DataSize.ofMegabytes(1));
         AtomicReference<WebClientCountersFetcher> used = new AtomicReference<>();
         new ApplicationContextRunner()

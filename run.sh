@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 GEN_PORT="${GENERATOR_PORT:-9001}"
+# GENERATOR_HOST/GENERATOR_PORT are where the generator listens; the metrics-service polls
+# GENERATOR_URL, by default the generator started here, on loopback whatever address it binds
+# (GENERATOR_HOST=0.0.0.0 binds every interface; it is no address to connect to).
+GEN_URL="${GENERATOR_URL:-http://127.0.0.1:$GEN_PORT}"
 API_PORT="${METRICS_SERVER_PORT:-8080}"
 API_HOST="${METRICS_SERVER_HOST:-127.0.0.1}"
 # Bounded heaps: without them each JVM may take a quarter of the machine's memory. 256 MB holds
@@ -99,7 +103,10 @@ API_ARGS="$(launch_args metrics-service "$API_JAR")"
 
 GEN_PID=""
 API_PID=""
+# Exit status: 0 when stopped on request (Ctrl-C, SIGTERM); otherwise that of the failure that
+# ended the script (a service that did not start, or stopped on its own): never masked by the trap.
 stop() {
+  local status="$1"
   trap - INT TERM EXIT
   echo
   echo "Stopping ..."
@@ -107,18 +114,19 @@ stop() {
   [ -n "$GEN_PID" ] && kill -TERM "$GEN_PID" 2>/dev/null || true
   wait 2>/dev/null || true
   echo "Stopped both services."
-  exit 0
+  exit "$status"
 }
-trap stop INT TERM EXIT
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
 
 # shellcheck disable=SC2086
 java $JAVA_OPTS $GEN_ARGS > logs/generator.log 2>&1 &
 GEN_PID=$!
 # shellcheck disable=SC2086
-java $JAVA_OPTS $API_ARGS > logs/metrics-service.log 2>&1 &
+GENERATOR_URL="$GEN_URL" java $JAVA_OPTS $API_ARGS > logs/metrics-service.log 2>&1 &
 API_PID=$!
 echo "generator-service (pid $GEN_PID) on 127.0.0.1:$GEN_PORT, log: logs/generator.log"
-echo "metrics-service   (pid $API_PID) on $API_HOST:$API_PORT, log: logs/metrics-service.log"
+echo "metrics-service   (pid $API_PID) on $API_HOST:$API_PORT, polling $GEN_URL, log: logs/metrics-service.log"
 echo "Waiting for the first snapshot ..."
 
 for _ in $(seq 1 240); do

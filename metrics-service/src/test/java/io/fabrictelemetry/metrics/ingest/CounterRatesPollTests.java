@@ -60,7 +60,7 @@ class CounterRatesPollTests {
                 payload("\"r-1\"", "2026-11-28T10:00:06.000Z", 3, 1_000));
         AtomicInteger call = new AtomicInteger();
         CountersFetcher fetcher = etag -> Mono.defer(() -> answers.get(Math.min(call.getAndIncrement(), answers.size() - 1)));
-        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001),
+        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001, null),
                 new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()));
         running = loop.polls(time, Schedulers.immediate()).subscribe();
 

@@ -111,7 +111,17 @@ class CountersApiTests {
 
     @Test
     void requestIdIsNotRequiredByTheGenerator() {
-        client.get().uri("/counters").exchange().expectStatus().isOk();
+        // the metrics-service tags its own requests; the generator answers the same CSV with or without an ID
+        EntityExchangeResult<byte[]> tagged = client.get().uri("/counters").header("X-Request-Id", "poll-42")
+                .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult();
+        EntityExchangeResult<byte[]> untagged = client.get().uri("/counters").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("text/csv"))
+                .expectBody(byte[].class).returnResult();
+
+        assertThat(new String(untagged.getResponseBody(), StandardCharsets.UTF_8)).startsWith("switch_id,");
+        assertThat(untagged.getResponseBody()).isEqualTo(tagged.getResponseBody());
+        assertThat(untagged.getResponseHeaders().getETag()).isEqualTo(tagged.getResponseHeaders().getETag());
     }
 
     @Test

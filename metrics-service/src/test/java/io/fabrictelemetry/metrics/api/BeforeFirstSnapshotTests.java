@@ -4,12 +4,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Nothing has been collected: the generator port is closed and polls are an hour apart. */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=3h", "poll.timeout=1s"})
+@SpringBootTest(properties = {"poll.interval=3h", "poll.timeout=1s", "stale.after=4h"})
 @AutoConfigureWebTestClient
 class BeforeFirstSnapshotTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

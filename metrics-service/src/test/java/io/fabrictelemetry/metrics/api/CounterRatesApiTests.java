@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -21,9 +23,14 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * The derived {@code <counter>_per_second} metrics with the default {@code METRICS_COUNTERS}: in
  * every answer that lists metrics, and not in the Prometheus export.
  */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s"})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h"})
 @AutoConfigureWebTestClient
 class CounterRatesApiTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

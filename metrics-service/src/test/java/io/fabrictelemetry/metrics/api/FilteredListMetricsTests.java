@@ -13,6 +13,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -25,9 +27,14 @@ import io.fabrictelemetry.metrics.snapshot.TimeFormat;
  * {@code ListMetrics?switch=&metric=}: the filtered answer's shape, order, errors and its own
  * representation (ETag, 304, gzip, HEAD), over snapshots the test publishes itself.
  */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s", "metrics.counters="})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "metrics.counters="})
 @AutoConfigureWebTestClient
 class FilteredListMetricsTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     static final String PROBLEM = "application/problem+json";
     static final List<String> METRICS = List.of("bandwidth_gbps", "packet_errors", "latency_us");

@@ -14,6 +14,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.history.HistoryRecorder;
@@ -28,9 +30,14 @@ import io.fabrictelemetry.metrics.snapshot.TimeFormat;
  * port where nothing listens, once an hour). The context is this class's own (its requests would
  * otherwise swell other classes' request metrics); every test uses switches of its own.
  */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s", "history.retention=15m"})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "history.retention=15m"})
 @AutoConfigureWebTestClient
 class HistoryApiTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     static final List<String> METRICS = List.of("latency_us", "packet_errors");
 

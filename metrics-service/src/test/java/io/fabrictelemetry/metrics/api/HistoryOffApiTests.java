@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -16,9 +18,14 @@ import io.fabrictelemetry.metrics.snapshot.Table;
 import io.fabrictelemetry.metrics.snapshot.TimeFormat;
 
 /** With a budget of 0 history is off: GetMetricHistory answers the current point alone. */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s", "history.max-bytes=0"})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "history.max-bytes=0"})
 @AutoConfigureWebTestClient
 class HistoryOffApiTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -32,9 +34,14 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * the request timeout is long, to show that the idle timeout alone cuts a trickled request head.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "generator.port=9", "poll.interval=1h", "poll.timeout=1s", "server.address=127.0.0.1",
+        "poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "server.address=127.0.0.1",
         "metrics.server.idle-timeout=700ms", "metrics.server.request-timeout=1h"})
 class HostileInputTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @LocalServerPort
     int port;

@@ -16,6 +16,8 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.support.RouterFunctionMapping;
@@ -33,9 +35,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * per request, by route template, method, status, outcome and exception, with histogram buckets —
  * now recorded by the access-log filter. Same context configuration as {@link TelemetryApiTests}.
  */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s"})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h"})
 @AutoConfigureWebTestClient
 class RequestMetricsTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

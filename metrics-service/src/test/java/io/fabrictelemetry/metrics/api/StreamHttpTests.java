@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
@@ -37,10 +39,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The stream over real HTTP and real sockets: events, filters, keepalive, the client limit, and a
  * client that never reads while fifty others keep up.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"generator.port=9",
-        "poll.interval=1h", "poll.timeout=1s", "stream.keepalive=400ms", "stream.max-clients=55",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "stream.keepalive=400ms", "stream.max-clients=55",
         "stream.write-timeout=4s"})
 class StreamHttpTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @LocalServerPort
     int port;

@@ -30,7 +30,8 @@ class StreamShutdownTests {
     @Test
     void shutdownEndsOpenStreamsInsteadOfWaitingForThem() throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(MetricsApplication.class)
-                .properties("server.port=0", "generator.port=9", "poll.interval=1h", "poll.timeout=1s",
+                .properties("server.port=0", "generator.port=" + NoGenerator.PORT, "poll.interval=1h",
+                        "poll.timeout=1s", "stale.after=2h",
                         "spring.lifecycle.timeout-per-shutdown-phase=120s")
                 .run();
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();

@@ -1,7 +1,9 @@
 package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -25,9 +29,14 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * ({@code METRICS_COUNTERS=}): the answers are the generator's values alone ({@code CounterRatesApiTests}
  * has them on).
  */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s", "metrics.counters="})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "metrics.counters="})
 @AutoConfigureWebTestClient
 class TelemetryApiTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     static final String PROBLEM = "application/problem+json";
 
@@ -335,7 +344,7 @@ class TelemetryApiTests {
     void carriedOverSwitchOlderThanStaleAfterAnswersNullWithTheSampledAtOfItsLastGoodRowAndLeavesTheExport() {
         List<String> metrics = List.of("latency_us");
         byte[] integers = {CellKind.INTEGER, CellKind.INTEGER};
-        Instant lastGood = Instant.now().minusSeconds(120); // stale.after is 30 s by default
+        Instant lastGood = Instant.now().minus(Duration.ofHours(3)); // stale.after is 2 h here
         store.publish(Table.of(metrics, List.of("sw-0001", "sw-0002"), new long[] {5, 6}, integers, 0, 0),
                 lastGood, lastGood, null);
         store.publish(Table.of(metrics, List.of("sw-0001"), new long[] {7}, new byte[] {CellKind.INTEGER}, 1, 0,
@@ -344,7 +353,7 @@ class TelemetryApiTests {
         client.get().uri("/telemetry/GetMetric?switch=sw-0002&metric=latency_us").exchange()
                 .expectStatus().isOk()
                 .expectHeader().value(TelemetryHandler.DATA_AGE, age -> assertThat(Long.parseLong(age))
-                        .isGreaterThanOrEqualTo(120_000))
+                        .isGreaterThanOrEqualTo(Duration.ofHours(3).toMillis()))
                 .expectBody(String.class).value(body -> assertThat(body)
                         .contains("\"value\":null,")
                         .contains("\"sampledAt\":\"" + iso(lastGood) + "\""));
@@ -358,10 +367,17 @@ class TelemetryApiTests {
     @Test
     void actuatorPrometheusShowsIngestionAndRouteTaggedRequestMetrics() {
         client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange().expectStatus().isOk();
+        // the one poll of this context (at startup, one hour apart) met a closed port; counters for
+        // every outcome exist from the start at 0, so only a count of 1 shows that a poll was recorded
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get().uri("/actuator/prometheus").exchange()
+                .expectBody(String.class).returnResult().getResponseBody()
+                .contains("fabric_ingest_polls_total{outcome=\"connect_error\"} 1.0"));
         client.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body)
-                        .contains("fabric_ingest_polls_total{outcome=\"connect_error\"}")
+                        .contains("fabric_ingest_polls_total{outcome=\"connect_error\"} 1.0")
+                        .contains("fabric_ingest_polls_total{outcome=\"success\"} 0.0")
+                        .contains("fabric_ingest_poll_duration_seconds_count 1")
                         .contains("fabric_ingest_poll_duration_seconds_bucket")
                         .contains("fabric_snapshot_switches 2.0")
                         .containsPattern("http_server_requests_seconds_bucket\\{.*uri=\"/telemetry/GetMetric\"")

@@ -12,6 +12,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -21,9 +23,14 @@ import io.fabrictelemetry.metrics.snapshot.Table;
 import io.fabrictelemetry.metrics.snapshot.TimeFormat;
 
 /** {@code TopSwitches}: ranking, ties, nulls, limits, errors and headers, over a snapshot the test publishes. */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s", "metrics.counters="})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "metrics.counters="})
 @AutoConfigureWebTestClient
 class TopSwitchesTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     static final String PROBLEM = "application/problem+json";
 

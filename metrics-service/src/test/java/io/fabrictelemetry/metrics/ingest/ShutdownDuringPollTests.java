@@ -34,7 +34,7 @@ class ShutdownDuringPollTests {
                 .withFixedDelay(30_000)));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(MetricsApplication.class).run(
                 "--server.port=0", "--generator.port=" + generator.getPort(),
-                "--poll.interval=60s", "--poll.timeout=45s");
+                "--poll.interval=60s", "--poll.timeout=45s", "--stale.after=2m");
         IngestionTracker tracker = context.getBean(IngestionTracker.class);
         await().atMost(Duration.ofSeconds(20)).until(() -> generator.getAllServeEvents().size() == 1);
         int logBeforeClose = output.getAll().length();

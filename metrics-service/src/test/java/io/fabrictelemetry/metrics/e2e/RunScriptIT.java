@@ -33,6 +33,7 @@ class RunScriptIT {
     private static final Pattern PID = Pattern.compile("(generator-service|metrics-service)\\s+\\(pid (\\d+)\\)");
 
     private Process script;
+    private Thread reader;
     private final List<String> output = new ArrayList<>();
     private final List<Long> pids = new ArrayList<>();
 
@@ -48,7 +49,7 @@ class RunScriptIT {
         builder.environment().putAll(Map.of("JAVA_CDS", "false", "JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1"));
         builder.environment().putAll(environment);
         script = builder.start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -94,6 +95,7 @@ class RunScriptIT {
 
     private int exitCode() throws InterruptedException {
         assertThat(script.waitFor(90, TimeUnit.SECONDS)).as("run.sh ended; output:\n%s", output()).isTrue();
+        reader.join(10_000); // the last lines, up to the end of the output
         return script.exitValue();
     }
 

@@ -4,12 +4,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** The settings the README documents turn the OpenAPI document and Swagger UI off; the API is unaffected. */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s",
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h",
         "springdoc.api-docs.enabled=false", "springdoc.swagger-ui.enabled=false"})
 class ApiDocsDisabledTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     ApplicationContext context;

@@ -19,6 +19,8 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.server.HandlerFunction;
@@ -38,9 +40,14 @@ import tools.jackson.databind.JsonNode;
  * the contract check itself, which every WebTestClient answer in the other API tests goes through
  * ({@link OpenApiContractFilter}), shown to reject what departs from the document.
  */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s"})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h"})
 @AutoConfigureWebTestClient
 class OpenApiContractTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

@@ -11,6 +11,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -23,9 +25,14 @@ import reactor.test.StepVerifier;
  * Netty's channel, which a mock exchange has not): status and headers, since the body never ends.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s"})
+        properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h"})
 @AutoConfigureWebTestClient
 class StreamContractTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

@@ -11,14 +11,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * listens, taken from a closed {@link ServerSocket} (nothing is assumed about port 9 or any other).
  * One port per test JVM, so that contexts with equal settings are still shared.
  */
-final class NoGenerator {
+public final class NoGenerator {
 
-    static final int PORT = closedPort();
+    public static final int PORT = closedPort();
 
     private NoGenerator() {
     }
 
-    static void register(DynamicPropertyRegistry registry) {
+    public static void register(DynamicPropertyRegistry registry) {
         registry.add("generator.port", () -> PORT);
     }
 

@@ -11,12 +11,21 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.fabrictelemetry.metrics.api.NoGenerator;
+
 /** How the page and its files are served; no generator needed (the poll aims at a closed port, hourly). */
-@SpringBootTest(properties = {"generator.port=9", "poll.interval=1h", "poll.timeout=1s"})
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h"})
 @AutoConfigureWebTestClient
 class DashboardRoutesTests {
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
 
     @Autowired
     WebTestClient client;

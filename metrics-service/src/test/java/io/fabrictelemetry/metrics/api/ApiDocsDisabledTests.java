@@ -1,5 +1,7 @@
 package io.fabrictelemetry.metrics.api;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,7 +26,8 @@ class ApiDocsDisabledTests {
     @Test
     void documentAndUiAreGoneWhenDisabledWhileTheApiAnswers() {
         // bound without the contract filter: there is no document to check against
-        WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+        WebTestClient client = WebTestClient.bindToApplicationContext(context).configureClient()
+                .responseTimeout(Duration.ofSeconds(30)).build();
         client.get().uri("/v3/api-docs").exchange().expectStatus().isNotFound();
         client.get().uri("/swagger-ui.html").exchange().expectStatus().isNotFound();
         client.get().uri("/v3/api-docs/swagger-config").exchange().expectStatus().isNotFound();

@@ -20,9 +20,9 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 import io.fabrictelemetry.metrics.snapshot.Bodies;
+import io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -242,62 +242,14 @@ public final class ListMetricsFilter {
         }
 
         private byte[] encode() {
-            List<String> names = snapshot.metrics();
-            int[] cols = columns != null ? columns : all(names.size());
+            int metricCount = columns == null ? snapshot.metrics().size() : columns.length;
             int switchCount = rows == null ? snapshot.switchCount() : rows.length;
             ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    (int) Math.min(Integer.MAX_VALUE - 8, 128 + switchCount * (20L + cols.length * 28L)));
+                    (int) Math.min(Integer.MAX_VALUE - 8, 128 + switchCount * (20L + metricCount * 28L)));
             try (JsonGenerator json = JSON.createGenerator(out)) {
-                json.writeStartObject();
-                json.writeNumberProperty("sequence", snapshot.sequence());
-                json.writeStringProperty("sampledAt", snapshot.sampledAtText());
-                json.writeStringProperty("collectedAt", snapshot.collectedAtText());
-                json.writeName("metrics");
-                json.writeStartArray();
-                for (int column : cols) {
-                    json.writeString(names.get(column));
-                }
-                json.writeEndArray();
-                SerializedString[] encodedNames = new SerializedString[cols.length];
-                for (int i = 0; i < cols.length; i++) {
-                    encodedNames[i] = new SerializedString(names.get(cols[i]));
-                }
-                json.writeName("switches");
-                json.writeStartObject();
-                boolean anyCarried = false;
-                for (int i = 0; i < switchCount; i++) {
-                    int row = rows == null ? i : rows[i];
-                    String id = snapshot.switchId(row);
-                    anyCarried |= snapshot.carriedOver().containsKey(id);
-                    json.writeName(id);
-                    json.writeStartObject();
-                    for (int c = 0; c < cols.length; c++) {
-                        json.writeName(encodedNames[c]);
-                        snapshot.writeValue(json, row, cols[c]);
-                    }
-                    json.writeEndObject();
-                }
-                json.writeEndObject();
-                if (anyCarried) {
-                    json.writeName("carriedOver");
-                    json.writeStartObject();
-                    for (int i = 0; i < switchCount; i++) {
-                        String id = snapshot.switchId(rows == null ? i : rows[i]);
-                        if (snapshot.carriedOver().containsKey(id)) {
-                            json.writeStringProperty(id, snapshot.sampledAtText(id));
-                        }
-                    }
-                    json.writeEndObject();
-                }
-                json.writeEndObject();
+                ListMetricsEncoder.write(json, snapshot, rows, columns);
             }
             return out.toByteArray();
-        }
-
-        private static int[] all(int count) {
-            int[] all = new int[count];
-            Arrays.setAll(all, i -> i);
-            return all;
         }
 
         private static MessageDigest sha256() {

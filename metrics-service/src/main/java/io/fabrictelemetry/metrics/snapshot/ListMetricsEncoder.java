@@ -1,14 +1,17 @@
 package io.fabrictelemetry.metrics.snapshot;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
-final class ListMetricsEncoder {
+public final class ListMetricsEncoder {
 
     static final JsonFactory JSON = Bodies.JSON;
 
@@ -26,44 +29,71 @@ final class ListMetricsEncoder {
         Bodies.DirectSink out = new Bodies.DirectSink(
                 (int) Math.min(Integer.MAX_VALUE - 8, sizeHint > 0 ? sizeHint + sizeHint / 64 + 256 : estimate(snapshot)));
         try (JsonGenerator json = JSON.createGenerator(out)) {
+            write(json, snapshot, null, null);
+        }
+        return out.toReadOnlyBuffer();
+    }
+
+    /**
+     * Writes the ListMetrics JSON of a snapshot, or of a selection of it: the whole snapshot's body
+     * and every filtered one come from this one writer, so they cannot drift apart.
+     *
+     * @param rows the switches' rows in generator order, or {@code null} for all
+     * @param columns the metrics' columns in generator order, or {@code null} for all
+     */
+    public static void write(JsonGenerator json, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns) {
+        List<String> metrics = snapshot.metrics();
+        int[] cols = columns != null ? columns : all(metrics.size());
+        int switchCount = rows == null ? snapshot.switchCount() : rows.length;
+        json.writeStartObject();
+        json.writeNumberProperty("sequence", snapshot.sequence());
+        json.writeStringProperty("sampledAt", snapshot.sampledAtText());
+        json.writeStringProperty("collectedAt", snapshot.collectedAtText());
+        json.writeName("metrics");
+        json.writeStartArray();
+        for (int column : cols) {
+            json.writeString(metrics.get(column));
+        }
+        json.writeEndArray();
+        // metric names repeat once per switch: escape and encode each once
+        SerializedString[] names = new SerializedString[cols.length];
+        for (int i = 0; i < cols.length; i++) {
+            names[i] = new SerializedString(metrics.get(cols[i]));
+        }
+        json.writeName("switches");
+        json.writeStartObject();
+        boolean anyCarried = false;
+        for (int i = 0; i < switchCount; i++) {
+            int row = rows == null ? i : rows[i];
+            String id = snapshot.switchId(row);
+            anyCarried |= !snapshot.carriedOver().isEmpty() && snapshot.carriedOver().containsKey(id);
+            json.writeName(id);
             json.writeStartObject();
-            json.writeNumberProperty("sequence", snapshot.sequence());
-            json.writeStringProperty("sampledAt", snapshot.sampledAtText());
-            json.writeStringProperty("collectedAt", snapshot.collectedAtText());
-            json.writeName("metrics");
-            json.writeStartArray();
-            for (String metric : metrics) {
-                json.writeString(metric);
-            }
-            json.writeEndArray();
-            json.writeName("switches");
-            json.writeStartObject();
-            // metric names repeat once per switch: escape and encode each once
-            SerializedString[] names = metrics.stream().map(SerializedString::new).toArray(SerializedString[]::new);
-            for (int row = 0; row < snapshot.switchCount(); row++) {
-                json.writeName(snapshot.switchId(row));
-                json.writeStartObject();
-                for (int column = 0; column < names.length; column++) {
-                    json.writeName(names[column]);
-                    snapshot.writeValue(json, row, column);
-                }
-                json.writeEndObject();
-            }
-            json.writeEndObject();
-            if (!snapshot.carriedOver().isEmpty()) {
-                json.writeName("carriedOver");
-                json.writeStartObject();
-                for (int row = 0; row < snapshot.switchCount(); row++) {
-                    String id = snapshot.switchId(row);
-                    if (snapshot.carriedOver().containsKey(id)) {
-                        json.writeStringProperty(id, TimeFormat.iso(snapshot.carriedOver().get(id)));
-                    }
-                }
-                json.writeEndObject();
+            for (int c = 0; c < cols.length; c++) {
+                json.writeName(names[c]);
+                snapshot.writeValue(json, row, cols[c]);
             }
             json.writeEndObject();
         }
-        return out.toReadOnlyBuffer();
+        json.writeEndObject();
+        if (anyCarried) {
+            json.writeName("carriedOver");
+            json.writeStartObject();
+            for (int i = 0; i < switchCount; i++) {
+                String id = snapshot.switchId(rows == null ? i : rows[i]);
+                if (snapshot.carriedOver().containsKey(id)) {
+                    json.writeStringProperty(id, snapshot.sampledAtText(id));
+                }
+            }
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+
+    private static int[] all(int count) {
+        int[] all = new int[count];
+        Arrays.setAll(all, i -> i);
+        return all;
     }
 
     /** Without a previous body to go by: names and IDs exactly, ten bytes a value (most are shorter). */

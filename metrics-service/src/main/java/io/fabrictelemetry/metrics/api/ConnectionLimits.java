@@ -11,10 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param idleTimeout    a connection that sends nothing (between requests, or in the middle of a request
  *                       head) is closed after this: it is what cuts idle and trickling clients
- * @param requestTimeout a request whose content has not fully arrived after this is aborted. Kept short:
- *                       Reactor Netty holds each request's state until its timer fires, even after
- *                       the response is sent, so the retained heap is request rate × this timeout
- *                       (measured: 10 s at ~5,000 req/s kept ~170 MB alive; 2 s keeps a fifth)
+ * @param requestTimeout a connection whose request has not fully arrived this long after its head was
+ *                       decoded (a body still trickling in) is closed ({@link RequestDeadline})
  */
 @ConfigurationProperties("metrics.server")
 record ConnectionLimits(

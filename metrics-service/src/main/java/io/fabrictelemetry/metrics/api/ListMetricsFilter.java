@@ -46,6 +46,9 @@ public final class ListMetricsFilter {
 
     private static final JsonFactory JSON = Bodies.JSON;
     private static final int MAX_UNKNOWN_NAMED = 5;
+    /** Selections up to this many switches and metrics have ETags that list them; larger ones, a digest. */
+    private static final int LITERAL_ROWS = 4;
+    private static final int LITERAL_COLUMNS = 16;
 
     // null: that dimension is not filtered
     private final @Nullable Set<String> switches;
@@ -199,7 +202,8 @@ public final class ListMetricsFilter {
 
         /**
          * The strong ETag of this representation: the snapshot's when unfiltered; otherwise the
-         * snapshot's with a digest of the selected switches and metrics in the generator's order, so
+         * snapshot's with the selected rows and columns (up to a few) or a digest of the selected
+         * switches and metrics (more), each in the generator's order, so
          * the same selection on the same snapshot always has the same ETag however the query wrote
          * it, and another selection or snapshot another ETag.
          */
@@ -207,6 +211,13 @@ public final class ListMetricsFilter {
             String etag = snapshot.etag();
             if (isUnfiltered()) {
                 return etag;
+            }
+            if ((rows == null || rows.length <= LITERAL_ROWS) && (columns == null || columns.length <= LITERAL_COLUMNS)) {
+                // a small selection is named outright by its rows and columns, which within one
+                // snapshot stand for the names: exact, and cheaper than a digest
+                StringBuilder tag = new StringBuilder(etag.length() + 32).append(etag, 0, etag.length() - 1).append("-r");
+                indexes(tag, rows).append("-c");
+                return indexes(tag, columns).append('"').toString();
             }
             MessageDigest digest = sha256();
             if (rows == null) {
@@ -250,6 +261,17 @@ public final class ListMetricsFilter {
                 ListMetricsEncoder.write(json, snapshot, rows, columns);
             }
             return out.toByteArray();
+        }
+
+        /** Sorted indexes in base 36, dot-separated; {@code *} for all. */
+        private static StringBuilder indexes(StringBuilder tag, int @Nullable [] indexes) {
+            if (indexes == null) {
+                return tag.append('*');
+            }
+            for (int i = 0; i < indexes.length; i++) {
+                tag.append(i == 0 ? "" : ".").append(Integer.toString(indexes[i], 36));
+            }
+            return tag;
         }
 
         private static MessageDigest sha256() {

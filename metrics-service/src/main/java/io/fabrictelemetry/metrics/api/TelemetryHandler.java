@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -29,6 +31,7 @@ import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import reactor.core.publisher.Mono;
@@ -76,8 +79,8 @@ class TelemetryHandler {
             return filteredListMetrics(request, filter.select(snapshot));
         }
         if (!acceptsGzip(request)) {
-            return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt())
-                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING), snapshot.listMetricsBody());
+            return Mono.just(answer(snapshot.etag(), snapshot.sampledAt(), () -> offHeap(snapshot.listMetricsBody()))
+                    .varying(HttpHeaders.ACCEPT_ENCODING, null));
         }
         // another representation, so another strong ETag; a 304 never touches (or compresses) the body
         String etag = gzipEtag(snapshot.etag());
@@ -104,6 +107,10 @@ class TelemetryHandler {
             return headers(HttpStatus.NOT_MODIFIED, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
                     .build();
+        }
+        if (!gzip && selection.cells() <= INLINE_ENCODING_CELLS) {
+            return Mono.just(answer(etag, snapshot.sampledAt(), () -> offHeap(selection.body()))
+                    .varying(HttpHeaders.ACCEPT_ENCODING, null));
         }
         Mono<ByteBuffer> body = Mono.fromSupplier(() -> gzip
                 ? ByteBuffer.wrap(Gzip.compress(Bodies.toArray(selection.body())))
@@ -157,8 +164,8 @@ class TelemetryHandler {
                     "switch '" + switchId + "' is not in the current snapshot");
         }
         int column = column(snapshot, metric);
-        return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt(switchId)),
-                encodeMetric(snapshot, row, column, metric));
+        return Mono.just(answer(snapshot.etag(), snapshot.sampledAt(switchId),
+                () -> NETTY_BUFFERS.wrap(metricBody(snapshot, row, column, metric))));
     }
 
     /**
@@ -170,29 +177,22 @@ class TelemetryHandler {
         TopSwitchesQuery query = TopSwitchesQuery.parse(queryParams(request));
         int column = column(snapshot, query.metric());
         int[] rows = ranking.rows(snapshot, column, query.descending());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(160 + Math.min(rows.length, query.limit()) * 40);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringProperty("metric", query.metric());
-            json.writeStringProperty("order", query.order());
-            json.writeNumberProperty("limit", query.limit());
-            json.writeNumberProperty("sequence", snapshot.sequence());
-            json.writeStringProperty("sampledAt", snapshot.sampledAtText());
-            json.writeStringProperty("collectedAt", snapshot.collectedAtText());
-            json.writeName("switches");
-            json.writeStartArray();
-            for (int i = 0; i < Math.min(rows.length, query.limit()); i++) {
-                json.writeStartObject();
-                json.writeStringProperty("switch", snapshot.switchId(rows[i]));
-                json.writeName("value");
-                snapshot.writeValue(json, rows[i], column);
-                json.writeEndObject();
+        int count = Math.min(rows.length, query.limit());
+        return Mono.just(answer(snapshot.etag(), snapshot.sampledAt(), () -> {
+            JsonText json = new JsonText(200 + count * 40)
+                    .raw("{\"metric\":").string(query.metric())
+                    .raw(",\"order\":").string(query.order())
+                    .raw(",\"limit\":").raw(Integer.toString(query.limit()))
+                    .raw(",\"sequence\":").raw(Long.toString(snapshot.sequence()))
+                    .raw(",\"sampledAt\":\"").raw(snapshot.sampledAtText())
+                    .raw("\",\"collectedAt\":\"").raw(snapshot.collectedAtText())
+                    .raw("\",\"switches\":[");
+            for (int i = 0; i < count; i++) {
+                json.raw(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(rows[i]))
+                        .raw(",\"value\":").raw(snapshot.valueText(rows[i], column)).raw("}");
             }
-            json.writeEndArray();
-            json.writeEndObject();
-        }
-        return send(headers(HttpStatus.OK, MediaType.APPLICATION_JSON, snapshot.etag(), snapshot.sampledAt()),
-                out.toByteArray());
+            return NETTY_BUFFERS.wrap(json.raw("]}").toByteBuf());
+        }));
     }
 
     /** Column of a metric; an unknown one is a 404 problem listing the valid metrics. */
@@ -227,7 +227,7 @@ class TelemetryHandler {
 
     static MultiValueMap<String, String> queryParams(ServerRequest request) {
         try {
-            return request.queryParams();
+            return QueryString.parse(request.uri().getRawQuery());
         } catch (IllegalArgumentException e) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-query",
                     "the query string is not valid percent-encoded UTF-8");
@@ -253,20 +253,23 @@ class TelemetryHandler {
         return value;
     }
 
-    private static byte[] encodeMetric(Snapshot snapshot, int row, int column, String metric) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringProperty("switch", snapshot.switchId(row));
-            json.writeStringProperty("metric", metric);
-            json.writeName("value");
-            snapshot.writeValue(json, row, column);
-            // a carried-over switch shows older values, and says so
-            json.writeStringProperty("sampledAt", snapshot.sampledAtText(snapshot.switchId(row)));
-            json.writeStringProperty("collectedAt", snapshot.collectedAtText());
-            json.writeEndObject();
-        }
-        return out.toByteArray();
+    /** GetMetric's body: what a JSON generator writes for it, assembled from precomputed texts. */
+    static ByteBuf metricBody(Snapshot snapshot, int row, int column, String metric) {
+        String switchId = snapshot.switchId(row);
+        return new JsonText(192)
+                .raw("{\"switch\":").string(switchId)
+                .raw(",\"metric\":").string(metric)
+                .raw(",\"value\":").raw(snapshot.valueText(row, column))
+                // a carried-over switch shows older values, and says so
+                .raw(",\"sampledAt\":\"").raw(snapshot.sampledAtText(switchId))
+                .raw("\",\"collectedAt\":\"").raw(snapshot.collectedAtText())
+                .raw("\"}")
+                .toByteBuf();
+    }
+
+    /** A JSON answer with the headers every telemetry answer carries ({@link #headers}). */
+    TelemetryAnswer answer(String etag, Instant sampledAt, Supplier<DataBuffer> body) {
+        return TelemetryAnswer.ok(MediaType.APPLICATION_JSON_VALUE, etag, ageMs(sampledAt), body);
     }
 
     private long ageMs(Instant sampledAt) {
@@ -295,7 +298,11 @@ class TelemetryHandler {
      * the socket without copying (and never frees: the snapshot owns it).
      */
     private Mono<ServerResponse> send(ServerResponse.BodyBuilder response, ByteBuffer body) {
-        return response.body(BodyInserters.fromDataBuffers(
-                Mono.fromSupplier(() -> NETTY_BUFFERS.wrap(Unpooled.wrappedBuffer(body.duplicate())))));
+        return response.body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> offHeap(body))));
+    }
+
+    /** A body wrapped as a Netty buffer over the same memory (on or off the heap), without a copy. */
+    private static DataBuffer offHeap(ByteBuffer body) {
+        return NETTY_BUFFERS.wrap(Unpooled.wrappedBuffer(body.duplicate()));
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.NumberOutput;
 
 /**
  * The derived metrics {@code <counter>_per_second} of a snapshot, computed once when it is built,
@@ -152,6 +153,17 @@ final class CounterRates {
         } else {
             json.writeNumber(rate);
         }
+    }
+
+    /** A rate as the JSON text {@link #write} produces: {@code null}, its 3 decimals, or a double. */
+    static String text(double rate) {
+        if (Double.isNaN(rate)) {
+            return "null";
+        }
+        if (Math.abs(rate) < 9.0e12) {
+            return decimal3(Math.round(rate * 1000));
+        }
+        return NumberOutput.toString(rate, true);
     }
 
     /** Thousandths as a decimal: integer digits, a point, then one to three decimals without trailing zeros. */

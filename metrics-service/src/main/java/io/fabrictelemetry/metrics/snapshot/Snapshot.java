@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.NumberOutput;
 
 /**
  * One published state of the fabric as the API serves it. Built once per accepted payload, then
@@ -228,6 +229,22 @@ public final class Snapshot {
             case CellKind.DECIMAL -> json.writeNumber(Double.longBitsToDouble(table.cell(row, column)));
             default -> json.writeNull();
         }
+    }
+
+    /**
+     * One cell as the JSON text {@link #writeValue} writes ({@code 42}, {@code 1.271}, {@code null}),
+     * for answers assembled without a generator. Decimals use Jackson's own (fast) double formatting,
+     * as {@link Bodies#JSON} does.
+     */
+    public String valueText(int row, int column) {
+        if (column >= table.metrics().size()) {
+            return CounterRates.text(rates.value(column - table.metrics().size(), row));
+        }
+        return switch (table.kind(row, column)) {
+            case CellKind.INTEGER -> Long.toString(table.cell(row, column));
+            case CellKind.DECIMAL -> NumberOutput.toString(Double.longBitsToDouble(table.cell(row, column)), true);
+            default -> "null";
+        };
     }
 
     /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */

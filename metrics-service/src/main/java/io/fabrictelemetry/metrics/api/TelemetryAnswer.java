@@ -1,0 +1,107 @@
+package io.fabrictelemetry.metrics.api;
+
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A {@code 200} telemetry answer, or its {@code 304}: a {@link ServerResponse} that a handler function
+ * returns and Spring's {@code DispatcherHandler} writes, like any other. What it saves over
+ * {@code ServerResponse.ok()...body(...)} is per-request work that does nothing here: the builder's
+ * headers live in a case-insensitive map of their own and are copied into the response's headers on
+ * writing; here they are set on the response's (Netty's) headers once. Conditional requests follow
+ * Spring's rules exactly — {@link ServerWebExchange#checkNotModified(String)}, as the builder's
+ * response calls it — and that is only asked when the request carries {@code If-None-Match}: for
+ * a {@code GET} or {@code HEAD} with no {@code Last-Modified} in the answer it is the only
+ * condition Spring evaluates.
+ *
+ * <p>Headers: {@code Content-Type}, {@code ETag}, {@code Cache-Control: no-cache},
+ * {@code X-Data-Age-Ms}, and optionally {@code Vary} and {@code Content-Encoding}. {@code HEAD} is
+ * Spring's: the body is measured for {@code Content-Length} and not sent.
+ */
+final class TelemetryAnswer implements ServerResponse {
+
+    private static final MultiValueMap<String, ResponseCookie> NO_COOKIES = new LinkedMultiValueMap<>(0);
+
+    private final String contentType;
+    private final String etag;
+    private final long dataAgeMs;
+    private final @Nullable String vary;
+    private final @Nullable String contentEncoding;
+    private final Supplier<DataBuffer> body;
+
+    private TelemetryAnswer(String contentType, String etag, long dataAgeMs, @Nullable String vary,
+            @Nullable String contentEncoding, Supplier<DataBuffer> body) {
+        this.contentType = contentType;
+        this.etag = etag;
+        this.dataAgeMs = dataAgeMs;
+        this.vary = vary;
+        this.contentEncoding = contentEncoding;
+        this.body = body;
+    }
+
+    /** A {@code 200} answer; {@code body} is called once, when (and if) the body is written. */
+    static TelemetryAnswer ok(String contentType, String etag, long dataAgeMs, Supplier<DataBuffer> body) {
+        return new TelemetryAnswer(contentType, etag, dataAgeMs, null, null, body);
+    }
+
+    /** The same answer with {@code Vary} (and {@code Content-Encoding} when not null). */
+    TelemetryAnswer varying(String vary, @Nullable String contentEncoding) {
+        return new TelemetryAnswer(contentType, etag, dataAgeMs, vary, contentEncoding, body);
+    }
+
+    @Override
+    public HttpStatusCode statusCode() {
+        return HttpStatus.OK;
+    }
+
+    /** The answer's headers, built on each call: nothing on the request path calls this. */
+    @Override
+    public HttpHeaders headers() {
+        HttpHeaders headers = new HttpHeaders();
+        write(headers);
+        return HttpHeaders.readOnlyHttpHeaders(headers);
+    }
+
+    @Override
+    public MultiValueMap<String, ResponseCookie> cookies() {
+        return NO_COOKIES;
+    }
+
+    @Override
+    public Mono<Void> writeTo(ServerWebExchange exchange, Context context) {
+        ServerHttpResponse response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.OK);
+        write(response.getHeaders());
+        if (exchange.getRequest().getHeaders().containsHeader(HttpHeaders.IF_NONE_MATCH)
+                && exchange.checkNotModified(etag)) {
+            return response.setComplete();
+        }
+        return response.writeWith(Mono.fromSupplier(body));
+    }
+
+    private void write(HttpHeaders headers) {
+        headers.set(HttpHeaders.CONTENT_TYPE, contentType);
+        headers.set(HttpHeaders.ETAG, etag);
+        headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
+        headers.set(TelemetryHandler.DATA_AGE, Long.toString(dataAgeMs));
+        if (vary != null) {
+            headers.set(HttpHeaders.VARY, vary);
+        }
+        if (contentEncoding != null) {
+            headers.set(HttpHeaders.CONTENT_ENCODING, contentEncoding);
+        }
+    }
+}

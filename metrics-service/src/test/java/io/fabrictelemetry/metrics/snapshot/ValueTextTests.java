@@ -1,0 +1,113 @@
+package io.fabrictelemetry.metrics.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * {@link Snapshot#valueText} — the text answers assembled without a generator use — is exactly what
+ * {@link Snapshot#writeValue} writes through the API's JSON generator, for every kind of cell and
+ * for derived rates, over random values.
+ */
+class ValueTextTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    private static String written(Consumer<JsonGenerator> write) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = Bodies.JSON.createGenerator(out)) {
+            write.accept(json);
+        }
+        return out.toString();
+    }
+
+    private static double randomDouble(SplittableRandom random) {
+        return switch (random.nextInt(5)) {
+            case 0 -> random.nextDouble() * 100;                                  // an ordinary gauge
+            case 1 -> Math.round(random.nextDouble() * 100_000) / 100.0;          // two decimals
+            case 2 -> (random.nextBoolean() ? -1 : 1) * random.nextDouble() * Math.pow(10, random.nextInt(-12, 20));
+            case 3 -> Double.longBitsToDouble(random.nextLong()) % 1e300;         // any finite bits
+            default -> random.nextInt(1000) / 8.0;                                 // exact binary fractions
+        };
+    }
+
+    @Test
+    void everyCellKindReadsAsTheGeneratorWritesIt() {
+        SplittableRandom random = new SplittableRandom(7);
+        int switches = 2_000;
+        List<String> ids = new ArrayList<>();
+        long[] cells = new long[switches * 2];
+        byte[] kinds = new byte[switches * 2];
+        for (int row = 0; row < switches; row++) {
+            ids.add("sw-" + row);
+            for (int column = 0; column < 2; column++) {
+                int i = row * 2 + column;
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        kinds[i] = CellKind.INTEGER;
+                        cells[i] = random.nextBoolean() ? random.nextLong() : random.nextInt(100_000);
+                    }
+                    case 1 -> {
+                        double value = randomDouble(random);
+                        kinds[i] = Double.isFinite(value) ? CellKind.DECIMAL : CellKind.NONE;
+                        cells[i] = Double.doubleToRawLongBits(value);
+                    }
+                    default -> kinds[i] = CellKind.NONE;
+                }
+            }
+        }
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of()));
+        Snapshot snapshot = store.publish(Table.of(List.of("a", "b"), ids, cells, kinds, 0, 0), T0, T0, null);
+        for (int row = 0; row < switches; row++) {
+            for (int column = 0; column < 2; column++) {
+                int r = row;
+                int c = column;
+                assertThat(snapshot.valueText(row, column)).isEqualTo(written(json -> snapshot.writeValue(json, r, c)));
+            }
+        }
+    }
+
+    @Test
+    void ratesReadAsTheGeneratorWritesThem() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 50_000; i++) {
+            double rate = switch (random.nextInt(4)) {
+                case 0 -> Double.NaN;
+                case 1 -> random.nextInt(1_000_000) / 1000.0;
+                case 2 -> (random.nextBoolean() ? -1 : 1) * random.nextDouble() * 2e13; // either side of 9e12
+                default -> randomDouble(random);
+            };
+            double value = rate;
+            assertThat(CounterRates.text(rate)).as("%s", rate).isEqualTo(written(json -> CounterRates.write(json, value)));
+        }
+    }
+
+    @Test
+    void derivedRateColumnsReadAsTheyAreWritten() {
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("packet_errors")));
+        store.publish(CounterRatesTests.table(List.of("packet_errors"), List.of("sw-1", "sw-2", "sw-3"), "10", "7", ""),
+                T0, T0, null);
+        Snapshot snapshot = store.publish(CounterRatesTests.table(List.of("packet_errors"), List.of("sw-1", "sw-2", "sw-3"),
+                "15", "3", "4"), T0.plusSeconds(3), T0.plusSeconds(3), null);
+        assertThat(snapshot.metrics()).containsExactly("packet_errors", "packet_errors_per_second");
+        for (int row = 0; row < 3; row++) {
+            int r = row;
+            assertThat(snapshot.valueText(row, 1)).isEqualTo(written(json -> snapshot.writeValue(json, r, 1)));
+        }
+        assertThat(snapshot.valueText(0, 1)).isEqualTo("1.667");
+        assertThat(snapshot.valueText(1, 1)).isEqualTo("1.0");
+        assertThat(snapshot.valueText(2, 1)).isEqualTo("null");
+    }
+}

@@ -56,9 +56,19 @@ class AccessLogFilter implements WebFilter {
                 ServerHttpRequest request = exchange.getRequest();
                 HttpStatusCode status = exchange.getResponse().getStatusCode();
                 String query = request.getURI().getRawQuery();
-                access.info("{} {} {}{} {} {}ms", requestId, request.getMethod(), request.getURI().getRawPath(),
-                        query == null ? "" : "?" + query, status == null ? "-" : status.value(),
-                        nanos / 1_000_000);
+                String path = request.getURI().getRawPath();
+                StringBuilder line = new StringBuilder(48 + path.length() + (query == null ? 0 : query.length()))
+                        .append(requestId).append(' ').append(request.getMethod().name()).append(' ').append(path);
+                if (query != null) {
+                    line.append('?').append(query);
+                }
+                line.append(' ');
+                if (status == null) {
+                    line.append('-');
+                } else {
+                    line.append(status.value());
+                }
+                access.info(line.append(' ').append(nanos / 1_000_000).append("ms").toString());
             }
         });
     }

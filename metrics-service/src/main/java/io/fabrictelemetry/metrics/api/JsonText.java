@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.api;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import io.fabrictelemetry.metrics.snapshot.Bodies;
@@ -64,6 +65,11 @@ final class JsonText {
             json.writeString(value);
         }
         return out.toByteArray();
+    }
+
+    /** The document, wrapped without a copy. */
+    ByteBuffer toByteBuffer() {
+        return ByteBuffer.wrap(bytes, 0, length).slice();
     }
 
     /** The document, wrapped without a copy. */

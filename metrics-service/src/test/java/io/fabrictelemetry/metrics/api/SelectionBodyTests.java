@@ -1,0 +1,99 @@
+package io.fabrictelemetry.metrics.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+
+import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.CounterProperties;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.Table;
+
+/**
+ * A small filtered ListMetrics body, assembled from value texts, is byte for byte the body the one
+ * ListMetrics writer encodes, over random snapshots (every cell kind, derived rates, carried-over
+ * switches, names that need escaping) and random selections.
+ */
+class SelectionBodyTests {
+
+    private static final List<String> METRICS = List.of("packet_errors", "latency_us", "name \"quoted\"", "é");
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    private static String text(ByteBuffer body) {
+        return StandardCharsets.UTF_8.decode(body.duplicate()).toString();
+    }
+
+    private static Table table(SplittableRandom random, List<String> ids, List<String> damaged) {
+        List<String> kept = ids.stream().filter(id -> !damaged.contains(id)).toList();
+        long[] cells = new long[kept.size() * METRICS.size()];
+        byte[] kinds = new byte[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            switch (random.nextInt(4)) {
+                case 0 -> kinds[i] = CellKind.NONE;
+                case 1 -> {
+                    kinds[i] = CellKind.DECIMAL;
+                    cells[i] = Double.doubleToRawLongBits(random.nextInt(1_000_000) / 100.0);
+                }
+                default -> {
+                    kinds[i] = CellKind.INTEGER;
+                    cells[i] = random.nextInt(1_000_000);
+                }
+            }
+        }
+        List<Table.Damaged> damagedRows = damaged.stream().map(id -> new Table.Damaged(id, ids.indexOf(id))).toList();
+        return Table.of(METRICS, kept, cells, kinds, damaged.size(), 0, damagedRows);
+    }
+
+    @Test
+    void assembledBodiesAreTheEncodedBodies() {
+        SplittableRandom random = new SplittableRandom(21);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(i % 13 == 5 ? "sw-\"" + i + "\"" : "sw-" + i);
+        }
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("packet_errors")));
+        int compared = 0;
+        for (int round = 0; round < 30; round++) {
+            List<String> damaged = round == 0 ? List.of() : List.of(ids.get(random.nextInt(ids.size())),
+                    ids.get(random.nextInt(ids.size())));
+            Snapshot snapshot = store.publish(table(random, ids, damaged.stream().distinct().toList()),
+                    T0.plusSeconds(10L * round), T0.plusSeconds(10L * round + 1), null);
+            for (int pick = 0; pick < 40; pick++) {
+                MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+                if (random.nextInt(4) > 0) {
+                    int count = 1 + random.nextInt(4);
+                    for (int i = 0; i < count; i++) {
+                        query.add("switch", snapshot.switchId(random.nextInt(snapshot.switchCount())));
+                    }
+                }
+                if (random.nextBoolean()) {
+                    query.add("metric", snapshot.metrics().get(random.nextInt(snapshot.metrics().size())));
+                }
+                ListMetricsFilter.Selection selection = ListMetricsFilter.parse(query).select(snapshot);
+                if (selection.isUnfiltered()) {
+                    continue;
+                }
+                assertThat(text(selection.assembled())).as("%s", query).isEqualTo(text(selection.encoded()));
+                if (selection.cells() <= ListMetricsFilter.SMALL_SELECTION_CELLS) {
+                    assertThat(text(selection.body())).isEqualTo(text(selection.encoded()));
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(800);
+        assertThat(store.current().carriedOver()).isNotEmpty();
+    }
+}

@@ -144,12 +144,11 @@ final class CounterRates {
      * {@code 0.333}, {@code 1250000.5}), which is several times cheaper than formatting a double,
      * and rates add hundreds of thousands of values to every ListMetrics body at 100,000 switches.
      */
-    static void write(JsonGenerator json, double rate) {
+    static void write(JsonGenerator json, double rate, char[] scratch) {
         if (Double.isNaN(rate)) {
             json.writeNull();
         } else if (Math.abs(rate) < 9.0e12) {
-            char[] digits = new char[24];
-            json.writeNumber(digits, 0, format(Math.round(rate * 1000), digits));
+            json.writeNumber(scratch, 0, Decimals.thousandths(Math.round(rate * 1000), scratch));
         } else {
             json.writeNumber(rate);
         }
@@ -168,42 +167,8 @@ final class CounterRates {
 
     /** Thousandths as a decimal: integer digits, a point, then one to three decimals without trailing zeros. */
     static String decimal3(long thousandths) {
-        char[] digits = new char[24];
-        return new String(digits, 0, format(thousandths, digits));
-    }
-
-    /** {@link #decimal3} into {@code out} (24 chars hold any value); returns the length. */
-    private static int format(long thousandths, char[] out) {
-        int length = 0;
-        long magnitude = thousandths;
-        if (thousandths < 0) {
-            out[length++] = '-';
-            magnitude = -thousandths;
-        }
-        long whole = magnitude / 1000;
-        int fraction = (int) (magnitude - whole * 1000);
-        if (whole == 0) {
-            out[length++] = '0';
-        } else {
-            int start = length;
-            for (long rest = whole; rest > 0; rest /= 10) {
-                out[length++] = (char) ('0' + rest % 10);
-            }
-            for (int i = start, j = length - 1; i < j; i++, j--) {
-                char swap = out[i];
-                out[i] = out[j];
-                out[j] = swap;
-            }
-        }
-        out[length++] = '.';
-        out[length++] = (char) ('0' + fraction / 100);
-        if (fraction % 100 != 0) {
-            out[length++] = (char) ('0' + fraction / 10 % 10);
-            if (fraction % 10 != 0) {
-                out[length++] = (char) ('0' + fraction % 10);
-            }
-        }
-        return length;
+        char[] digits = new char[Decimals.MAX_LENGTH];
+        return new String(digits, 0, Decimals.thousandths(thousandths, digits));
     }
 
     /** Half up to 3 decimals; beyond 2^53 / 1000 a double has no third decimal to round. */

@@ -63,6 +63,7 @@ public final class ListMetricsEncoder {
         json.writeName("switches");
         json.writeStartObject();
         boolean anyCarried = false;
+        char[] scratch = new char[Snapshot.SCRATCH_LENGTH];
         for (int i = 0; i < switchCount; i++) {
             int row = rows == null ? i : rows[i];
             String id = snapshot.switchId(row);
@@ -71,7 +72,7 @@ public final class ListMetricsEncoder {
             json.writeStartObject();
             for (int c = 0; c < cols.length; c++) {
                 json.writeName(names[c]);
-                snapshot.writeValue(json, row, cols[c]);
+                snapshot.writeValue(json, row, cols[c], scratch);
             }
             json.writeEndObject();
         }

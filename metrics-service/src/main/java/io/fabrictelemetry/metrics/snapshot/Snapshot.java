@@ -24,6 +24,9 @@ import tools.jackson.core.io.NumberOutput;
  */
 public final class Snapshot {
 
+    /** The length of the scratch buffer {@link #writeValue(JsonGenerator, int, int, char[])} takes. */
+    public static final int SCRATCH_LENGTH = Decimals.MAX_LENGTH;
+
     private final long sequence;
     private final Instant sampledAt;
     private final Instant collectedAt;
@@ -220,13 +223,29 @@ public final class Snapshot {
 
     /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
     public void writeValue(JsonGenerator json, int row, int column) {
+        writeValue(json, row, column, new char[Decimals.MAX_LENGTH]);
+    }
+
+    /**
+     * {@link #writeValue(JsonGenerator, int, int)} with a scratch buffer of {@link #SCRATCH_LENGTH}
+     * chars, for callers that write many values (the ListMetrics encoder).
+     */
+    public void writeValue(JsonGenerator json, int row, int column, char[] scratch) {
         if (column >= table.metrics().size()) {
-            CounterRates.write(json, rates.value(column - table.metrics().size(), row));
+            CounterRates.write(json, rates.value(column - table.metrics().size(), row), scratch);
             return;
         }
         switch (table.kind(row, column)) {
             case CellKind.INTEGER -> json.writeNumber(table.cell(row, column));
-            case CellKind.DECIMAL -> json.writeNumber(Double.longBitsToDouble(table.cell(row, column)));
+            case CellKind.DECIMAL -> {
+                double value = Double.longBitsToDouble(table.cell(row, column));
+                int length = Decimals.shortDecimal(value, scratch);
+                if (length < 0) {
+                    json.writeNumber(value);
+                } else {
+                    json.writeNumber(scratch, 0, length);
+                }
+            }
             default -> json.writeNull();
         }
     }
@@ -242,9 +261,15 @@ public final class Snapshot {
         }
         return switch (table.kind(row, column)) {
             case CellKind.INTEGER -> Long.toString(table.cell(row, column));
-            case CellKind.DECIMAL -> NumberOutput.toString(Double.longBitsToDouble(table.cell(row, column)), true);
+            case CellKind.DECIMAL -> decimalText(Double.longBitsToDouble(table.cell(row, column)));
             default -> "null";
         };
+    }
+
+    private static String decimalText(double value) {
+        char[] digits = new char[Decimals.MAX_LENGTH];
+        int length = Decimals.shortDecimal(value, digits);
+        return length < 0 ? NumberOutput.toString(value, true) : new String(digits, 0, length);
     }
 
     /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */

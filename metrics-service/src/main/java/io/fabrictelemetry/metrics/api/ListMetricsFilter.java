@@ -19,11 +19,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
-import io.fabrictelemetry.metrics.snapshot.Bodies;
+import io.fabrictelemetry.metrics.snapshot.JsonOut;
 import io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * The {@code switch=} / {@code metric=} selection of ListMetrics, for any handler that answers
@@ -44,13 +42,10 @@ public final class ListMetricsFilter {
     /** Unfiltered: the whole snapshot. */
     public static final ListMetricsFilter NONE = new ListMetricsFilter(null, null);
 
-    private static final JsonFactory JSON = Bodies.JSON;
     private static final int MAX_UNKNOWN_NAMED = 5;
     /** Selections up to this many switches and metrics have ETags that list them; larger ones, a digest. */
     private static final int LITERAL_ROWS = 4;
     private static final int LITERAL_COLUMNS = 16;
-    /** Selections up to this many values are assembled from value texts rather than through a generator. */
-    static final long SMALL_SELECTION_CELLS = 256;
 
     // null: that dimension is not filtered
     private final @Nullable Set<String> switches;
@@ -251,73 +246,12 @@ public final class ListMetricsFilter {
             if (isUnfiltered()) {
                 return snapshot.listMetricsBody();
             }
-            if (cells() <= SMALL_SELECTION_CELLS) {
-                return assembled().asReadOnlyBuffer();
-            }
-            return ByteBuffer.wrap(encode()).asReadOnlyBuffer();
-        }
-
-        /**
-         * A small selection (one switch, a few metrics: what an operator asks most) assembled from the
-         * snapshot's value texts, the same bytes as {@link ListMetricsEncoder#write} gives
-         * ({@code FilteredListMetricsTests} compares them on random snapshots and selections) at a
-         * fraction of the cost of a generator per request.
-         */
-        ByteBuffer assembled() {
-            List<String> metrics = snapshot.metrics();
-            int metricCount = columns == null ? metrics.size() : columns.length;
-            int switchCount = rows == null ? snapshot.switchCount() : rows.length;
-            JsonText json = new JsonText((int) (192 + metricCount * 24L + cells() * 28))
-                    .raw("{\"sequence\":").raw(Long.toString(snapshot.sequence()))
-                    .raw(",\"sampledAt\":\"").raw(snapshot.sampledAtText())
-                    .raw("\",\"collectedAt\":\"").raw(snapshot.collectedAtText())
-                    .raw("\",\"metrics\":[");
-            for (int c = 0; c < metricCount; c++) {
-                json.raw(c == 0 ? "" : ",").string(metrics.get(columns == null ? c : columns[c]));
-            }
-            json.raw("],\"switches\":{");
-            boolean anyCarried = false;
-            for (int i = 0; i < switchCount; i++) {
-                int row = rows == null ? i : rows[i];
-                String id = snapshot.switchId(row);
-                anyCarried |= snapshot.carriedOver().containsKey(id);
-                json.raw(i == 0 ? "" : ",").string(id).raw(":{");
-                for (int c = 0; c < metricCount; c++) {
-                    int column = columns == null ? c : columns[c];
-                    json.raw(c == 0 ? "" : ",").string(metrics.get(column)).raw(":").raw(snapshot.valueText(row, column));
-                }
-                json.raw("}");
-            }
-            json.raw("}");
-            if (anyCarried) {
-                json.raw(",\"carriedOver\":{");
-                boolean first = true;
-                for (int i = 0; i < switchCount; i++) {
-                    String id = snapshot.switchId(rows == null ? i : rows[i]);
-                    if (snapshot.carriedOver().containsKey(id)) {
-                        json.raw(first ? "" : ",").string(id).raw(":\"").raw(snapshot.sampledAtText(id)).raw("\"");
-                        first = false;
-                    }
-                }
-                json.raw("}");
-            }
-            return json.raw("}").toByteBuffer();
-        }
-
-        /** The body as the one ListMetrics writer encodes it (for selections of any size). */
-        ByteBuffer encoded() {
-            return ByteBuffer.wrap(encode()).asReadOnlyBuffer();
-        }
-
-        private byte[] encode() {
             int metricCount = columns == null ? snapshot.metrics().size() : columns.length;
             int switchCount = rows == null ? snapshot.switchCount() : rows.length;
-            ByteArrayOutputStream out = new ByteArrayOutputStream(
-                    (int) Math.min(Integer.MAX_VALUE - 8, 128 + switchCount * (20L + metricCount * 28L)));
-            try (JsonGenerator json = JSON.createGenerator(out)) {
-                ListMetricsEncoder.write(json, snapshot, rows, columns);
-            }
-            return out.toByteArray();
+            int expected = (int) Math.min(Integer.MAX_VALUE - 8, 160 + metricCount * 24L + switchCount * (20L + metricCount * 28L));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
+            ListMetricsEncoder.write(new JsonOut(out, expected), snapshot, rows, columns);
+            return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
         }
 
         /** Sorted indexes in base 36, dot-separated; {@code *} for all. */

@@ -6,14 +6,9 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.io.SerializedString;
-import tools.jackson.core.json.JsonFactory;
 
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
 public final class ListMetricsEncoder {
-
-    static final JsonFactory JSON = Bodies.JSON;
 
     private ListMetricsEncoder() {
     }
@@ -28,9 +23,7 @@ public final class ListMetricsEncoder {
         List<String> metrics = snapshot.metrics();
         Bodies.DirectSink out = new Bodies.DirectSink(
                 (int) Math.min(Integer.MAX_VALUE - 8, sizeHint > 0 ? sizeHint + sizeHint / 64 + 256 : estimate(snapshot)));
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            write(json, snapshot, null, null);
-        }
+        write(new JsonOut(out), snapshot, null, null);
         return out.toReadOnlyBuffer();
     }
 
@@ -41,54 +34,59 @@ public final class ListMetricsEncoder {
      * @param rows the switches' rows in generator order, or {@code null} for all
      * @param columns the metrics' columns in generator order, or {@code null} for all
      */
-    public static void write(JsonGenerator json, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns) {
+    public static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns) {
         List<String> metrics = snapshot.metrics();
         int[] cols = columns != null ? columns : all(metrics.size());
         int switchCount = rows == null ? snapshot.switchCount() : rows.length;
-        json.writeStartObject();
-        json.writeNumberProperty("sequence", snapshot.sequence());
-        json.writeStringProperty("sampledAt", snapshot.sampledAtText());
-        json.writeStringProperty("collectedAt", snapshot.collectedAtText());
-        json.writeName("metrics");
-        json.writeStartArray();
-        for (int column : cols) {
-            json.writeString(metrics.get(column));
-        }
-        json.writeEndArray();
-        // metric names repeat once per switch: escape and encode each once
-        SerializedString[] names = new SerializedString[cols.length];
+        out.ascii("{\"sequence\":").number(snapshot.sequence())
+                .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
+                .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                .ascii("\",\"metrics\":[");
+        // metric names repeat once per switch: escape and encode each once, with its comma and colon
+        byte[][] names = new byte[cols.length][];
         for (int i = 0; i < cols.length; i++) {
-            names[i] = new SerializedString(metrics.get(cols[i]));
+            byte[] quoted = JsonOut.quoted(metrics.get(cols[i]));
+            out.ascii(i == 0 ? "" : ",").raw(quoted);
+            byte[] name = new byte[quoted.length + (i == 0 ? 1 : 2)];
+            int at = 0;
+            if (i > 0) {
+                name[at++] = ',';
+            }
+            System.arraycopy(quoted, 0, name, at, quoted.length);
+            name[name.length - 1] = ':';
+            names[i] = name;
         }
-        json.writeName("switches");
-        json.writeStartObject();
+        out.ascii("],\"switches\":{");
         boolean anyCarried = false;
         char[] scratch = new char[Snapshot.SCRATCH_LENGTH];
         for (int i = 0; i < switchCount; i++) {
             int row = rows == null ? i : rows[i];
             String id = snapshot.switchId(row);
             anyCarried |= !snapshot.carriedOver().isEmpty() && snapshot.carriedOver().containsKey(id);
-            json.writeName(id);
-            json.writeStartObject();
-            for (int c = 0; c < cols.length; c++) {
-                json.writeName(names[c]);
-                snapshot.writeValue(json, row, cols[c], scratch);
+            if (i > 0) {
+                out.ascii(',');
             }
-            json.writeEndObject();
+            out.string(id).ascii(':').ascii('{');
+            for (int c = 0; c < cols.length; c++) {
+                out.raw(names[c]);
+                snapshot.writeValue(out, row, cols[c], scratch);
+            }
+            out.ascii('}');
         }
-        json.writeEndObject();
+        out.ascii('}');
         if (anyCarried) {
-            json.writeName("carriedOver");
-            json.writeStartObject();
+            out.ascii(",\"carriedOver\":{");
+            boolean first = true;
             for (int i = 0; i < switchCount; i++) {
                 String id = snapshot.switchId(rows == null ? i : rows[i]);
                 if (snapshot.carriedOver().containsKey(id)) {
-                    json.writeStringProperty(id, snapshot.sampledAtText(id));
+                    out.ascii(first ? "" : ",").string(id).ascii(":\"").ascii(snapshot.sampledAtText(id)).ascii('"');
+                    first = false;
                 }
             }
-            json.writeEndObject();
+            out.ascii('}');
         }
-        json.writeEndObject();
+        out.ascii('}').flush();
     }
 
     private static int[] all(int count) {

@@ -266,6 +266,37 @@ public final class Snapshot {
         };
     }
 
+    /**
+     * Writes one cell as bytes, the same text as {@link #writeValue(JsonGenerator, int, int)}: the
+     * ListMetrics encoder's form, with a scratch buffer of {@link #SCRATCH_LENGTH} chars.
+     */
+    public void writeValue(JsonOut out, int row, int column, char[] scratch) {
+        if (column >= table.metrics().size()) {
+            double rate = rates.value(column - table.metrics().size(), row);
+            if (Double.isNaN(rate)) {
+                out.ascii("null");
+            } else if (Math.abs(rate) < 9.0e12) {
+                out.ascii(scratch, Decimals.thousandths(Math.round(rate * 1000), scratch));
+            } else {
+                out.ascii(NumberOutput.toString(rate, true));
+            }
+            return;
+        }
+        switch (table.kind(row, column)) {
+            case CellKind.INTEGER -> out.number(table.cell(row, column));
+            case CellKind.DECIMAL -> {
+                double value = Double.longBitsToDouble(table.cell(row, column));
+                int length = Decimals.shortDecimal(value, scratch);
+                if (length < 0) {
+                    out.ascii(NumberOutput.toString(value, true));
+                } else {
+                    out.ascii(scratch, length);
+                }
+            }
+            default -> out.ascii("null");
+        }
+    }
+
     private static String decimalText(double value) {
         char[] digits = new char[Decimals.MAX_LENGTH];
         int length = Decimals.shortDecimal(value, digits);

@@ -1,0 +1,81 @@
+package io.fabrictelemetry.metrics.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ListMetrics body, written as bytes, is exactly what a Jackson generator writes for the same
+ * snapshot ({@link JacksonListMetrics}): every cell kind and any double, derived rates, carried-over
+ * switches, names that need escaping, across consecutive snapshots.
+ */
+class ListMetricsEncoderTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+    private static final List<String> METRICS = List.of("bandwidth_gbps", "packet_errors", "latency_us", "tab\there", "温度");
+
+    private static double anyDouble(SplittableRandom random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> random.nextInt(10_000_000) / 100.0;
+            case 1 -> random.nextInt(1_000_000) / 1000.0 - 500;
+            case 2 -> random.nextDouble() * Math.pow(10, random.nextInt(-8, 12));
+            default -> {
+                double value = Double.longBitsToDouble(random.nextLong());
+                yield Double.isFinite(value) ? value : 1.5;
+            }
+        };
+    }
+
+    private static Table table(SplittableRandom random, List<String> ids, List<String> damaged) {
+        List<String> kept = ids.stream().filter(id -> !damaged.contains(id)).toList();
+        long[] cells = new long[kept.size() * METRICS.size()];
+        byte[] kinds = new byte[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            switch (random.nextInt(5)) {
+                case 0 -> kinds[i] = CellKind.NONE;
+                case 1, 2 -> {
+                    kinds[i] = CellKind.DECIMAL;
+                    cells[i] = Double.doubleToRawLongBits(anyDouble(random));
+                }
+                default -> {
+                    kinds[i] = CellKind.INTEGER;
+                    cells[i] = random.nextInt(10) == 0 ? random.nextLong() : random.nextInt(1_000_000);
+                }
+            }
+        }
+        List<Table.Damaged> rows = damaged.stream().map(id -> new Table.Damaged(id, ids.indexOf(id))).toList();
+        return Table.of(METRICS, kept, cells, kinds, damaged.size(), 0, rows);
+    }
+
+    @Test
+    void bodiesAreWhatAJsonGeneratorWrites() {
+        SplittableRandom random = new SplittableRandom(99);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            ids.add(switch (i % 500) {
+                case 7 -> "sw \"" + i + "\"";
+                case 8 -> "sw\\" + i;
+                case 9 -> "交换机-" + i;
+                default -> String.format("sw-%05d", i);
+            });
+        }
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("packet_errors", "latency_us")));
+        for (int round = 0; round < 6; round++) {
+            List<String> damaged = round < 2 ? List.of() : List.of(ids.get(random.nextInt(ids.size())));
+            Snapshot snapshot = store.publish(table(random, ids, damaged), T0.plusSeconds(7L * round),
+                    T0.plusSeconds(7L * round + 1), null);
+            String encoded = StandardCharsets.UTF_8.decode(snapshot.listMetricsBody()).toString();
+            assertThat(encoded).isEqualTo(JacksonListMetrics.of(snapshot, null, null));
+        }
+        assertThat(store.current().metrics()).contains("packet_errors_per_second", "latency_us_per_second");
+        assertThat(store.current().carriedOver()).isNotEmpty();
+    }
+}

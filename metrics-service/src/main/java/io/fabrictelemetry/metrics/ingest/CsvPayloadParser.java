@@ -54,7 +54,8 @@ final class CsvPayloadParser {
         if (complete == 0) {
             complete = body.length; // no line at all: at most a header, which the rules below reject
         }
-        TableBuilder builder = new TableBuilder(Math.max(16, body.length / 64));
+        // rows of the generator's 8 metrics take 50-80 bytes: rather too many rows than a regrowth
+        TableBuilder builder = new TableBuilder(Math.max(16, body.length / 48));
         try (CsvReader<Void> reader = CsvReader.builder()
                 .detectBomHeader(true)
                 .skipEmptyLines(true)
@@ -85,7 +86,6 @@ final class CsvPayloadParser {
 
         private final int expectedRows;
         private Table.@Nullable Builder rows;
-        private final Set<String> seen;
         private final Map<String, Integer> damagedAt = new LinkedHashMap<>(); // in order of appearance
         private int rejectedRows;
         private int rejectedValues;
@@ -98,7 +98,6 @@ final class CsvPayloadParser {
 
         TableBuilder(int expectedRows) {
             this.expectedRows = expectedRows;
-            seen = new HashSet<>(expectedRows * 4 / 3 + 1);
         }
 
         @Override
@@ -192,7 +191,7 @@ final class CsvPayloadParser {
         }
 
         private void acceptRow() {
-            if (id.isEmpty() || seen.contains(id)) {
+            if (id.isEmpty() || rows.contains(id)) {
                 rejectedRows++;
                 return;
             }
@@ -201,7 +200,6 @@ final class CsvPayloadParser {
                 damagedAt.putIfAbsent(id, rows.rows());
                 return;
             }
-            seen.add(id);
             rows.add(id, rowCells, rowKinds);
             rejectedValues += rowRejectedValues;
         }
@@ -238,7 +236,7 @@ final class CsvPayloadParser {
             // a damaged row whose switch also has an intact row is a mere repeat, not a candidate to carry
             List<Table.Damaged> damaged = new ArrayList<>();
             damagedAt.forEach((switchId, position) -> {
-                if (!seen.contains(switchId)) {
+                if (!rows.contains(switchId)) {
                     damaged.add(new Table.Damaged(switchId, position));
                 }
             });

@@ -61,7 +61,7 @@ public final class Snapshot {
         this.generatorEtag = generatorEtag;
         this.etag = etag;
         this.table = table;
-        this.switchIndex = indexOf(table.switchIds());
+        this.switchIndex = table.switchIndex();
         this.generatorIndex = indexOf(table.metrics());
         this.rates = CounterRates.compute(this, previous, counters);
         if (rates.names().isEmpty()) {

@@ -1,7 +1,12 @@
 package io.fabrictelemetry.metrics.snapshot;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The values of one accepted payload, column-compact: one {@code long} and one {@link CellKind}
@@ -21,9 +26,10 @@ public final class Table {
     private final int rejectedRows;
     private final int rejectedValues;
     private final List<Damaged> damaged;
+    private final Map<String, Integer> switchIndex;
 
     private Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
-            int rejectedValues, List<Damaged> damaged) {
+            int rejectedValues, List<Damaged> damaged, @Nullable Map<String, Integer> switchIndex) {
         if (cells.length != switchIds.length * metrics.size() || kinds.length != cells.length) {
             throw new IllegalArgumentException("expected " + switchIds.length + " x " + metrics.size()
                     + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
@@ -35,6 +41,15 @@ public final class Table {
         this.rejectedRows = rejectedRows;
         this.rejectedValues = rejectedValues;
         this.damaged = List.copyOf(damaged);
+        this.switchIndex = switchIndex != null ? switchIndex : indexOf(switchIds);
+    }
+
+    private static Map<String, Integer> indexOf(String[] ids) {
+        Map<String, Integer> index = new HashMap<>((int) (ids.length / 0.75f) + 1);
+        for (int i = 0; i < ids.length; i++) {
+            index.put(ids[i], i);
+        }
+        return Collections.unmodifiableMap(index);
     }
 
     /**
@@ -51,7 +66,7 @@ public final class Table {
     public static Table of(List<String> metrics, List<String> switchIds, long[] cells, byte[] kinds,
             int rejectedRows, int rejectedValues, List<Damaged> damaged) {
         return new Table(metrics, switchIds.toArray(String[]::new), cells.clone(), kinds.clone(), rejectedRows,
-                rejectedValues, damaged);
+                rejectedValues, damaged, null);
     }
 
     /** {@link #of(List, List, long[], byte[], int, int, List)} with nothing damaged. */
@@ -61,6 +76,11 @@ public final class Table {
     }
 
     /** A builder that takes rows one at a time, for a table of these metric columns. */
+    /** Each switch's row: built as the rows were added, never modified after. */
+    public Map<String, Integer> switchIndex() {
+        return switchIndex;
+    }
+
     public static Builder builder(List<String> metrics, int expectedRows) {
         return new Builder(metrics, expectedRows);
     }
@@ -130,6 +150,9 @@ public final class Table {
         private long[] cells;
         private byte[] kinds;
         private int rows;
+        // each switch's row, kept as rows are added: the parser's check for repeated IDs, then the
+        // snapshot's index, instead of a set and a map built one after the other over the same IDs
+        private final Map<String, Integer> index;
 
         private Builder(List<String> metrics, int expectedRows) {
             this.metrics = List.copyOf(metrics);
@@ -138,6 +161,12 @@ public final class Table {
             this.ids = new String[capacity];
             this.cells = new long[capacity * width];
             this.kinds = new byte[capacity * width];
+            this.index = new HashMap<>((int) (capacity / 0.75f) + 1);
+        }
+
+        /** True when a row of this switch was added. */
+        public boolean contains(String switchId) {
+            return index.containsKey(switchId);
         }
 
         /** Appends a row: its switch and the first {@code metrics.size()} entries of each array. */
@@ -145,6 +174,7 @@ public final class Table {
             ensureRoom();
             System.arraycopy(rowCells, 0, cells, rows * width, width);
             System.arraycopy(rowKinds, 0, kinds, rows * width, width);
+            index.put(switchId, rows);
             ids[rows++] = switchId;
             return this;
         }
@@ -154,6 +184,7 @@ public final class Table {
             ensureRoom();
             System.arraycopy(from.cells, from.index(row, 0), cells, rows * width, width);
             System.arraycopy(from.kinds, from.index(row, 0), kinds, rows * width, width);
+            index.put(from.switchIds[row], rows);
             ids[rows++] = from.switchIds[row];
             return this;
         }
@@ -165,7 +196,8 @@ public final class Table {
 
         public Table build(int rejectedRows, int rejectedValues, List<Damaged> damaged) {
             return new Table(metrics, Arrays.copyOf(ids, rows), Arrays.copyOf(cells, rows * width),
-                    Arrays.copyOf(kinds, rows * width), rejectedRows, rejectedValues, damaged);
+                    Arrays.copyOf(kinds, rows * width), rejectedRows, rejectedValues, damaged,
+                    Collections.unmodifiableMap(index));
         }
 
         private void ensureRoom() {

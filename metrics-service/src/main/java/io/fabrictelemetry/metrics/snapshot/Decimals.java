@@ -25,15 +25,24 @@ final class Decimals {
      * {@code DecimalsTests} compares it with Jackson's output on millions of values.
      */
     static int shortDecimal(double v, char[] out) {
+        long thousandths = shortThousandths(v);
+        return thousandths == NOT_SHORT ? -1 : thousandths(thousandths, out);
+    }
+
+    /** What {@link #shortThousandths} returns for a value it does not write. */
+    static final long NOT_SHORT = Long.MIN_VALUE;
+
+    /**
+     * The number of thousandths whose text ({@link #thousandths}, {@link JsonOut#thousandths}) is
+     * the one {@link #shortDecimal} writes for {@code v}, or {@link #NOT_SHORT}.
+     */
+    static long shortThousandths(double v) {
         double magnitude = Math.abs(v);
         if (!(magnitude >= 1.0e-3 && magnitude < 1.0e7)) {
-            return -1; // zero, scientific notation, NaN and infinities: not here
+            return NOT_SHORT; // zero, scientific notation, NaN and infinities: not here
         }
         long thousandths = Math.round(v * 1000);
-        if (thousandths / 1000.0 != v) {
-            return -1;
-        }
-        return thousandths(thousandths, out);
+        return thousandths / 1000.0 == v ? thousandths : NOT_SHORT;
     }
 
     /** Thousandths as a decimal: integer digits, a point, then one to three decimals without trailing zeros. */

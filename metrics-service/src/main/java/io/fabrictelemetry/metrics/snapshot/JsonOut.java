@@ -181,6 +181,33 @@ public final class JsonOut {
         return this;
     }
 
+    /**
+     * Thousandths as a decimal, as {@link Decimals#thousandths} writes them: integer digits, a point,
+     * then one to three decimals without trailing zeros.
+     */
+    public JsonOut thousandths(long thousandths) {
+        if (26 > chunk - length) {
+            flush();
+        }
+        long magnitude = thousandths;
+        if (thousandths < 0) {
+            buffer[length++] = '-';
+            magnitude = -thousandths;
+        }
+        long whole = magnitude / 1000;
+        int fraction = (int) (magnitude - whole * 1000);
+        number(whole);
+        buffer[length++] = '.';
+        buffer[length++] = (byte) ('0' + fraction / 100);
+        if (fraction % 100 != 0) {
+            buffer[length++] = ONES[fraction / 10 % 10];
+            if (fraction % 10 != 0) {
+                buffer[length++] = (byte) ('0' + fraction % 10);
+            }
+        }
+        return this;
+    }
+
     private static int digits(long positive) {
         long bound = 10;
         for (int digits = 1; digits < 19; digits++) {

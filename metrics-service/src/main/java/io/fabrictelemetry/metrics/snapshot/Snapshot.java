@@ -276,7 +276,7 @@ public final class Snapshot {
             if (Double.isNaN(rate)) {
                 out.ascii("null");
             } else if (Math.abs(rate) < 9.0e12) {
-                out.ascii(scratch, Decimals.thousandths(Math.round(rate * 1000), scratch));
+                out.thousandths(Math.round(rate * 1000));
             } else {
                 out.ascii(NumberOutput.toString(rate, true));
             }
@@ -286,11 +286,11 @@ public final class Snapshot {
             case CellKind.INTEGER -> out.number(table.cell(row, column));
             case CellKind.DECIMAL -> {
                 double value = Double.longBitsToDouble(table.cell(row, column));
-                int length = Decimals.shortDecimal(value, scratch);
-                if (length < 0) {
+                long thousandths = Decimals.shortThousandths(value);
+                if (thousandths == Decimals.NOT_SHORT) {
                     out.ascii(NumberOutput.toString(value, true));
                 } else {
-                    out.ascii(scratch, length);
+                    out.thousandths(thousandths);
                 }
             }
             default -> out.ascii("null");

@@ -41,6 +41,17 @@ class JsonOutTests {
     }
 
     @Test
+    void thousandthsAreWrittenAsTheDecimalsTextIs() {
+        SplittableRandom random = new SplittableRandom(6);
+        char[] chars = new char[Decimals.MAX_LENGTH];
+        for (int i = 0; i < 200_000; i++) {
+            long value = i < 3_000 ? i - 1_500 : random.nextLong(-9_000_000_000_000_000L, 9_000_000_000_000_000L) >> random.nextInt(60);
+            String expected = new String(chars, 0, Decimals.thousandths(value, chars));
+            assertThat(written(256, out -> out.thousandths(value))).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void longDocumentsFlushThroughTheSmallestBuffer() {
         StringBuilder expected = new StringBuilder();
         String text = written(1, out -> {

@@ -2,7 +2,6 @@ package io.fabrictelemetry.metrics.logging;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,7 +12,11 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 
@@ -32,7 +35,8 @@ import ch.qos.logback.core.encoder.Encoder;
  *
  * <p>Lines appear within the flush interval (50 ms by default). When the queue is full (16,384 lines
  * by default: a third of a second at 50,000 requests per second) lines are dropped, never waited for,
- * and counted; the count is written as a line of its own at the next flush. Writes go through
+ * and counted; the count is written as a WARN line of its own, in the appender's encoding, at the
+ * next flush. Writes go through
  * {@code System.out}, whose lock also serializes the other console appender's writes, so lines of the
  * two never interleave. {@link #stop()} writes what is queued.
  */
@@ -120,8 +124,7 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
             }
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
-                bytes.writeBytes((name + ": " + lost + " lines dropped, the queue of " + queueSize
-                        + " was full" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+                bytes.writeBytes(lines.encode(droppedNotice(lost)));
             }
             if (bytes.size() > 0) {
                 PrintStream out = System.out; // read each time: tests and tools may replace it
@@ -131,11 +134,21 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
         } while (batch.size() == 4_096);
     }
 
+    /** A WARN line, in the appender's own encoding (a JSON line under json-logs), saying what was lost. */
+    private ILoggingEvent droppedNotice(long lost) {
+        Logger logger = ((LoggerContext) context).getLogger(BatchingConsoleAppender.class);
+        LoggingEvent notice = new LoggingEvent(Logger.FQCN, logger, Level.WARN, "{}: {} lines dropped, the queue of {} was full",
+                null, new Object[] {name, lost, queueSize});
+        notice.prepareForDeferredProcessing();
+        return notice;
+    }
+
     @Override
     public void stop() {
         if (!isStarted()) {
             return;
         }
+        super.stop(); // appends from now on are refused: the worker's last drain is the last word
         running = false;
         Thread thread = worker;
         if (thread != null) {
@@ -146,7 +159,10 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
                 Thread.currentThread().interrupt();
             }
         }
-        super.stop();
+        Encoder<ILoggingEvent> lines = encoder;
+        if (lines != null) {
+            lines.stop();
+        }
     }
 
     /** A byte array output stream whose array can be written out without a copy. */

@@ -18,7 +18,7 @@ import tools.jackson.core.io.NumberOutput;
  * a counter that went down was reset (the switch or the generator restarted), so the rate is
  * {@code v_now / (t_now - t_prev)}. No value ({@code NaN} here, {@code null} in JSON) when there is
  * no previous value (first snapshot, a new switch), either value is missing, {@code t_now <= t_prev},
- * or the switch is carried over. Rounded to 3 decimal places.
+ * the switch is carried over, or the rate is not a finite double. Rounded to 3 decimal places.
  */
 final class CounterRates {
 
@@ -132,7 +132,10 @@ final class CounterRates {
             double previous = number(kindPrevious, cellPrevious);
             increase = now >= previous ? now - previous : now;
         }
-        return round3(increase / seconds);
+        double rate = round3(increase / seconds);
+        // counters near the double range (the parser accepts up to ±1.7e308) can overflow: no rate,
+        // rather than a non-number that JSON cannot carry
+        return Double.isFinite(rate) ? rate : Double.NaN;
     }
 
     private static double number(byte kind, long cell) {

@@ -100,24 +100,40 @@ class BatchingConsoleAppenderTests {
             logger.info("line {}", i); // returns at once: nothing drains the queue for a minute
         }
         appender.stop();
-        List<String> lines = output().lines().filter(line -> line.startsWith("INFO line ") || line.startsWith("ACCESS:"))
+        List<String> lines = output().lines().filter(line -> line.startsWith("INFO line ") || line.startsWith("WARN ACCESS:"))
                 .toList();
         assertThat(lines).hasSize(11);
         assertThat(lines.subList(0, 10)).containsExactly("INFO line 0", "INFO line 1", "INFO line 2", "INFO line 3",
                 "INFO line 4", "INFO line 5", "INFO line 6", "INFO line 7", "INFO line 8", "INFO line 9");
-        assertThat(lines.get(10)).isEqualTo("ACCESS: 15 lines dropped, the queue of 10 was full");
+        assertThat(lines.get(10)).isEqualTo("WARN ACCESS: 15 lines dropped, the queue of 10 was full");
     }
 
     @Test
     void eventsArePreparedOnTheLoggingThread() throws InterruptedException {
         BatchingConsoleAppender appender = appender(10, 60_000);
         LoggingEvent event = new LoggingEvent("test", logger, Level.INFO, "value {}", null, new Object[] {42});
-        Thread logging = new Thread(() -> appender.doAppend(event), "the-logging-thread");
+        Thread logging = new Thread(() -> {
+            context.getMDCAdapter().put("request", "r-1");
+            appender.doAppend(event);
+            context.getMDCAdapter().clear();
+        }, "the-logging-thread");
         logging.start();
         logging.join();
         appender.stop();
-        assertThat(event.getFormattedMessage()).isEqualTo("value 42");
+        // read later on another thread: what was captured on the logging thread, not this thread's
         assertThat(event.getThreadName()).isEqualTo("the-logging-thread");
+        assertThat(event.getMDCPropertyMap()).containsEntry("request", "r-1");
+    }
+
+    @Test
+    void linesLoggedAfterStopAreRefusedNotLost() {
+        BatchingConsoleAppender appender = appender(10, 60_000);
+        logger.addAppender(appender);
+        logger.info("before");
+        appender.stop();
+        logger.info("after");
+        assertThat(output().lines()).contains("INFO before").doesNotContain("INFO after");
+        assertThat(appender.isStarted()).isFalse();
     }
 
     @Test

@@ -69,6 +69,8 @@ class CounterRatesTests {
             no reading now                          | 100                  | ''                   | 10000               | none
             same sampledAt                          | 100                  | 150                  | 0                   | none
             sampledAt went back                     | 100                  | 150                  | -5000               | none
+            increase beyond the double range        | -1.7e308             | 1.7e308              | 1000                | none
+            huge but finite                         | 0.0                  | 1.0e300              | 1000                | 1.0e300
             """)
     void rateOfOneSwitch(String name, String previous, String now, long millis, @Nullable Double expected) {
         publish(previous, T0);

@@ -14,8 +14,10 @@ GEN_URL="${GENERATOR_URL:-http://127.0.0.1:$GEN_PORT}"
 API_PORT="${METRICS_SERVER_PORT:-8080}"
 API_HOST="${METRICS_SERVER_HOST:-127.0.0.1}"
 # Bounded heaps: without them each JVM may take a quarter of the machine's memory. 256 MB holds
-# 100,000 switches under a flood (docs/BENCHMARKS.md); the default fabric needs far less.
-JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"
+# 100,000 switches under a flood (docs/BENCHMARKS.md); the default fabric needs far less, and a
+# heap that starts at 64 MB grows only as far as the load asks (the whole 256 MB otherwise: the
+# initial heap would be 1/64 of the machine's memory, capped at the maximum).
+JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx256m}"
 # Class Data Sharing (JAVA_CDS=false turns it off): each service runs from its jar extracted into
 # <module>/target/cds/ with an archive of the classes its startup loads, parsed and verified once by
 # a training run that stops as soon as the Spring context has refreshed. It halves the CPU a start

@@ -306,7 +306,7 @@ if enabled footprint; then
   rss_mb=$((max_rss / 1024))
   {
     echo
-    echo "Footprint: ./run.sh defaults (JAVA_OPTS ${JAVA_OPTS:--Xmx256m}, CDS), 1,000 switches, 60 s GetMetric flood ($(awk '/Requests\/sec/ {print $2}' "$OUT/footprint-wrk.txt") req/s):"
+    echo "Footprint: ./run.sh defaults (JAVA_OPTS ${JAVA_OPTS:--Xms64m -Xmx256m}, CDS), 1,000 switches, 60 s GetMetric flood ($(awk '/Requests\/sec/ {print $2}' "$OUT/footprint-wrk.txt") req/s):"
     echo "metrics-service RSS at most $rss_mb MB (target <= 300 MB); load $(load)."
   } >> "$OUT/summary.md"
   [ "$rss_mb" -gt 0 ] && [ "$rss_mb" -le 300 ] || miss "RSS $rss_mb MB > 300 MB under a GetMetric flood"

@@ -123,6 +123,9 @@ final class CounterRates {
         if (kindNow == CellKind.NONE || kindPrevious == CellKind.NONE) {
             return Double.NaN;
         }
+        if (cellNow == cellPrevious && kindNow == kindPrevious) {
+            return 0.0; // the usual case for error and drop counters: nothing to divide or round
+        }
         double increase;
         if (kindNow == CellKind.INTEGER && kindPrevious == CellKind.INTEGER) {
             // exact in long arithmetic; a counter that went down was reset and counts from zero

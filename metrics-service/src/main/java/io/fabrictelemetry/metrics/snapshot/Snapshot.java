@@ -275,6 +275,8 @@ public final class Snapshot {
             double rate = rates.value(column - table.metrics().size(), row);
             if (Double.isNaN(rate)) {
                 out.ascii("null");
+            } else if (rate == 0.0) {
+                out.ascii("0.0"); // most counters did not move
             } else if (Math.abs(rate) < 9.0e12) {
                 out.thousandths(Math.round(rate * 1000));
             } else {

@@ -1,13 +1,10 @@
 package io.fabrictelemetry.metrics.api;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
-import io.fabrictelemetry.metrics.snapshot.Bodies;
+import io.fabrictelemetry.metrics.snapshot.JsonOut;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import tools.jackson.core.JsonGenerator;
 
 /**
  * A small JSON document assembled from pieces into one byte array: the answers of GetMetric and
@@ -42,7 +39,7 @@ final class JsonText {
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
-                byte[] quoted = quoted(value);
+                byte[] quoted = JsonOut.quoted(value);
                 ensure(quoted.length);
                 System.arraycopy(quoted, 0, bytes, length, quoted.length);
                 length += quoted.length;
@@ -56,20 +53,6 @@ final class JsonText {
         }
         bytes[length++] = '"';
         return this;
-    }
-
-    /** A string that needs escaping or is not ASCII: written by the API's own JSON generator. */
-    private static byte[] quoted(String value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length() * 3 + 2);
-        try (JsonGenerator json = Bodies.JSON.createGenerator(out)) {
-            json.writeString(value);
-        }
-        return out.toByteArray();
-    }
-
-    /** The document, wrapped without a copy. */
-    ByteBuffer toByteBuffer() {
-        return ByteBuffer.wrap(bytes, 0, length).slice();
     }
 
     /** The document, wrapped without a copy. */

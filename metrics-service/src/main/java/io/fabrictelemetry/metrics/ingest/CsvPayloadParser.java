@@ -187,7 +187,8 @@ final class CsvPayloadParser {
             width = header.size();
             rowCells = new long[width - 1];
             rowKinds = new byte[width - 1];
-            rows = Table.builder(metrics, expectedRows);
+            // the estimate assumed the generator's 8 metrics; wider rows are longer, so fewer of them
+            rows = Table.builder(metrics, (int) Math.max(16, (long) expectedRows * 48 / Math.max(48, 6L * width)));
         }
 
         private void acceptRow() {

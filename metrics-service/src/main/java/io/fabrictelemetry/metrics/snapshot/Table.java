@@ -75,12 +75,12 @@ public final class Table {
         return of(metrics, switchIds, cells, kinds, rejectedRows, rejectedValues, List.of());
     }
 
-    /** A builder that takes rows one at a time, for a table of these metric columns. */
     /** Each switch's row: built as the rows were added, never modified after. */
     public Map<String, Integer> switchIndex() {
         return switchIndex;
     }
 
+    /** A builder that takes rows one at a time, for a table of these metric columns. */
     public static Builder builder(List<String> metrics, int expectedRows) {
         return new Builder(metrics, expectedRows);
     }
@@ -153,6 +153,7 @@ public final class Table {
         // each switch's row, kept as rows are added: the parser's check for repeated IDs, then the
         // snapshot's index, instead of a set and a map built one after the other over the same IDs
         private final Map<String, Integer> index;
+        private boolean built;
 
         private Builder(List<String> metrics, int expectedRows) {
             this.metrics = List.copyOf(metrics);
@@ -194,13 +195,18 @@ public final class Table {
             return rows;
         }
 
+        /** The table; the builder takes no more rows (the table shares its index). */
         public Table build(int rejectedRows, int rejectedValues, List<Damaged> damaged) {
+            built = true;
             return new Table(metrics, Arrays.copyOf(ids, rows), Arrays.copyOf(cells, rows * width),
                     Arrays.copyOf(kinds, rows * width), rejectedRows, rejectedValues, damaged,
                     Collections.unmodifiableMap(index));
         }
 
         private void ensureRoom() {
+            if (built) {
+                throw new IllegalStateException("the table was built: its index is no longer the builder's to change");
+            }
             if (rows == ids.length) {
                 int capacity = ids.length * 2;
                 ids = Arrays.copyOf(ids, capacity);

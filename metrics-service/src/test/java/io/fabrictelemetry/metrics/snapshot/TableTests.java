@@ -50,4 +50,16 @@ class TableTests {
         assertThatIllegalArgumentException().isThrownBy(() ->
                 Table.of(List.of("a", "b"), List.of("sw-1"), new long[] {1}, new byte[] {CellKind.INTEGER}, 0, 0));
     }
+
+    @Test
+    void builtTableKeepsItsIndexAndTheBuilderTakesNoMoreRows() {
+        Table.Builder builder = Table.builder(List.of("a"), 1);
+        builder.add("sw-1", new long[] {1}, new byte[] {CellKind.INTEGER});
+        builder.add("sw-2", new long[] {2}, new byte[] {CellKind.INTEGER});
+        Table table = builder.build(0, 0, List.of());
+        assertThat(table.switchIndex()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("sw-1", 0, "sw-2", 1));
+        assertThatThrownBy(() -> builder.add("sw-3", new long[] {3}, new byte[] {CellKind.INTEGER}))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(table.switchIndex()).doesNotContainKey("sw-3");
+    }
 }

@@ -113,4 +113,39 @@ class SelectionBodyTests {
         assertThat(compared).isGreaterThan(800);
         assertThat(store.current().carriedOver()).isNotEmpty();
     }
+
+    private static ListMetricsFilter.Selection select(Snapshot snapshot, String switches, String metrics) {
+        MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+        if (switches != null) {
+            query.add("switch", switches);
+        }
+        if (metrics != null) {
+            query.add("metric", metrics);
+        }
+        return ListMetricsFilter.parse(query).select(snapshot);
+    }
+
+    @Test
+    void etagsNameTheSelectionWhateverItsSizeAndOrder() {
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)), new CounterProperties(List.of()));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add("sw-" + i);
+        }
+        Snapshot snapshot = store.publish(table(new SplittableRandom(8), ids, List.of()), T0, T0, null);
+        // small selections list their rows and columns; larger ones carry a digest
+        String small = select(snapshot, "sw-3,sw-1", null).etag();
+        assertThat(small).isEqualTo(select(snapshot, "sw-1,sw-3,sw-1", null).etag()).contains("-r1.3-c*");
+        String large = select(snapshot, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-9", "latency_us,packet_errors").etag();
+        assertThat(large).contains("-f")
+                .isEqualTo(select(snapshot, "sw-9,sw-8,sw-6,sw-4,sw-2,sw-0", "packet_errors,latency_us").etag())
+                .isNotEqualTo(select(snapshot, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-7", "latency_us,packet_errors").etag())
+                .isNotEqualTo(select(snapshot, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-9", "latency_us").etag());
+        assertThat(select(snapshot, "sw-1", "latency_us").etag()).isNotEqualTo(select(snapshot, "sw-1", null).etag())
+                .isNotEqualTo(select(snapshot, "sw-2", "latency_us").etag());
+        // the same selection on the next snapshot: another ETag
+        Snapshot next = store.publish(table(new SplittableRandom(9), ids, List.of()), T0.plusSeconds(10), T0.plusSeconds(10), null);
+        assertThat(select(next, "sw-3,sw-1", null).etag()).isNotEqualTo(small);
+        assertThat(select(next, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-9", "latency_us,packet_errors").etag()).isNotEqualTo(large);
+    }
 }

@@ -31,7 +31,9 @@ import io.fabrictelemetry.metrics.snapshot.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.JsonOut;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import reactor.core.publisher.Mono;
@@ -179,19 +181,22 @@ class TelemetryHandler {
         int[] rows = ranking.rows(snapshot, column, query.descending());
         int count = Math.min(rows.length, query.limit());
         return Mono.just(answer(snapshot.etag(), snapshot.sampledAt(), () -> {
-            JsonText json = new JsonText(200 + count * 40)
-                    .raw("{\"metric\":").string(query.metric())
-                    .raw(",\"order\":").string(query.order())
-                    .raw(",\"limit\":").raw(Integer.toString(query.limit()))
-                    .raw(",\"sequence\":").raw(Long.toString(snapshot.sequence()))
-                    .raw(",\"sampledAt\":\"").raw(snapshot.sampledAtText())
-                    .raw("\",\"collectedAt\":\"").raw(snapshot.collectedAtText())
-                    .raw("\",\"switches\":[");
+            ByteBuf body = Unpooled.buffer(200 + count * 40);
+            JsonOut json = new JsonOut(new ByteBufOutputStream(body), body.capacity())
+                    .ascii("{\"metric\":").string(query.metric())
+                    .ascii(",\"order\":").string(query.order())
+                    .ascii(",\"limit\":").number(query.limit())
+                    .ascii(",\"sequence\":").number(snapshot.sequence())
+                    .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
+                    .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                    .ascii("\",\"switches\":[");
             for (int i = 0; i < count; i++) {
-                json.raw(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(rows[i]))
-                        .raw(",\"value\":").raw(snapshot.valueText(rows[i], column)).raw("}");
+                json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(rows[i])).ascii(",\"value\":");
+                snapshot.writeValue(json, rows[i], column);
+                json.ascii('}');
             }
-            return NETTY_BUFFERS.wrap(json.raw("]}").toByteBuf());
+            json.ascii("]}").flush();
+            return NETTY_BUFFERS.wrap(body);
         }));
     }
 
@@ -253,18 +258,21 @@ class TelemetryHandler {
         return value;
     }
 
-    /** GetMetric's body: what a JSON generator writes for it, assembled from precomputed texts. */
+    /** GetMetric's body, written as bytes with the ListMetrics encoder's own value writer. */
     static ByteBuf metricBody(Snapshot snapshot, int row, int column, String metric) {
         String switchId = snapshot.switchId(row);
-        return new JsonText(192)
-                .raw("{\"switch\":").string(switchId)
-                .raw(",\"metric\":").string(metric)
-                .raw(",\"value\":").raw(snapshot.valueText(row, column))
-                // a carried-over switch shows older values, and says so
-                .raw(",\"sampledAt\":\"").raw(snapshot.sampledAtText(switchId))
-                .raw("\",\"collectedAt\":\"").raw(snapshot.collectedAtText())
-                .raw("\"}")
-                .toByteBuf();
+        ByteBuf body = Unpooled.buffer(192);
+        JsonOut json = new JsonOut(new ByteBufOutputStream(body), body.capacity())
+                .ascii("{\"switch\":").string(switchId)
+                .ascii(",\"metric\":").string(metric)
+                .ascii(",\"value\":");
+        snapshot.writeValue(json, row, column);
+        // a carried-over switch shows older values, and says so
+        json.ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText(switchId))
+                .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                .ascii("\"}")
+                .flush();
+        return body;
     }
 
     /** A JSON answer with the headers every telemetry answer carries ({@link #headers}). */

@@ -160,15 +160,17 @@ final class CounterRates {
         }
     }
 
-    /** A rate as the JSON text {@link #write} produces: {@code null}, its 3 decimals, or a double. */
-    static String text(double rate) {
+    /** A rate as {@link #write(JsonGenerator, double, char[])} writes it, as bytes. */
+    static void write(JsonOut out, double rate) {
         if (Double.isNaN(rate)) {
-            return "null";
+            out.ascii("null");
+        } else if (rate == 0.0) {
+            out.ascii("0.0"); // most counters did not move
+        } else if (Math.abs(rate) < 9.0e12) {
+            out.thousandths(Math.round(rate * 1000));
+        } else {
+            out.ascii(NumberOutput.toString(rate, true));
         }
-        if (Math.abs(rate) < 9.0e12) {
-            return decimal3(Math.round(rate * 1000));
-        }
-        return NumberOutput.toString(rate, true);
     }
 
     /** Thousandths as a decimal: integer digits, a point, then one to three decimals without trailing zeros. */

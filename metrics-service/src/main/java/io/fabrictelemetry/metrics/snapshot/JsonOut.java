@@ -9,7 +9,7 @@ import tools.jackson.core.JsonGenerator;
 
 /**
  * JSON written as bytes by the caller, piece by piece, through a small heap buffer into a sink: the
- * ListMetrics encoder's output. A generator checks every value's place in the document, looks up
+ * ListMetrics bodies, and GetMetric's and TopSwitches' answers. A generator checks every value's place in the document, looks up
  * its escapes and copies each number through a char buffer; the encoder already knows the shape of
  * its document, so it writes the punctuation itself and each value's digits once. Strings are
  * written as Jackson writes them (the escaping ones by Jackson itself), numbers as

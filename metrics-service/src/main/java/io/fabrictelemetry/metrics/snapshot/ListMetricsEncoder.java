@@ -58,7 +58,6 @@ public final class ListMetricsEncoder {
         }
         out.ascii("],\"switches\":{");
         boolean anyCarried = false;
-        char[] scratch = new char[Snapshot.SCRATCH_LENGTH];
         for (int i = 0; i < switchCount; i++) {
             int row = rows == null ? i : rows[i];
             String id = snapshot.switchId(row);
@@ -69,7 +68,7 @@ public final class ListMetricsEncoder {
             out.string(id).ascii(':').ascii('{');
             for (int c = 0; c < cols.length; c++) {
                 out.raw(names[c]);
-                snapshot.writeValue(out, row, cols[c], scratch);
+                snapshot.writeValue(out, row, cols[c]);
             }
             out.ascii('}');
         }

@@ -24,9 +24,6 @@ import tools.jackson.core.io.NumberOutput;
  */
 public final class Snapshot {
 
-    /** The length of the scratch buffer {@link #writeValue(JsonGenerator, int, int, char[])} takes. */
-    public static final int SCRATCH_LENGTH = Decimals.MAX_LENGTH;
-
     private final long sequence;
     private final Instant sampledAt;
     private final Instant collectedAt;
@@ -223,14 +220,7 @@ public final class Snapshot {
 
     /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
     public void writeValue(JsonGenerator json, int row, int column) {
-        writeValue(json, row, column, new char[Decimals.MAX_LENGTH]);
-    }
-
-    /**
-     * {@link #writeValue(JsonGenerator, int, int)} with a scratch buffer of {@link #SCRATCH_LENGTH}
-     * chars, for callers that write many values (the ListMetrics encoder).
-     */
-    public void writeValue(JsonGenerator json, int row, int column, char[] scratch) {
+        char[] scratch = new char[Decimals.MAX_LENGTH];
         if (column >= table.metrics().size()) {
             CounterRates.write(json, rates.value(column - table.metrics().size(), row), scratch);
             return;
@@ -251,37 +241,12 @@ public final class Snapshot {
     }
 
     /**
-     * One cell as the JSON text {@link #writeValue} writes ({@code 42}, {@code 1.271}, {@code null}),
-     * for answers assembled without a generator. Decimals use Jackson's own (fast) double formatting,
-     * as {@link Bodies#JSON} does.
-     */
-    public String valueText(int row, int column) {
-        if (column >= table.metrics().size()) {
-            return CounterRates.text(rates.value(column - table.metrics().size(), row));
-        }
-        return switch (table.kind(row, column)) {
-            case CellKind.INTEGER -> Long.toString(table.cell(row, column));
-            case CellKind.DECIMAL -> decimalText(Double.longBitsToDouble(table.cell(row, column)));
-            default -> "null";
-        };
-    }
-
-    /**
      * Writes one cell as bytes, the same text as {@link #writeValue(JsonGenerator, int, int)}: the
-     * ListMetrics encoder's form, with a scratch buffer of {@link #SCRATCH_LENGTH} chars.
+     * form the ListMetrics encoder and the small answers use.
      */
-    public void writeValue(JsonOut out, int row, int column, char[] scratch) {
+    public void writeValue(JsonOut out, int row, int column) {
         if (column >= table.metrics().size()) {
-            double rate = rates.value(column - table.metrics().size(), row);
-            if (Double.isNaN(rate)) {
-                out.ascii("null");
-            } else if (rate == 0.0) {
-                out.ascii("0.0"); // most counters did not move
-            } else if (Math.abs(rate) < 9.0e12) {
-                out.thousandths(Math.round(rate * 1000));
-            } else {
-                out.ascii(NumberOutput.toString(rate, true));
-            }
+            CounterRates.write(out, rates.value(column - table.metrics().size(), row));
             return;
         }
         switch (table.kind(row, column)) {
@@ -297,12 +262,6 @@ public final class Snapshot {
             }
             default -> out.ascii("null");
         }
-    }
-
-    private static String decimalText(double value) {
-        char[] digits = new char[Decimals.MAX_LENGTH];
-        int length = Decimals.shortDecimal(value, digits);
-        return length < 0 ? NumberOutput.toString(value, true) : new String(digits, 0, length);
     }
 
     /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */

@@ -2,7 +2,9 @@ package io.fabrictelemetry.metrics.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,13 +17,26 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.core.JsonGenerator;
 
 /**
- * {@link Snapshot#valueText} — the text answers assembled without a generator use — is exactly what
+ * {@link Snapshot#writeValue(JsonOut, int, int)} — how every answer writes a value, as bytes — is exactly what
  * {@link Snapshot#writeValue} writes through the API's JSON generator, for every kind of cell and
  * for derived rates, over random values.
  */
 class ValueTextTests {
 
     private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    /** What the byte writer writes. */
+    private static String bytes(Consumer<JsonOut> write) {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        JsonOut out = new JsonOut(sink, 64);
+        write.accept(out);
+        out.flush();
+        return sink.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String bytes(Snapshot snapshot, int row, int column) {
+        return bytes(out -> snapshot.writeValue(out, row, column));
+    }
 
     private static String written(Consumer<JsonGenerator> write) {
         StringWriter out = new StringWriter();
@@ -73,10 +88,10 @@ class ValueTextTests {
             for (int column = 0; column < 2; column++) {
                 int r = row;
                 int c = column;
-                assertThat(snapshot.valueText(row, column)).isEqualTo(written(json -> snapshot.writeValue(json, r, c)));
+                assertThat(bytes(snapshot, row, column)).isEqualTo(written(json -> snapshot.writeValue(json, r, c)));
                 if (snapshot.cellKind(row, column) == CellKind.DECIMAL) { // and what Jackson alone writes
                     double value = Double.longBitsToDouble(snapshot.cellBits(row, column));
-                    assertThat(snapshot.valueText(row, column)).isEqualTo(written(json -> json.writeNumber(value)));
+                    assertThat(bytes(snapshot, row, column)).isEqualTo(written(json -> json.writeNumber(value)));
                 }
             }
         }
@@ -93,7 +108,7 @@ class ValueTextTests {
                 default -> randomDouble(random);
             };
             double value = rate;
-            assertThat(CounterRates.text(rate)).as("%s", rate).isEqualTo(written(json -> CounterRates.write(json, value, new char[Snapshot.SCRATCH_LENGTH])));
+            assertThat(bytes(out -> CounterRates.write(out, value))).as("%s", rate).isEqualTo(written(json -> CounterRates.write(json, value, new char[Decimals.MAX_LENGTH])));
         }
     }
 
@@ -108,10 +123,10 @@ class ValueTextTests {
         assertThat(snapshot.metrics()).containsExactly("packet_errors", "packet_errors_per_second");
         for (int row = 0; row < 3; row++) {
             int r = row;
-            assertThat(snapshot.valueText(row, 1)).isEqualTo(written(json -> snapshot.writeValue(json, r, 1)));
+            assertThat(bytes(snapshot, row, 1)).isEqualTo(written(json -> snapshot.writeValue(json, r, 1)));
         }
-        assertThat(snapshot.valueText(0, 1)).isEqualTo("1.667");
-        assertThat(snapshot.valueText(1, 1)).isEqualTo("1.0");
-        assertThat(snapshot.valueText(2, 1)).isEqualTo("null");
+        assertThat(bytes(snapshot, 0, 1)).isEqualTo("1.667");
+        assertThat(bytes(snapshot, 1, 1)).isEqualTo("1.0");
+        assertThat(bytes(snapshot, 2, 1)).isEqualTo("null");
     }
 }

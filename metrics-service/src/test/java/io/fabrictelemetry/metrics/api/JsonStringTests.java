@@ -9,11 +9,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import io.fabrictelemetry.metrics.snapshot.Bodies;
-import io.netty.buffer.ByteBuf;
+import io.fabrictelemetry.metrics.snapshot.JsonOut;
 import tools.jackson.core.JsonGenerator;
 
-/** Strings written by {@link JsonText} are byte for byte what the API's JSON generator writes. */
-class JsonTextTests {
+/** Strings written by {@link JsonOut} are byte for byte what the API's JSON generator writes. */
+class JsonStringTests {
 
     private static String jackson(String value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -26,8 +26,9 @@ class JsonTextTests {
     }
 
     private static String ours(String value) {
-        ByteBuf bytes = new JsonText(4).raw("[").string(value).raw("]").toByteBuf();
-        return bytes.toString(StandardCharsets.UTF_8);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        new JsonOut(sink, 4).ascii("[").string(value).ascii("]").flush();
+        return sink.toString(StandardCharsets.UTF_8);
     }
 
     @Test

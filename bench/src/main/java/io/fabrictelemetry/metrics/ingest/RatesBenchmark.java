@@ -107,7 +107,7 @@ public class RatesBenchmark {
     @Benchmark
     public Snapshot publish() {
         long poll = polls++;
-        Table table = CsvPayloadParser.parse(payloads[(int) (poll % payloads.length)]);
+        Table table = CsvPayloadParser.parse(payloads[(int) (poll % payloads.length)], store.current());
         Instant sampledAt = Instant.ofEpochSecond(poll * 10);
         return store.publish(table, sampledAt, sampledAt, "\"bench-" + poll + "\"");
     }

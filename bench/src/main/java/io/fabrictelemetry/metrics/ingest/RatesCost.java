@@ -72,7 +72,7 @@ public final class RatesCost {
         // land on whichever side happened to hit the limit)
         System.gc();
         long start = System.nanoTime();
-        store.publish(CsvPayloadParser.parse(payload), sampledAt, sampledAt, "\"bench\"");
+        store.publish(CsvPayloadParser.parse(payload, store.current()), sampledAt, sampledAt, "\"bench\"");
         return (System.nanoTime() - start) / 1e6;
     }
 }

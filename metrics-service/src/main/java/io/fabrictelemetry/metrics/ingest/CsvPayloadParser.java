@@ -18,6 +18,7 @@ import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.RecordType;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
@@ -41,6 +42,16 @@ final class CsvPayloadParser {
     }
 
     static Table parse(byte[] body) {
+        return parse(body, null);
+    }
+
+    /**
+     * The table of a payload that follows {@code previous}: a switch ID equal to the one in the same
+     * row of the previous snapshot (the usual case: the generator lists the same switches in the
+     * same order) is that very {@code String}, so a steady fabric costs no new object per switch,
+     * and nothing per switch for a young collection to copy. The table is the same either way.
+     */
+    static Table parse(byte[] body, @Nullable Snapshot previous) {
         if (body.length == 0) {
             throw new PayloadRejectedException("empty body");
         }
@@ -54,8 +65,7 @@ final class CsvPayloadParser {
         if (complete == 0) {
             complete = body.length; // no line at all: at most a header, which the rules below reject
         }
-        // rows of the generator's 8 metrics take 50-80 bytes: rather too many rows than a regrowth
-        TableBuilder builder = new TableBuilder(Math.max(16, body.length / 48));
+        TableBuilder builder = new TableBuilder(estimateRows(body, complete), complete, previous);
         try (CsvReader<Void> reader = CsvReader.builder()
                 .detectBomHeader(true)
                 .skipEmptyLines(true)
@@ -85,6 +95,8 @@ final class CsvPayloadParser {
         private final List<String> header = new ArrayList<>();
 
         private final int expectedRows;
+        private final int length;
+        private final @Nullable Snapshot previous;
         private Table.@Nullable Builder rows;
         private final Map<String, Integer> damagedAt = new LinkedHashMap<>(); // in order of appearance
         private int rejectedRows;
@@ -96,8 +108,10 @@ final class CsvPayloadParser {
         private byte[] rowKinds = new byte[0];
         private int rowRejectedValues;
 
-        TableBuilder(int expectedRows) {
+        TableBuilder(int expectedRows, int length, @Nullable Snapshot previous) {
             this.expectedRows = expectedRows;
+            this.length = length;
+            this.previous = previous;
         }
 
         @Override
@@ -119,10 +133,31 @@ final class CsvPayloadParser {
             if (metrics == null) {
                 header.add(new String(buf, start, end - start));
             } else if (index == 0) {
-                id = new String(buf, start, end - start);
+                id = switchId(buf, start, end - start);
             } else if (index < width) {
                 readCell(index - 1, buf, start, end - start);
             }
+        }
+
+        /** The ID as a String: the previous snapshot's, when it had the same ID in this row. */
+        private String switchId(char[] buf, int off, int len) {
+            int row = rows.rows();
+            if (previous != null && row < previous.switchCount()) {
+                String known = previous.switchId(row);
+                if (known.length() == len && sameChars(known, buf, off)) {
+                    return known;
+                }
+            }
+            return new String(buf, off, len);
+        }
+
+        private static boolean sameChars(String known, char[] buf, int off) {
+            for (int i = 0; i < known.length(); i++) {
+                if (known.charAt(i) != buf[off + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void readCell(int column, char[] buf, int off, int len) {
@@ -187,8 +222,9 @@ final class CsvPayloadParser {
             width = header.size();
             rowCells = new long[width - 1];
             rowKinds = new byte[width - 1];
-            // the estimate assumed the generator's 8 metrics; wider rows are longer, so fewer of them
-            rows = Table.builder(metrics, (int) Math.max(16, (long) expectedRows * 48 / Math.max(48, 6L * width)));
+            // bounded by what a body of this length can hold (every cell a character and a comma,
+            // with room to spare), so that a body of blank lines reserves no more than a real one
+            rows = Table.builder(metrics, (int) Math.min(expectedRows, Math.max(16, length / (3L * width))));
         }
 
         private void acceptRow() {
@@ -243,6 +279,31 @@ final class CsvPayloadParser {
             });
             return rows.build(rejectedRows, rejectedValues, damaged);
         }
+    }
+
+    /**
+     * How many rows to make room for: the line breaks of the first 64 KiB, scaled to the whole body,
+     * plus a sixteenth. A generator's rows are about as long as each other, so the table's arrays
+     * are filled nearly to the end (neither regrown nor copied to size, tens of MB at 100,000
+     * switches); a payload whose rows differ gets a regrowth or a trimming copy, never a wrong table.
+     */
+    static int estimateRows(byte[] body, int length) {
+        int sample = Math.min(length, 1 << 16);
+        int lines = 0;
+        for (int i = 0; i < sample; i++) {
+            if (body[i] == '\n') {
+                lines++;
+            }
+        }
+        if (lines == 0) { // lines ended by a lone CR, or a single line
+            for (int i = 0; i < sample; i++) {
+                if (body[i] == '\r') {
+                    lines++;
+                }
+            }
+        }
+        long rows = sample == 0 ? 0 : (long) lines * length / sample;
+        return (int) Math.min(Integer.MAX_VALUE / 2, rows + rows / 16 + 16);
     }
 
     /** For messages: bounded, and printable whatever the payload held. */

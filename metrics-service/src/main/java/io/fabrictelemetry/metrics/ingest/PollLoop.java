@@ -87,7 +87,7 @@ class PollLoop implements SmartLifecycle {
     private PollOutcome apply(Received received) {
         if (received.result() instanceof FetchResult.Fetched fetched) {
             metrics.payload(fetched.body().length);
-            Table table = CsvPayloadParser.parse(fetched.body());
+            Table table = CsvPayloadParser.parse(fetched.body(), store.current());
             metrics.rejected(table.rejectedRows(), table.rejectedValues());
             Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), received.at()), received.at(),
                     fetched.etag());

@@ -3,6 +3,7 @@ package io.fabrictelemetry.metrics.snapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -23,14 +24,25 @@ import tools.jackson.core.io.NumberOutput;
 final class CounterRates {
 
     static final String SUFFIX = "_per_second";
-    static final CounterRates NONE = new CounterRates(List.of(), new double[0][]);
+    static final CounterRates NONE = new CounterRates(List.of(), new long[0], null);
+
+    /** A stored rate that is no value. */
+    private static final long ABSENT = Long.MIN_VALUE;
+    /** A stored rate that is no whole number of thousandths (beyond 9.0e12): its double is in {@link #exact}. */
+    private static final long INEXACT = Long.MIN_VALUE + 1;
 
     private final List<String> names;
-    private final double[][] values; // [rate][row], NaN for no value
+    private final int count;
+    // row-major, [row * count + rate], as the encoder walks them: each rate as the thousandths it is
+    // written with (rate == thousandths / 1000.0 exactly), or ABSENT, or INEXACT; most are 0
+    private final long[] thousandths;
+    private final double @Nullable [] exact; // same layout; only when some rate is INEXACT
 
-    private CounterRates(List<String> names, double[][] values) {
+    private CounterRates(List<String> names, long[] thousandths, double @Nullable [] exact) {
         this.names = names;
-        this.values = values;
+        this.count = names.size();
+        this.thousandths = thousandths;
+        this.exact = exact;
     }
 
     /** Derived metric names, in the order of the counters. */
@@ -40,14 +52,50 @@ final class CounterRates {
 
     /** A rate, NaN for none. */
     double value(int rate, int row) {
-        return values[rate][row];
+        int at = row * count + rate;
+        long stored = thousandths[at];
+        if (stored == ABSENT) {
+            return Double.NaN;
+        }
+        return stored == INEXACT ? exact[at] : stored / 1000.0;
+    }
+
+    /** True when the rate is {@code 0.0}: the usual value of error and drop counters. */
+    boolean isZero(int rate, int row) {
+        return thousandths[row * count + rate] == 0;
+    }
+
+    /** True when every rate of the row is {@code 0.0}. */
+    boolean allZero(int row) {
+        int from = row * count;
+        for (int at = from; at < from + count; at++) {
+            if (thousandths[at] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes a rate as {@link #write(JsonOut, double)} writes its value. */
+    void write(JsonOut out, int rate, int row) {
+        int at = row * count + rate;
+        long stored = thousandths[at];
+        if (stored == ABSENT) {
+            out.ascii("null");
+        } else if (stored == 0) {
+            out.ascii("0.0");
+        } else if (stored == INEXACT) {
+            write(out, exact[at]);
+        } else {
+            out.thousandths(stored);
+        }
     }
 
     /**
      * The rates of {@code now}'s counters against {@code previous}. {@code now} need only have its
      * generator values, switch index and times: it is called while {@code now} is being built.
      * A counter absent from the payload, or whose derived name is already a column of the
-     * generator's, gets no rate.
+     * generator's, gets no rate. One pass over the rows, in the order the cells are stored.
      */
     static CounterRates compute(Snapshot now, @Nullable Snapshot previous, List<String> counters) {
         List<String> names = new ArrayList<>();
@@ -62,56 +110,85 @@ final class CounterRates {
         if (names.isEmpty()) {
             return NONE;
         }
+        int count = names.size();
         int rows = now.switchCount();
-        // one array per rate: a single one of rates x rows doubles would be a humongous object at 100k switches
-        double[][] values = new double[names.size()][rows];
-        int @Nullable [] previousRows = previous == null ? null : previousRows(now, previous);
-        double @Nullable [] seconds = previous == null ? null : elapsedSeconds(now, previous, previousRows);
-        for (int rate = 0; rate < names.size(); rate++) {
-            int column = columns.get(rate);
-            int previousColumn = previous == null ? -1 : previous.generatorColumn(now.generatorMetrics().get(column));
-            double[] out = values[rate];
-            for (int row = 0; row < rows; row++) {
-                int from = previousColumn < 0 ? -1 : previousRows[row];
-                out[row] = from >= 0 && seconds[row] > 0
-                        ? rate(now.rawKind(row, column), now.rawCell(row, column),
-                                previous.rawKind(from, previousColumn), previous.rawCell(from, previousColumn), seconds[row])
-                        : Double.NaN;
-            }
+        long[] stored = new long[rows * count];
+        if (previous == null) {
+            Arrays.fill(stored, ABSENT);
+            return new CounterRates(List.copyOf(names), stored, null);
         }
-        return new CounterRates(List.copyOf(names), values);
-    }
-
-    /** Each switch's row in the previous snapshot, or -1: new, or carried over now (its value is not new). */
-    private static int[] previousRows(Snapshot now, Snapshot previous) {
-        int[] rows = new int[now.switchCount()];
-        boolean anyCarried = !now.carriedOver().isEmpty();
-        for (int row = 0; row < rows.length; row++) {
-            String id = now.switchId(row);
-            if (anyCarried && now.carriedOver().containsKey(id)) {
-                rows[row] = -1;
-            } else if (row < previous.switchCount() && previous.switchId(row).equals(id)) {
-                rows[row] = row; // the usual case: the same switches in the same order
-            } else {
-                rows[row] = previous.switchRow(id);
-            }
+        int[] column = new int[count];
+        int[] previousColumn = new int[count];
+        for (int rate = 0; rate < count; rate++) {
+            column[rate] = columns.get(rate);
+            previousColumn[rate] = previous.generatorColumn(now.generatorMetrics().get(column[rate]));
         }
-        return rows;
-    }
-
-    /** {@code t_now - t_prev} per switch, in seconds (a switch carried over before has an older t_prev). */
-    private static double[] elapsedSeconds(Snapshot now, Snapshot previous, int[] previousRows) {
-        double[] seconds = new double[previousRows.length];
         double common = seconds(previous.sampledAt(), now.sampledAt());
-        java.util.Arrays.fill(seconds, common);
-        if (!previous.carriedOver().isEmpty()) {
-            for (int row = 0; row < seconds.length; row++) {
-                if (previousRows[row] >= 0) {
-                    seconds[row] = seconds(previous.sampledAt(now.switchId(row)), now.sampledAt());
+        boolean carriedNow = !now.carriedOver().isEmpty();
+        boolean carriedBefore = !previous.carriedOver().isEmpty();
+        double @Nullable [] exact = null;
+        for (int row = 0, at = 0; row < rows; row++, at += count) {
+            int from = previousRow(now, previous, row, carriedNow);
+            // a switch carried over before has an older t_prev
+            double seconds = from < 0 ? 0 : carriedBefore ? seconds(previous.sampledAt(now.switchId(row)), now.sampledAt())
+                    : common;
+            for (int rate = 0; rate < count; rate++) {
+                if (from < 0 || !(seconds > 0) || previousColumn[rate] < 0) {
+                    stored[at + rate] = ABSENT;
+                    continue;
                 }
+                byte kindNow = now.rawKind(row, column[rate]);
+                long cellNow = now.rawCell(row, column[rate]);
+                byte kindPrevious = previous.rawKind(from, previousColumn[rate]);
+                long cellPrevious = previous.rawCell(from, previousColumn[rate]);
+                if (cellNow == cellPrevious && kindNow == kindPrevious && kindNow != CellKind.NONE) {
+                    stored[at + rate] = 0; // the usual case for error and drop counters: nothing to divide or round
+                    continue;
+                }
+                double value = rate(kindNow, cellNow, kindPrevious, cellPrevious, seconds);
+                long thousandths = thousandths(value);
+                if (thousandths == INEXACT) {
+                    if (exact == null) {
+                        exact = new double[stored.length];
+                    }
+                    exact[at + rate] = value;
+                }
+                stored[at + rate] = thousandths;
             }
         }
-        return seconds;
+        return new CounterRates(List.copyOf(names), stored, exact);
+    }
+
+    /**
+     * A rate as {@link #rate} gives it, stored: {@link #ABSENT} for NaN, else the thousandths that
+     * {@link #write(JsonOut, double)} writes, when they read back as the very same double; else {@link #INEXACT}.
+     */
+    private static long thousandths(double rate) {
+        if (Double.isNaN(rate)) {
+            return ABSENT;
+        }
+        if (rate == 0.0) {
+            return 0;
+        }
+        if (Math.abs(rate) < 9.0e12) {
+            long thousandths = Math.round(rate * 1000);
+            if (thousandths / 1000.0 == rate) {
+                return thousandths;
+            }
+        }
+        return INEXACT;
+    }
+
+    /** The switch's row in the previous snapshot, or -1: new, or carried over now (its value is not new). */
+    private static int previousRow(Snapshot now, Snapshot previous, int row, boolean carriedNow) {
+        String id = now.switchId(row);
+        if (carriedNow && now.carriedOver().containsKey(id)) {
+            return -1;
+        }
+        if (row < previous.switchCount() && previous.switchId(row).equals(id)) {
+            return row; // the usual case: the same switches in the same order
+        }
+        return previous.switchRow(id);
     }
 
     private static double seconds(Instant from, Instant to) {

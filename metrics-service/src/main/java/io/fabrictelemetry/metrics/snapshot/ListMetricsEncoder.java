@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.snapshot;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
 public final class ListMetricsEncoder {
+
+    private static final byte[] ZERO = {'0', '.', '0'};
 
     private ListMetricsEncoder() {
     }
@@ -57,18 +60,49 @@ public final class ListMetricsEncoder {
             names[i] = name;
         }
         out.ascii("],\"switches\":{");
+        // the derived rates come last: mostly 0.0, written as name and value in one copy, and a
+        // switch whose rates are all 0.0 (the usual case) as one copy for all of them and the brace
+        int generatorCount = snapshot.generatorMetricCount();
+        int firstRate = cols.length;
+        while (firstRate > 0 && cols[firstRate - 1] >= generatorCount) {
+            firstRate--;
+        }
+        CounterRates rates = snapshot.rates();
+        byte[][] zeroNames = new byte[cols.length][];
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        for (int c = firstRate; c < cols.length; c++) {
+            zeroNames[c] = Arrays.copyOf(names[c], names[c].length + ZERO.length);
+            System.arraycopy(ZERO, 0, zeroNames[c], names[c].length, ZERO.length);
+            tail.writeBytes(zeroNames[c]);
+        }
+        tail.write('}');
+        byte[] zeroTail = tail.toByteArray();
         boolean anyCarried = false;
+        boolean carriedOver = !snapshot.carriedOver().isEmpty();
         for (int i = 0; i < switchCount; i++) {
             int row = rows == null ? i : rows[i];
             String id = snapshot.switchId(row);
-            anyCarried |= !snapshot.carriedOver().isEmpty() && snapshot.carriedOver().containsKey(id);
+            anyCarried |= carriedOver && snapshot.carriedOver().containsKey(id);
             if (i > 0) {
                 out.ascii(',');
             }
             out.string(id).ascii(':').ascii('{');
-            for (int c = 0; c < cols.length; c++) {
+            for (int c = 0; c < firstRate; c++) {
                 out.raw(names[c]);
                 snapshot.writeValue(out, row, cols[c]);
+            }
+            if (firstRate < cols.length && rates.allZero(row)) {
+                out.raw(zeroTail);
+                continue;
+            }
+            for (int c = firstRate; c < cols.length; c++) {
+                int rate = cols[c] - generatorCount;
+                if (rates.isZero(rate, row)) {
+                    out.raw(zeroNames[c]);
+                } else {
+                    out.raw(names[c]);
+                    rates.write(out, rate, row);
+                }
             }
             out.ascii('}');
         }

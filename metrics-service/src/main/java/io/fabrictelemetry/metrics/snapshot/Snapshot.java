@@ -30,7 +30,6 @@ public final class Snapshot {
     private final @Nullable String generatorEtag;
     private final String etag;
     private final Table table;
-    private final Map<String, Integer> switchIndex;
     private final Map<String, Integer> metricIndex;
     private final Map<String, Instant> carriedOver;
     private final String sampledAtText;
@@ -58,7 +57,6 @@ public final class Snapshot {
         this.generatorEtag = generatorEtag;
         this.etag = etag;
         this.table = table;
-        this.switchIndex = table.switchIndex();
         this.generatorIndex = indexOf(table.metrics());
         this.rates = CounterRates.compute(this, previous, counters);
         if (rates.names().isEmpty()) {
@@ -166,8 +164,7 @@ public final class Snapshot {
 
     /** Row of a switch, or -1 when the snapshot does not have it. */
     public int switchRow(String switchId) {
-        Integer row = switchIndex.get(switchId);
-        return row == null ? -1 : row;
+        return table.row(switchId);
     }
 
     /** Column of a metric, or -1 when the snapshot does not have it. */
@@ -210,6 +207,11 @@ public final class Snapshot {
         return table.cell(row, column);
     }
 
+    /** The derived rates, for the ListMetrics encoder. */
+    CounterRates rates() {
+        return rates;
+    }
+
     long rawCell(int row, int column) {
         return table.cell(row, column);
     }
@@ -246,7 +248,7 @@ public final class Snapshot {
      */
     public void writeValue(JsonOut out, int row, int column) {
         if (column >= table.metrics().size()) {
-            CounterRates.write(out, rates.value(column - table.metrics().size(), row));
+            rates.write(out, column - table.metrics().size(), row);
             return;
         }
         switch (table.kind(row, column)) {

@@ -1,10 +1,7 @@
 package io.fabrictelemetry.metrics.snapshot;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,41 +12,37 @@ import org.jspecify.annotations.Nullable;
  * number, or nothing (no reading).
  *
  * <p>Immutable in fact: the arrays never leave this class. The parser fills a {@link Builder};
- * {@link #of} copies what it is given.
+ * {@link #of} copies what it is given. A built table may keep the builder's arrays, a little longer
+ * than its rows need, rather than copy tens of MB at 100,000 switches.
  */
 public final class Table {
 
     private final List<String> metrics;
+    private final int width;
     private final String[] switchIds;
     private final long[] cells;
     private final byte[] kinds;
     private final int rejectedRows;
     private final int rejectedValues;
     private final List<Damaged> damaged;
-    private final Map<String, Integer> switchIndex;
+    private final SwitchIndex switchIndex;
 
+    /** {@code cells} and {@code kinds} may be longer than the rows need (a builder's, kept). */
     private Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
-            int rejectedValues, List<Damaged> damaged, @Nullable Map<String, Integer> switchIndex) {
-        if (cells.length != switchIds.length * metrics.size() || kinds.length != cells.length) {
+            int rejectedValues, List<Damaged> damaged, @Nullable SwitchIndex switchIndex) {
+        if (cells.length < switchIds.length * metrics.size() || kinds.length < switchIds.length * metrics.size()) {
             throw new IllegalArgumentException("expected " + switchIds.length + " x " + metrics.size()
                     + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
         }
         this.metrics = List.copyOf(metrics);
+        this.width = this.metrics.size();
         this.switchIds = switchIds;
         this.cells = cells;
         this.kinds = kinds;
         this.rejectedRows = rejectedRows;
         this.rejectedValues = rejectedValues;
         this.damaged = List.copyOf(damaged);
-        this.switchIndex = switchIndex != null ? switchIndex : indexOf(switchIds);
-    }
-
-    private static Map<String, Integer> indexOf(String[] ids) {
-        Map<String, Integer> index = new HashMap<>((int) (ids.length / 0.75f) + 1);
-        for (int i = 0; i < ids.length; i++) {
-            index.put(ids[i], i);
-        }
-        return Collections.unmodifiableMap(index);
+        this.switchIndex = switchIndex != null ? switchIndex : SwitchIndex.of(switchIds);
     }
 
     /**
@@ -65,6 +58,10 @@ public final class Table {
      */
     public static Table of(List<String> metrics, List<String> switchIds, long[] cells, byte[] kinds,
             int rejectedRows, int rejectedValues, List<Damaged> damaged) {
+        if (cells.length != switchIds.size() * metrics.size() || kinds.length != cells.length) {
+            throw new IllegalArgumentException("expected " + switchIds.size() + " x " + metrics.size()
+                    + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
+        }
         return new Table(metrics, switchIds.toArray(String[]::new), cells.clone(), kinds.clone(), rejectedRows,
                 rejectedValues, damaged, null);
     }
@@ -75,9 +72,9 @@ public final class Table {
         return of(metrics, switchIds, cells, kinds, rejectedRows, rejectedValues, List.of());
     }
 
-    /** Each switch's row: built as the rows were added, never modified after. */
-    public Map<String, Integer> switchIndex() {
-        return switchIndex;
+    /** The row of a switch, or -1 when the table does not have it. */
+    public int row(String switchId) {
+        return switchIndex.row(switchId, switchIds);
     }
 
     /** A builder that takes rows one at a time, for a table of these metric columns. */
@@ -138,7 +135,7 @@ public final class Table {
     }
 
     private int index(int row, int column) {
-        return row * metrics.size() + column;
+        return row * width + column;
     }
 
     /** Fills a table row by row; the rows' arrays are copied in, so the caller may reuse them. */
@@ -152,7 +149,7 @@ public final class Table {
         private int rows;
         // each switch's row, kept as rows are added: the parser's check for repeated IDs, then the
         // snapshot's index, instead of a set and a map built one after the other over the same IDs
-        private final Map<String, Integer> index;
+        private final SwitchIndex index;
         private boolean built;
 
         private Builder(List<String> metrics, int expectedRows) {
@@ -162,12 +159,12 @@ public final class Table {
             this.ids = new String[capacity];
             this.cells = new long[capacity * width];
             this.kinds = new byte[capacity * width];
-            this.index = new HashMap<>((int) (capacity / 0.75f) + 1);
+            this.index = new SwitchIndex(capacity);
         }
 
         /** True when a row of this switch was added. */
         public boolean contains(String switchId) {
-            return index.containsKey(switchId);
+            return index.row(switchId, ids) >= 0;
         }
 
         /** Appends a row: its switch and the first {@code metrics.size()} entries of each array. */
@@ -175,8 +172,9 @@ public final class Table {
             ensureRoom();
             System.arraycopy(rowCells, 0, cells, rows * width, width);
             System.arraycopy(rowKinds, 0, kinds, rows * width, width);
-            index.put(switchId, rows);
-            ids[rows++] = switchId;
+            ids[rows] = switchId;
+            index.put(switchId, rows, ids);
+            rows++;
             return this;
         }
 
@@ -185,8 +183,9 @@ public final class Table {
             ensureRoom();
             System.arraycopy(from.cells, from.index(row, 0), cells, rows * width, width);
             System.arraycopy(from.kinds, from.index(row, 0), kinds, rows * width, width);
-            index.put(from.switchIds[row], rows);
-            ids[rows++] = from.switchIds[row];
+            ids[rows] = from.switchIds[row];
+            index.put(ids[rows], rows, ids);
+            rows++;
             return this;
         }
 
@@ -195,12 +194,16 @@ public final class Table {
             return rows;
         }
 
-        /** The table; the builder takes no more rows (the table shares its index). */
+        /**
+         * The table; the builder takes no more rows (the table shares its index and, unless more
+         * than an eighth of them would be unused, its cell arrays).
+         */
         public Table build(int rejectedRows, int rejectedValues, List<Damaged> damaged) {
             built = true;
-            return new Table(metrics, Arrays.copyOf(ids, rows), Arrays.copyOf(cells, rows * width),
-                    Arrays.copyOf(kinds, rows * width), rejectedRows, rejectedValues, damaged,
-                    Collections.unmodifiableMap(index));
+            int used = rows * width;
+            boolean trim = cells.length - used > cells.length / 8;
+            return new Table(metrics, Arrays.copyOf(ids, rows), trim ? Arrays.copyOf(cells, used) : cells,
+                    trim ? Arrays.copyOf(kinds, used) : kinds, rejectedRows, rejectedValues, damaged, index);
         }
 
         private void ensureRoom() {

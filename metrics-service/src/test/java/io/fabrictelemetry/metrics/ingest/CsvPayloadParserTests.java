@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
 import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 class CsvPayloadParserTests {
@@ -198,5 +203,62 @@ class CsvPayloadParserTests {
         assertThat(table.metrics()).containsExactly("a,b");
         assertThat(table.switchIds()).containsExactly("sw \"1\"");
         assertThat(cell(table, 0, 0)).isEqualTo(3L);
+    }
+
+    @Test
+    void everyRowIsKeptWhenRowsGrowLongerAfterTheFirst64KiB() {
+        // the table is sized from the line breaks of the first 64 KiB: here far too small
+        StringBuilder csv = new StringBuilder("switch_id,a,b\n");
+        int rows = 0;
+        while (csv.length() < 70_000) {
+            csv.append("s").append(rows++).append(",1,2\n");
+        }
+        for (int i = 0; i < 20_000; i++) {
+            csv.append("long-switch-name-").append(rows++).append(",").append(rows).append(".25,").append("7".repeat(15)).append("\n");
+        }
+        Table table = parse(csv.toString());
+
+        assertThat(table.switchCount()).isEqualTo(rows);
+        assertThat(table.switchId(rows - 1)).isEqualTo("long-switch-name-" + (rows - 1));
+        assertThat(cell(table, rows - 1, 0)).isEqualTo(rows + 0.25);
+        assertThat(cell(table, rows - 1, 1)).isEqualTo(777_777_777_777_777L);
+        assertThat(table.row("s0")).isZero();
+        assertThat(table.row("long-switch-name-" + (rows - 1))).isEqualTo(rows - 1);
+    }
+
+    @Test
+    void everyRowIsKeptWhenRowsGrowShorterAfterTheFirst64KiB() {
+        // sized from long rows, filled with short ones: the table holds what was read, no more
+        StringBuilder csv = new StringBuilder("switch_id,a\n");
+        int rows = 0;
+        while (csv.length() < 70_000) {
+            csv.append("long-switch-name-").append(rows++).append(",").append("1".repeat(40)).append("\n");
+        }
+        for (int i = 0; i < 1_000; i++) {
+            csv.append(rows++).append(",\n");
+        }
+        Table table = parse(csv.toString());
+
+        assertThat(table.switchCount()).isEqualTo(rows);
+        assertThat(table.switchIds()).hasSize(rows);
+        assertThat(cell(table, rows - 1, 0)).isNull();
+        assertThat(table.row(String.valueOf(rows - 1))).isEqualTo(rows - 1);
+    }
+
+    @Test
+    void switchIdsOfThePreviousSnapshotInTheSameRowAreReusedAndTheTableIsTheSame() {
+        Snapshot previous = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)))
+                .publish(parse("switch_id,a\nsw-1,1\nsw-2,2\nsw-3,3\n"), Instant.EPOCH, Instant.EPOCH, null);
+        String csv = "switch_id,a\nsw-1,4\nsw-9,5\nsw-2,6\nsw-4,7\n";
+
+        Table table = CsvPayloadParser.parse(csv.getBytes(StandardCharsets.UTF_8), previous);
+
+        assertThat(table.switchIds()).containsExactly("sw-1", "sw-9", "sw-2", "sw-4")
+                .isEqualTo(parse(csv).switchIds());
+        assertThat(table.switchId(0)).isSameAs(previous.switchId(0));
+        assertThat(table.switchId(2)).isNotSameAs(previous.switchId(1)); // moved: an equal String, not a lookup
+        assertThat(cell(table, 3, 0)).isEqualTo(7L);
+        assertThat(table.row("sw-2")).isEqualTo(2);
+        assertThat(table.row("sw-3")).isEqualTo(-1);
     }
 }

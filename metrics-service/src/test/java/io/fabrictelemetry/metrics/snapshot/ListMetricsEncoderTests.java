@@ -78,4 +78,48 @@ class ListMetricsEncoderTests {
         assertThat(store.current().metrics()).contains("packet_errors_per_second", "latency_us_per_second");
         assertThat(store.current().carriedOver()).isNotEmpty();
     }
+
+    @Test
+    void bodiesWhoseCountersMostlyStandStillAreWhatAJsonGeneratorWrites() {
+        // most rates 0.0 (written for a whole switch at once), some not, some without a value
+        List<String> metrics = List.of("packet_errors", "latency_us", "dropped_packets", "link_down_count");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            ids.add(String.format("sw-%05d", i));
+        }
+        SplittableRandom random = new SplittableRandom(5);
+        long[] cells = new long[ids.size() * metrics.size()];
+        byte[] kinds = new byte[cells.length];
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("link_down_count", "packet_errors", "dropped_packets")));
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < cells.length; i++) {
+                switch (random.nextInt(40)) {
+                    case 0 -> kinds[i] = CellKind.NONE;
+                    case 1 -> {
+                        kinds[i] = CellKind.INTEGER;
+                        cells[i] += random.nextInt(1_000);
+                    }
+                    case 2 -> {
+                        kinds[i] = CellKind.DECIMAL;
+                        cells[i] = Double.doubleToRawLongBits(anyDouble(random));
+                    }
+                    case 3 -> {
+                        kinds[i] = CellKind.INTEGER;
+                        cells[i] = 0; // a reset
+                    }
+                    default -> { } // unchanged
+                }
+            }
+            Snapshot snapshot = store.publish(Table.of(metrics, ids, cells, kinds, 0, 0), T0.plusSeconds(3L * round),
+                    T0.plusSeconds(3L * round), null);
+            String encoded = StandardCharsets.UTF_8.decode(snapshot.listMetricsBody()).toString();
+            assertThat(encoded).isEqualTo(JacksonListMetrics.of(snapshot, null, null));
+            if (round > 0) {
+                assertThat(encoded).contains("\"link_down_count_per_second\":0.0,\"packet_errors_per_second\":0.0,"
+                        + "\"dropped_packets_per_second\":0.0}");
+            }
+        }
+    }
 }

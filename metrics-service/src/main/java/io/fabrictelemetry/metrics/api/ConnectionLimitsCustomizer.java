@@ -8,9 +8,10 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Applies {@link ConnectionLimits} to Reactor Netty: idle and trickling clients are closed, so
- * that they cannot hold connections open forever while others are served. The request timeout is
- * {@link RequestDeadline}, placed right after the HTTP codec, rather than Reactor Netty's own
- * (see there why).
+ * that they cannot hold connections open forever while others are served. Both timeouts are
+ * handlers of ours placed right after the HTTP codec, {@link IdleDeadline} and
+ * {@link RequestDeadline}, rather than Reactor Netty's {@code idleTimeout} and
+ * {@code requestTimeout}, which cost every request timers and pipeline changes (see each).
  */
 @Component
 class ConnectionLimitsCustomizer implements NettyServerCustomizer {
@@ -23,13 +24,14 @@ class ConnectionLimitsCustomizer implements NettyServerCustomizer {
 
     @Override
     public HttpServer apply(HttpServer server) {
-        long timeoutNanos = limits.requestTimeout().toNanos();
-        return server.idleTimeout(limits.idleTimeout())
-                .doOnChannelInit((observer, channel, remoteAddress) -> {
-                    if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-                        channel.pipeline().addAfter(NettyPipeline.HttpCodec, RequestDeadline.NAME,
-                                new RequestDeadline(timeoutNanos));
-                    }
-                });
+        long idleNanos = limits.idleTimeout().toNanos();
+        long requestNanos = limits.requestTimeout().toNanos();
+        return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+            if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                channel.pipeline()
+                        .addAfter(NettyPipeline.HttpCodec, RequestDeadline.NAME, new RequestDeadline(requestNanos))
+                        .addAfter(NettyPipeline.HttpCodec, IdleDeadline.NAME, new IdleDeadline(idleNanos));
+            }
+        });
     }
 }

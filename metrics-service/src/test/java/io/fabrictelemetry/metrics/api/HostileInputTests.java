@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -187,6 +188,53 @@ class HostileInputTests {
             long start = System.nanoTime();
             assertThat(idle.getInputStream().read()).isEqualTo(-1); // closed by the server
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void quietResponseInProgressOutlivesTheIdleTimeout() throws IOException {
+        try (Socket stream = new Socket()) {
+            stream.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            stream.getOutputStream().write(("GET /telemetry/stream HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            stream.getOutputStream().flush();
+            InputStream in = stream.getInputStream();
+            stream.setSoTimeout(5_000);
+            byte[] buffer = new byte[8192];
+            assertThat(in.read(buffer)).as("the stream's head and first event").isPositive();
+            // the snapshot does not change and the keepalive is 15 s: nothing is written for 3 s,
+            // four idle timeouts, yet the stream is a request in progress, not an idle connection
+            stream.setSoTimeout(3_000);
+            assertThatThrownBy(() -> {
+                while (in.read(buffer) > 0) {
+                    // drain the rest of the first event
+                }
+            }).as("still open: the read timed out rather than ending").isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void keptAliveConnectionIsClosedOneIdleTimeoutAfterItsResponse() throws IOException {
+        try (Socket client = new Socket()) {
+            client.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write("GET /telemetry/ListMetrics HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            InputStream in = client.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                received.write(buffer, 0, n);
+                String text = received.toString(StandardCharsets.ISO_8859_1);
+                if (text.contains("\r\n\r\n") && isComplete(text)) {
+                    break;
+                }
+            }
+            assertThat(received.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            long answered = System.nanoTime();
+            assertThat(in.read()).as("closed by the server after the response").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - answered)).isLessThan(Duration.ofSeconds(8));
         }
     }
 

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Limits on client connections: {@code metrics.server.*}, or {@code METRICS_SERVER_IDLE_TIMEOUT}
  * and {@code METRICS_SERVER_REQUEST_TIMEOUT}.
  *
- * @param idleTimeout    a connection that sends nothing (between requests, or in the middle of a request
- *                       head) is closed after this: it is what cuts idle and trickling clients
+ * @param idleTimeout    a connection with no request in progress that decodes no new request (it sends
+ *                       nothing, or trickles a request head) and takes none of its last response for this
+ *                       long is closed ({@link IdleDeadline}): it is what cuts idle and trickling clients
  * @param requestTimeout a connection whose request has not fully arrived this long after its head was
  *                       decoded (a body still trickling in) is closed ({@link RequestDeadline})
  */

@@ -224,7 +224,7 @@ final class CsvPayloadParser {
             rowKinds = new byte[width - 1];
             // bounded by what a body of this length can hold (every cell a character and a comma,
             // with room to spare), so that a body of blank lines reserves no more than a real one
-            rows = Table.builder(metrics, (int) Math.min(expectedRows, Math.max(16, length / (3L * width))));
+            rows = Table.builder(metrics, (int) Math.min(expectedRows, Math.max(16, length / (3L * width))), previous);
         }
 
         private void acceptRow() {

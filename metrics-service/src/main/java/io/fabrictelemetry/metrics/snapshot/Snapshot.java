@@ -207,6 +207,11 @@ public final class Snapshot {
         return table.cell(row, column);
     }
 
+    /** The values as parsed (and carried over), for the next table's builder. */
+    Table table() {
+        return table;
+    }
+
     /** The derived rates, for the ListMetrics encoder. */
     CounterRates rates() {
         return rates;

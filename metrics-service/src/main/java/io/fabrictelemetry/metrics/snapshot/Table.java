@@ -79,7 +79,17 @@ public final class Table {
 
     /** A builder that takes rows one at a time, for a table of these metric columns. */
     public static Builder builder(List<String> metrics, int expectedRows) {
-        return new Builder(metrics, expectedRows);
+        return new Builder(metrics, expectedRows, null);
+    }
+
+    /**
+     * A builder for the table that follows {@code previous}'s: while each row added is the same
+     * {@code String} as the previous table's ID in that row (the parser reuses them), the previous
+     * table's index already answers for those rows, and when every row is, the new table shares it:
+     * a steady fabric builds no index.
+     */
+    public static Builder builder(List<String> metrics, int expectedRows, @Nullable Snapshot previous) {
+        return new Builder(metrics, expectedRows, previous == null ? null : previous.table());
     }
 
     /**
@@ -148,23 +158,48 @@ public final class Table {
         private byte[] kinds;
         private int rows;
         // each switch's row, kept as rows are added: the parser's check for repeated IDs, then the
-        // snapshot's index, instead of a set and a map built one after the other over the same IDs
-        private final SwitchIndex index;
+        // snapshot's index, instead of a set and a map built one after the other over the same IDs;
+        // null while every row so far is the previous table's, whose index answers for them
+        private @Nullable SwitchIndex index;
+        private final @Nullable Table previous;
         private boolean built;
 
-        private Builder(List<String> metrics, int expectedRows) {
+        private Builder(List<String> metrics, int expectedRows, @Nullable Table previous) {
             this.metrics = List.copyOf(metrics);
             this.width = metrics.size();
             int capacity = Math.max(1, expectedRows);
             this.ids = new String[capacity];
             this.cells = new long[capacity * width];
             this.kinds = new byte[capacity * width];
-            this.index = new SwitchIndex(capacity);
+            this.previous = previous;
+            this.index = previous == null ? new SwitchIndex(capacity) : null;
         }
 
         /** True when a row of this switch was added. */
         public boolean contains(String switchId) {
-            return index.row(switchId, ids) >= 0;
+            if (index != null) {
+                return index.row(switchId, ids) >= 0;
+            }
+            if (repeatsPrevious(switchId)) {
+                return false; // the previous table's IDs are unique, and its rows before this one are these rows
+            }
+            int row = previous.row(switchId);
+            return row >= 0 && row < rows;
+        }
+
+        /** True when the next row's ID is the very String of the previous table's row at the same place. */
+        private boolean repeatsPrevious(String switchId) {
+            return rows < previous.switchIds.length && previous.switchIds[rows] == switchId;
+        }
+
+        /** From now on an index of its own: the rows so far, then each row added. */
+        private SwitchIndex ownIndex() {
+            SwitchIndex own = new SwitchIndex(ids.length);
+            for (int row = 0; row < rows; row++) {
+                own.put(ids[row], row, ids);
+            }
+            index = own;
+            return own;
         }
 
         /** Appends a row: its switch and the first {@code metrics.size()} entries of each array. */
@@ -172,8 +207,13 @@ public final class Table {
             ensureRoom();
             System.arraycopy(rowCells, 0, cells, rows * width, width);
             System.arraycopy(rowKinds, 0, kinds, rows * width, width);
+            if (index == null && !repeatsPrevious(switchId)) {
+                ownIndex();
+            }
             ids[rows] = switchId;
-            index.put(switchId, rows, ids);
+            if (index != null) {
+                index.put(switchId, rows, ids);
+            }
             rows++;
             return this;
         }
@@ -183,8 +223,9 @@ public final class Table {
             ensureRoom();
             System.arraycopy(from.cells, from.index(row, 0), cells, rows * width, width);
             System.arraycopy(from.kinds, from.index(row, 0), kinds, rows * width, width);
+            SwitchIndex own = index != null ? index : ownIndex();
             ids[rows] = from.switchIds[row];
-            index.put(ids[rows], rows, ids);
+            own.put(ids[rows], rows, ids);
             rows++;
             return this;
         }
@@ -200,10 +241,13 @@ public final class Table {
          */
         public Table build(int rejectedRows, int rejectedValues, List<Damaged> damaged) {
             built = true;
+            SwitchIndex shared = index != null ? index
+                    : rows == previous.switchIds.length ? previous.switchIndex // the same switches in the same order
+                    : ownIndex();
             int used = rows * width;
             boolean trim = cells.length - used > cells.length / 8;
             return new Table(metrics, Arrays.copyOf(ids, rows), trim ? Arrays.copyOf(cells, used) : cells,
-                    trim ? Arrays.copyOf(kinds, used) : kinds, rejectedRows, rejectedValues, damaged, index);
+                    trim ? Arrays.copyOf(kinds, used) : kinds, rejectedRows, rejectedValues, damaged, shared);
         }
 
         private void ensureRoom() {

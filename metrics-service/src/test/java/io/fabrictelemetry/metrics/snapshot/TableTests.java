@@ -63,4 +63,64 @@ class TableTests {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(table.row("sw-3")).isEqualTo(-1);
     }
+
+    private static Snapshot previous(String... ids) {
+        long[] cells = new long[ids.length];
+        byte[] kinds = new byte[ids.length];
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        return new SnapshotStore(new StaleProperties(java.time.Duration.ofSeconds(30)))
+                .publish(Table.of(List.of("a"), List.of(ids), cells, kinds, 0, 0), java.time.Instant.EPOCH,
+                        java.time.Instant.EPOCH, null);
+    }
+
+    /** A table built after {@code previous} from these IDs, each the previous snapshot's own String where it has it. */
+    private static Table after(Snapshot previous, String... ids) {
+        Table.Builder builder = Table.builder(List.of("a"), 1, previous);
+        for (String id : ids) {
+            int known = previous.switchRow(id);
+            builder.add(known >= 0 ? previous.switchId(known) : id, new long[] {1}, new byte[] {CellKind.INTEGER});
+        }
+        return builder.build(0, 0, List.of());
+    }
+
+    @Test
+    void tableOfTheSameSwitchesInTheSameOrderFindsEachRow() {
+        Snapshot previous = previous("sw-1", "sw-2", "sw-3");
+        Table table = after(previous, "sw-1", "sw-2", "sw-3");
+
+        assertThat(table.row("sw-1")).isZero();
+        assertThat(table.row("sw-3")).isEqualTo(2);
+        assertThat(table.row("sw-4")).isEqualTo(-1);
+    }
+
+    @Test
+    void tableThatDepartsFromThePreviousOrderIndexesItsOwnRows() {
+        Snapshot previous = previous("sw-1", "sw-2", "sw-3", "sw-4");
+
+        Table reordered = after(previous, "sw-1", "sw-2", "sw-9", "sw-3");
+        assertThat(List.of(reordered.row("sw-1"), reordered.row("sw-2"), reordered.row("sw-9"), reordered.row("sw-3"),
+                reordered.row("sw-4"))).containsExactly(0, 1, 2, 3, -1);
+
+        Table fewer = after(previous, "sw-1", "sw-2");
+        assertThat(fewer.row("sw-2")).isEqualTo(1);
+        assertThat(fewer.row("sw-3")).isEqualTo(-1);
+
+        Table more = after(previous, "sw-1", "sw-2", "sw-3", "sw-4", "sw-5");
+        assertThat(more.row("sw-4")).isEqualTo(3);
+        assertThat(more.row("sw-5")).isEqualTo(4);
+    }
+
+    @Test
+    void builderAfterAPreviousTableKnowsWhichSwitchesItHasSoFar() {
+        Snapshot previous = previous("sw-1", "sw-2", "sw-3");
+        Table.Builder builder = Table.builder(List.of("a"), 1, previous);
+        builder.add(previous.switchId(0), new long[] {1}, new byte[] {CellKind.INTEGER});
+        builder.add(previous.switchId(1), new long[] {2}, new byte[] {CellKind.INTEGER});
+
+        assertThat(builder.contains("sw-1")).isTrue();
+        assertThat(builder.contains("sw-2")).isTrue();
+        assertThat(builder.contains(previous.switchId(2))).isFalse();
+        assertThat(builder.contains("sw-3")).isFalse();
+        assertThat(builder.contains("sw-9")).isFalse();
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -40,9 +41,11 @@ class StaleAfterCheckTests {
                         "stale.after=2s", "METRICS_CONFIG_FILE=target/no-metrics-config.yml");
 
         assertThatException().isThrownBy(() -> app.run().close());
-        assertThat(output).contains("APPLICATION FAILED TO START")
+        // the report goes through the asynchronous console appender: it reaches the output shortly after
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output)
+                .contains("APPLICATION FAILED TO START")
                 .contains("stale.after (STALE_AFTER) is 2s, which is not above poll.interval (POLL_INTERVAL) 2s")
-                .contains("Set STALE_AFTER above POLL_INTERVAL");
+                .contains("Set STALE_AFTER above POLL_INTERVAL"));
     }
 
     @Test

@@ -2,11 +2,9 @@ package io.fabrictelemetry.metrics.api;
 
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
@@ -14,7 +12,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Closes a connection that stays idle for the idle timeout: no request in progress, no new request
@@ -39,7 +36,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * <p>One instance per connection (it has state), right after the HTTP codec, so that it sees decoded
  * requests and the responses' messages before they are encoded.
  */
-final class IdleDeadline extends ChannelDuplexHandler {
+final class IdleDeadline extends ConnectionCheck {
 
     static final String NAME = "fabric.idleDeadline";
 
@@ -53,7 +50,6 @@ final class IdleDeadline extends ChannelDuplexHandler {
     private long activeNanos = NOT_STARTED;
     /** The response bytes still queued at the last check, to tell whether the client takes them. */
     private long pendingBytes;
-    private @Nullable ScheduledFuture<?> check;
 
     IdleDeadline(long timeoutNanos) {
         if (timeoutNanos <= 0) {
@@ -78,7 +74,7 @@ final class IdleDeadline extends ChannelDuplexHandler {
     private void start(ChannelHandlerContext ctx) {
         if (activeNanos == NOT_STARTED) {
             activeNanos = ctx.executor().ticker().nanoTime();
-            schedule(ctx, timeoutNanos);
+            scheduleCheck(ctx, timeoutNanos);
         }
     }
 
@@ -94,8 +90,8 @@ final class IdleDeadline extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof LastHttpContent && !isInformational(msg) && inProgress > 0 && --inProgress == 0) {
             activeNanos = ctx.executor().ticker().nanoTime();
-            if (check == null) {
-                schedule(ctx, timeoutNanos);
+            if (!checkPending()) {
+                scheduleCheck(ctx, timeoutNanos);
             }
         }
         ctx.write(msg, promise);
@@ -106,12 +102,8 @@ final class IdleDeadline extends ChannelDuplexHandler {
         return msg instanceof HttpResponse response && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     }
 
-    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
-        check = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void check(ChannelHandlerContext ctx) {
-        check = null;
+    @Override
+    void check(ChannelHandlerContext ctx) {
         if (inProgress > 0 || !ctx.channel().isActive()) {
             return; // the end of the response schedules the next check
         }
@@ -123,7 +115,7 @@ final class IdleDeadline extends ChannelDuplexHandler {
         pendingBytes = pending;
         long remaining = timeoutNanos - (now - activeNanos);
         if (remaining > 0) {
-            schedule(ctx, remaining);
+            scheduleCheck(ctx, remaining);
             return;
         }
         log.debug("closing {}: idle for {} ms", ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
@@ -133,24 +125,5 @@ final class IdleDeadline extends ChannelDuplexHandler {
     private static long pendingBytes(ChannelHandlerContext ctx) {
         ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
         return outbound == null ? 0 : outbound.totalPendingWriteBytes();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancel();
-        super.channelInactive(ctx);
-    }
-
-    private void cancel() {
-        ScheduledFuture<?> pending = check;
-        check = null;
-        if (pending != null) {
-            pending.cancel(false);
-        }
     }
 }

@@ -2,15 +2,12 @@ package io.fabrictelemetry.metrics.api;
 
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Closes a connection whose request has not fully arrived within the request timeout (from its
@@ -33,7 +30,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * <p>One instance per connection (it has state); it sits right after the HTTP codec, so it sees the
  * last content before Reactor Netty does.
  */
-final class RequestDeadline extends ChannelInboundHandlerAdapter {
+final class RequestDeadline extends ConnectionCheck {
 
     static final String NAME = "fabric.requestDeadline";
 
@@ -43,7 +40,6 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     private final long timeoutNanos;
     /** When the head of the request in progress was decoded, or {@link #IDLE} between requests. */
     private long startedNanos = IDLE;
-    private @Nullable ScheduledFuture<?> check;
 
     RequestDeadline(long timeoutNanos) {
         if (timeoutNanos <= 0) {
@@ -56,8 +52,8 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest) {
             startedNanos = ctx.executor().ticker().nanoTime();
-            if (check == null) {
-                schedule(ctx, timeoutNanos);
+            if (!checkPending()) {
+                scheduleCheck(ctx, timeoutNanos);
             }
         }
         if (msg instanceof LastHttpContent) { // also a FullHttpRequest: head and content at once
@@ -66,41 +62,18 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
-        check = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void check(ChannelHandlerContext ctx) {
-        check = null;
+    @Override
+    void check(ChannelHandlerContext ctx) {
         if (startedNanos == IDLE || !ctx.channel().isActive()) {
             return;
         }
         long remaining = timeoutNanos - (ctx.executor().ticker().nanoTime() - startedNanos);
         if (remaining > 0) {
-            schedule(ctx, remaining);
+            scheduleCheck(ctx, remaining);
             return;
         }
         log.debug("closing {}: its request did not fully arrive within {} ms", ctx.channel().remoteAddress(),
                 TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
         ctx.close();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancel();
-        super.channelInactive(ctx);
-    }
-
-    private void cancel() {
-        ScheduledFuture<?> pending = check;
-        check = null;
-        if (pending != null) {
-            pending.cancel(false);
-        }
     }
 }

@@ -22,8 +22,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  *
  * <p>Why not Reactor Netty's {@code HttpServer.idleTimeout}: it removes its handler from the pipeline
  * when a request arrives and adds a new one when the response is done, so every request pays for two
- * pipeline changes, a timer scheduled and a timer cancelled; under a flood of small requests that was
- * a fifth of the CPU of a ListMetrics request at 1,000 switches (docs/BENCHMARKS.md). Here the
+ * pipeline changes, a timer scheduled and a timer cancelled (without them, measured in alternating
+ * pairs: ListMetrics ×1.09 and GetMetric ×1.06 in throughput, docs/BENCHMARKS.md). Here the
  * handler stays: a request counts itself in, its response's last content counts it out and notes
  * the time, and one check per connection is pending at most, which closes the connection if it has
  * been idle for the whole timeout and otherwise waits for the rest of it (or, while a request is in
@@ -31,7 +31,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  *
  * <p>Like Reactor Netty's, the idle time starts when the last response has left: while the client is
  * still taking its bytes (a large body in the channel's outbound buffer), the connection is not
- * idle; once those bytes stop moving for the whole timeout, it is.
+ * idle; once those bytes stop moving, it is closed within two timeouts (a check notes how many
+ * bytes are queued, the next one whether they moved).
  *
  * <p>One instance per connection (it has state), right after the HTTP codec, so that it sees decoded
  * requests and the responses' messages before they are encoded.

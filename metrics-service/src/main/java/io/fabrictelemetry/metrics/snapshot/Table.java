@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.snapshot;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -145,7 +146,9 @@ public final class Table {
     }
 
     private int index(int row, int column) {
-        return row * width + column;
+        // the arrays may keep spare capacity past the last row: a row or column out of range must
+        // fail, not read a spare 0
+        return Objects.checkIndex(row, switchIds.length) * width + Objects.checkIndex(column, width);
     }
 
     /** Fills a table row by row; the rows' arrays are copied in, so the caller may reuse them. */

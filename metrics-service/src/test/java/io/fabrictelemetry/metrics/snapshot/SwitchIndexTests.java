@@ -24,6 +24,7 @@ class SwitchIndexTests {
         assertThat(index.row("sw-000000", ids)).isEqualTo(-1);
         assertThat(index.row("sw-100001", ids)).isEqualTo(-1);
         assertThat(index.row("", ids)).isEqualTo(-1);
+        assertThat(index.isMap()).as("distinct hashes stay in the probing table").isFalse();
     }
 
     @Test
@@ -73,5 +74,31 @@ class SwitchIndexTests {
         assertThat(index.size()).isEqualTo(2);
         assertThat(index.row("sw-1", ids)).isEqualTo(2);
         assertThat(index.row("sw-2", ids)).isEqualTo(1);
+    }
+
+    @Test
+    void aPayloadOfCollidingIdsMovesTheIndexToAMapAndEveryRowIsStillFound() {
+        // 2^15 IDs with one String hash: probing alone would take time quadratic in their number
+        String[] ids = new String[1 << 15];
+        for (int bits = 0; bits < ids.length; bits++) {
+            StringBuilder id = new StringBuilder("sw-");
+            for (int i = 0; i < 15; i++) {
+                id.append((bits >> i & 1) == 0 ? "Aa" : "BB");
+            }
+            ids[bits] = id.toString();
+        }
+        SwitchIndex index = new SwitchIndex(16);
+        for (int row = 0; row < ids.length; row++) {
+            index.put(ids[row], row, ids);
+        }
+
+        assertThat(index.isMap()).isTrue();
+        assertThat(index.size()).isEqualTo(ids.length);
+        for (int row = 0; row < ids.length; row++) {
+            assertThat(index.row(ids[row], ids)).isEqualTo(row);
+        }
+        assertThat(index.row("sw-" + "Aa".repeat(14) + "BC", ids)).isEqualTo(-1);
+        index.put(ids[7], 0, ids);
+        assertThat(index.row(ids[7], ids)).as("an ID indexed again moves, as in the table").isEqualTo(0);
     }
 }

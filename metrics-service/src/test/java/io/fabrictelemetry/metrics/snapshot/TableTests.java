@@ -123,4 +123,16 @@ class TableTests {
         assertThat(builder.contains("sw-3")).isFalse();
         assertThat(builder.contains("sw-9")).isFalse();
     }
+
+    @Test
+    void aRowOrColumnOutOfRangeFailsRatherThanReadingSpareCapacity() {
+        Table.Builder builder = Table.builder(List.of("a", "b"), 64); // room for 64 rows, 1 used
+        builder.add("sw-1", new long[] {1, 2}, new byte[] {CellKind.INTEGER, CellKind.INTEGER});
+        Table table = builder.build(0, 0, List.of());
+
+        assertThat(table.cell(0, 1)).isEqualTo(2);
+        assertThatThrownBy(() -> table.cell(1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> table.kind(1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> table.cell(0, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }

@@ -137,15 +137,8 @@ final class CounterRates {
                     stored[at + rate] = ABSENT;
                     continue;
                 }
-                byte kindNow = now.rawKind(row, column[rate]);
-                long cellNow = now.rawCell(row, column[rate]);
-                byte kindPrevious = previous.rawKind(from, previousColumn[rate]);
-                long cellPrevious = previous.rawCell(from, previousColumn[rate]);
-                if (cellNow == cellPrevious && kindNow == kindPrevious && kindNow != CellKind.NONE) {
-                    stored[at + rate] = 0; // the usual case for error and drop counters: nothing to divide or round
-                    continue;
-                }
-                double value = rate(kindNow, cellNow, kindPrevious, cellPrevious, seconds);
+                double value = rate(now.rawKind(row, column[rate]), now.rawCell(row, column[rate]),
+                        previous.rawKind(from, previousColumn[rate]), previous.rawCell(from, previousColumn[rate]), seconds);
                 long thousandths = thousandths(value);
                 if (thousandths == INEXACT) {
                     if (exact == null) {

@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.api;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -36,6 +37,8 @@ class AccessLogFilter implements WebFilter {
     static final String REQUEST_ID = "X-Request-Id";
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Logger access = LoggerFactory.getLogger("access");
+    private static final HexFormat HEX = HexFormat.of();
+    private static final String NAME = AccessLogFilter.class.getName();
 
     private final RequestMetrics metrics;
 
@@ -75,7 +78,16 @@ class AccessLogFilter implements WebFilter {
 
     /** 16 hex digits: unique enough to find a request in the logs, and cheap (no SecureRandom, no format). */
     private static String newId() {
-        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        return hex.length() == 16 ? hex : "0".repeat(16 - hex.length()) + hex;
+        return HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * A constant: Spring's filter chain names each filter's step with its {@code toString()} on every
+     * request ({@code Mono.checkpoint}, seen in error traces), which {@code Object}'s would build anew
+     * (class name and hash code) each time.
+     */
+    @Override
+    public String toString() {
+        return NAME;
     }
 }

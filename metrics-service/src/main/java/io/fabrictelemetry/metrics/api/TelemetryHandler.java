@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.CacheControl;
@@ -58,6 +59,8 @@ class TelemetryHandler {
 
     static final MediaType PROMETHEUS_TEXT = MediaType.parseMediaType(FabricExporter.CONTENT_TYPE);
     private static final JsonFactory JSON = Bodies.JSON;
+    /** What a GetMetric body usually takes (a long switch ID or metric name grows the buffer). */
+    private static final int METRIC_BODY_SIZE = 192;
     private static final NettyDataBufferFactory NETTY_BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
 
     private final SnapshotStore store;
@@ -166,8 +169,8 @@ class TelemetryHandler {
                     "switch '" + switchId + "' is not in the current snapshot");
         }
         int column = column(snapshot, metric);
-        return Mono.just(answer(snapshot.etag(), snapshot.sampledAt(switchId),
-                () -> NETTY_BUFFERS.wrap(metricBody(snapshot, row, column, metric))));
+        return Mono.just(TelemetryAnswer.written(MediaType.APPLICATION_JSON_VALUE, snapshot.etag(),
+                ageMs(snapshot.sampledAt(switchId)), buffers -> metricBody(buffers, snapshot, row, column, metric)));
     }
 
     /**
@@ -258,21 +261,29 @@ class TelemetryHandler {
         return value;
     }
 
-    /** GetMetric's body, written as bytes with the ListMetrics encoder's own value writer. */
-    static ByteBuf metricBody(Snapshot snapshot, int row, int column, String metric) {
+    /**
+     * GetMetric's body, written as bytes with the ListMetrics encoder's own value writer, into a buffer
+     * of the response's factory (released if writing fails).
+     */
+    static DataBuffer metricBody(DataBufferFactory buffers, Snapshot snapshot, int row, int column, String metric) {
         String switchId = snapshot.switchId(row);
-        ByteBuf body = Unpooled.buffer(192);
-        JsonOut json = new JsonOut(new ByteBufOutputStream(body), body.capacity())
-                .ascii("{\"switch\":").string(switchId)
-                .ascii(",\"metric\":").string(metric)
-                .ascii(",\"value\":");
-        snapshot.writeValue(json, row, column);
-        // a carried-over switch shows older values, and says so
-        json.ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText(switchId))
-                .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
-                .ascii("\"}")
-                .flush();
-        return body;
+        DataBuffer body = buffers.allocateBuffer(METRIC_BODY_SIZE);
+        try {
+            JsonOut json = new JsonOut(body.asOutputStream(), METRIC_BODY_SIZE)
+                    .ascii("{\"switch\":").string(switchId)
+                    .ascii(",\"metric\":").string(metric)
+                    .ascii(",\"value\":");
+            snapshot.writeValue(json, row, column);
+            // a carried-over switch shows older values, and says so
+            json.ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText(switchId))
+                    .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                    .ascii("\"}")
+                    .flush();
+            return body;
+        } catch (RuntimeException e) {
+            DataBufferUtils.release(body);
+            throw e;
+        }
     }
 
     /** A JSON answer with the headers every telemetry answer carries ({@link #headers}). */

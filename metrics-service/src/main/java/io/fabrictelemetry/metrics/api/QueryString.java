@@ -2,6 +2,9 @@ package io.fabrictelemetry.metrics.api;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.LinkedMultiValueMap;
@@ -52,6 +55,62 @@ final class QueryString {
             }
         }
         return params;
+    }
+
+    /**
+     * The values of one parameter, exactly as {@code parse(rawQuery).get(name)} has them ({@code null}
+     * when the name does not occur), for a handler that reads a few known names. A query with nothing
+     * to decode (no {@code %}, no {@code +}: every query the usual clients send) is walked in place,
+     * without building the map or a string per name; any other query is parsed whole, so that bad
+     * percent-encoding anywhere in it is refused as {@link #parse} refuses it.
+     */
+    static @Nullable List<@Nullable String> values(@Nullable String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        if (rawQuery.indexOf('%') >= 0 || rawQuery.indexOf('+') >= 0) {
+            return parse(rawQuery).get(name);
+        }
+        List<@Nullable String> values = null;
+        int n = rawQuery.length();
+        int i = 0;
+        while (i < n) {
+            char c = rawQuery.charAt(i);
+            if (c == '&' || c == '=') { // no name starts here
+                i++;
+                continue;
+            }
+            int nameEnd = i;
+            while (nameEnd < n && rawQuery.charAt(nameEnd) != '&' && rawQuery.charAt(nameEnd) != '=') {
+                nameEnd++;
+            }
+            boolean named = nameEnd - i == name.length() && rawQuery.startsWith(name, i);
+            @Nullable String value = null;
+            if (nameEnd < n && rawQuery.charAt(nameEnd) == '=') {
+                int valueStart = nameEnd + 1;
+                int valueEnd = valueStart;
+                while (valueEnd < n && rawQuery.charAt(valueEnd) != '&') {
+                    valueEnd++;
+                }
+                if (named) {
+                    value = rawQuery.substring(valueStart, valueEnd);
+                }
+                i = valueEnd;
+            } else {
+                i = nameEnd;
+            }
+            if (named) {
+                if (values == null) {
+                    values = Collections.singletonList(value);
+                } else {
+                    if (values.size() == 1) {
+                        values = new ArrayList<>(values);
+                    }
+                    values.add(value);
+                }
+            }
+        }
+        return values;
     }
 
     private static String decode(String query, int start, int end) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -160,9 +161,9 @@ class TelemetryHandler {
 
     Mono<ServerResponse> getMetric(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
-        MultiValueMap<String, String> query = queryParams(request);
-        String switchId = requiredParameter(query, "switch");
-        String metric = requiredParameter(query, "metric");
+        String rawQuery = request.uri().getRawQuery();
+        String switchId = requiredParameter(rawQuery, "switch");
+        String metric = requiredParameter(rawQuery, "metric");
         int row = snapshot.switchRow(switchId);
         if (row < 0) {
             throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
@@ -237,13 +238,34 @@ class TelemetryHandler {
         try {
             return QueryString.parse(request.uri().getRawQuery());
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-query",
-                    "the query string is not valid percent-encoded UTF-8");
+            throw invalidQuery();
         }
     }
 
+    private static ProblemException invalidQuery() {
+        return new ProblemException(HttpStatus.BAD_REQUEST, "invalid-query",
+                "the query string is not valid percent-encoded UTF-8");
+    }
+
     static String requiredParameter(MultiValueMap<String, String> query, String name) {
-        List<String> values = query.get(name);
+        return requiredParameter(query.get(name), name);
+    }
+
+    /**
+     * A required parameter read straight from the raw query ({@link QueryString#values}), with the
+     * same answers as {@link #queryParams} followed by {@link #requiredParameter(MultiValueMap, String)}.
+     */
+    static String requiredParameter(@Nullable String rawQuery, String name) {
+        List<@Nullable String> values;
+        try {
+            values = QueryString.values(rawQuery, name);
+        } catch (IllegalArgumentException e) {
+            throw invalidQuery();
+        }
+        return requiredParameter(values, name);
+    }
+
+    private static String requiredParameter(@Nullable List<@Nullable String> values, String name) {
         if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "missing-parameter",
                     "query parameter '" + name + "' is required and must not be blank");

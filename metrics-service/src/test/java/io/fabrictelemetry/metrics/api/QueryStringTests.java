@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,39 @@ class QueryStringTests {
             compared++;
         }
         assertThat(compared).isGreaterThan(2_000);
+    }
+
+    @Test
+    void oneParameterReadInPlaceHasTheValuesOfTheWholeParse() {
+        assertThat(QueryString.values("switch=sw-0001&metric=latency_us", "switch")).containsExactly("sw-0001");
+        assertThat(QueryString.values("switch=a&metric=b&switch&switch=", "switch")).containsExactly("a", null, "");
+        assertThat(QueryString.values("switches=a&metric=b", "switch")).isNull();
+        assertThat(QueryString.values(null, "switch")).isNull();
+        String alphabet = "ab=&%2F+x=&é%C3%A9%zz%4";
+        List<String> names = List.of("a", "ab", "b", "x", "ax", "é", "/");
+        SplittableRandom random = new SplittableRandom(54321);
+        int compared = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder query = new StringBuilder();
+            int length = random.nextInt(14);
+            for (int j = 0; j < length; j++) {
+                query.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String raw = query.toString();
+            MultiValueMap<String, String> whole;
+            try {
+                whole = QueryString.parse(raw);
+            } catch (IllegalArgumentException badEncoding) {
+                for (String name : names) {
+                    assertThatThrownBy(() -> QueryString.values(raw, name)).as(raw).isInstanceOf(IllegalArgumentException.class);
+                }
+                continue;
+            }
+            for (String name : names) {
+                assertThat(QueryString.values(raw, name)).as(raw + " " + name).isEqualTo(whole.get(name));
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(20_000);
     }
 }

@@ -24,25 +24,35 @@ import tools.jackson.core.io.NumberOutput;
 final class CounterRates {
 
     static final String SUFFIX = "_per_second";
-    static final CounterRates NONE = new CounterRates(List.of(), new long[0], null);
+    static final CounterRates NONE = new CounterRates(List.of(), new int[0], new long[0], null, 0);
 
     /** A stored rate that is no value. */
     private static final long ABSENT = Long.MIN_VALUE;
     /** A stored rate that is no whole number of thousandths (beyond 9.0e12): its double is in {@link #exact}. */
     private static final long INEXACT = Long.MIN_VALUE + 1;
+    /** A row whose rates are all {@code 0.0}: the usual row, as error and drop counters seldom move. */
+    private static final int ZERO_ROW = -1;
+    /** A row whose rates are all no value: a switch that is new or carried over, or the first snapshot. */
+    private static final int ABSENT_ROW = -2;
 
     private final List<String> names;
     private final int count;
-    // row-major, [row * count + rate], as the encoder walks them: each rate as the thousandths it is
-    // written with (rate == thousandths / 1000.0 exactly), or ABSENT, or INEXACT; most are 0
+    // per row, ZERO_ROW, ABSENT_ROW, or the slot of its rates in stored: only the rows with some
+    // other rate take room there (about a quarter of them in a fabric whose counters grow by bursts)
+    private final int[] rows;
+    // [slot * count + rate]: each rate as the thousandths it is written with (rate == thousandths /
+    // 1000.0 exactly), or ABSENT, or INEXACT
     private final long[] thousandths;
     private final double @Nullable [] exact; // same layout; only when some rate is INEXACT
+    private final int slots;
 
-    private CounterRates(List<String> names, long[] thousandths, double @Nullable [] exact) {
+    private CounterRates(List<String> names, int[] rows, long[] thousandths, double @Nullable [] exact, int slots) {
         this.names = names;
         this.count = names.size();
+        this.rows = rows;
         this.thousandths = thousandths;
         this.exact = exact;
+        this.slots = slots;
     }
 
     /** Derived metric names, in the order of the counters. */
@@ -52,7 +62,11 @@ final class CounterRates {
 
     /** A rate, NaN for none. */
     double value(int rate, int row) {
-        int at = row * count + rate;
+        int slot = rows[row];
+        if (slot < 0) {
+            return slot == ZERO_ROW ? 0.0 : Double.NaN;
+        }
+        int at = slot * count + rate;
         long stored = thousandths[at];
         if (stored == ABSENT) {
             return Double.NaN;
@@ -62,23 +76,23 @@ final class CounterRates {
 
     /** True when the rate is {@code 0.0}: the usual value of error and drop counters. */
     boolean isZero(int rate, int row) {
-        return thousandths[row * count + rate] == 0;
+        int slot = rows[row];
+        return slot == ZERO_ROW || slot >= 0 && thousandths[slot * count + rate] == 0;
     }
 
     /** True when every rate of the row is {@code 0.0}. */
     boolean allZero(int row) {
-        int from = row * count;
-        for (int at = from; at < from + count; at++) {
-            if (thousandths[at] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return rows[row] == ZERO_ROW;
     }
 
     /** Writes a rate as {@link #write(JsonOut, double)} writes its value. */
     void write(JsonOut out, int rate, int row) {
-        int at = row * count + rate;
+        int slot = rows[row];
+        if (slot < 0) {
+            out.ascii(slot == ZERO_ROW ? "0.0" : "null");
+            return;
+        }
+        int at = slot * count + rate;
         long stored = thousandths[at];
         if (stored == ABSENT) {
             out.ascii("null");
@@ -95,7 +109,7 @@ final class CounterRates {
      * The rates of {@code now}'s counters against {@code previous}. {@code now} need only have its
      * generator values, switch index and times: it is called while {@code now} is being built.
      * A counter absent from the payload, or whose derived name is already a column of the
-     * generator's, gets no rate. One pass over the rows, in the order the cells are stored.
+     * generator's, gets no rate. One pass over the rows, reading each row's counter cells in place.
      */
     static CounterRates compute(Snapshot now, @Nullable Snapshot previous, List<String> counters) {
         List<String> names = new ArrayList<>();
@@ -111,11 +125,11 @@ final class CounterRates {
             return NONE;
         }
         int count = names.size();
-        int rows = now.switchCount();
-        long[] stored = new long[rows * count];
+        int rowCount = now.switchCount();
+        int[] rows = new int[rowCount];
         if (previous == null) {
-            Arrays.fill(stored, ABSENT);
-            return new CounterRates(List.copyOf(names), stored, null);
+            Arrays.fill(rows, ABSENT_ROW);
+            return new CounterRates(List.copyOf(names), rows, new long[0], null, 0);
         }
         int[] column = new int[count];
         int[] previousColumn = new int[count];
@@ -123,33 +137,80 @@ final class CounterRates {
             column[rate] = columns.get(rate);
             previousColumn[rate] = previous.generatorColumn(now.generatorMetrics().get(column[rate]));
         }
+        Table table = now.table();
+        Table previousTable = previous.table();
         double common = seconds(previous.sampledAt(), now.sampledAt());
         boolean carriedNow = !now.carriedOver().isEmpty();
         boolean carriedBefore = !previous.carriedOver().isEmpty();
+        // about as many rows with a moving counter as last time
+        int expected = previous.rates().count == count ? previous.rates().slots : 0;
+        long[] stored = new long[Math.max(16, expected + expected / 8) * count];
         double @Nullable [] exact = null;
-        for (int row = 0, at = 0; row < rows; row++, at += count) {
-            int from = previousRow(now, previous, row, carriedNow);
-            // a switch carried over before has an older t_prev
-            double seconds = from < 0 ? 0 : carriedBefore ? seconds(previous.sampledAt(now.switchId(row)), now.sampledAt())
-                    : common;
-            for (int rate = 0; rate < count; rate++) {
-                if (from < 0 || !(seconds > 0) || previousColumn[rate] < 0) {
-                    stored[at + rate] = ABSENT;
-                    continue;
-                }
-                double value = rate(now.rawKind(row, column[rate]), now.rawCell(row, column[rate]),
-                        previous.rawKind(from, previousColumn[rate]), previous.rawCell(from, previousColumn[rate]), seconds);
-                long thousandths = thousandths(value);
-                if (thousandths == INEXACT) {
-                    if (exact == null) {
-                        exact = new double[stored.length];
-                    }
-                    exact[at + rate] = value;
-                }
-                stored[at + rate] = thousandths;
+        long[] row = new long[count];
+        double[] rowExact = new double[count];
+        int slots = 0;
+        // the usual case: the same switches in the same rows, all sampled at once
+        boolean sameRows = !carriedNow && !carriedBefore && table.sameRowsAs(previousTable);
+        for (int r = 0; r < rowCount; r++) {
+            int from;
+            double seconds;
+            if (sameRows) {
+                from = r;
+                seconds = common;
+            } else {
+                from = previousRow(now, previous, r, carriedNow);
+                // a switch carried over before has an older t_prev
+                seconds = from < 0 ? 0 : carriedBefore ? seconds(previous.sampledAt(now.switchId(r)), now.sampledAt())
+                        : common;
             }
+            if (from < 0 || !(seconds > 0)) {
+                rows[r] = ABSENT_ROW;
+                continue;
+            }
+            int at = table.rowStart(r);
+            int previousAt = previousTable.rowStart(from);
+            boolean zero = true;
+            boolean absent = true;
+            boolean inexact = false;
+            for (int rate = 0; rate < count; rate++) {
+                long value;
+                if (previousColumn[rate] < 0) {
+                    value = ABSENT;
+                } else {
+                    int cell = at + column[rate];
+                    int previousCell = previousAt + previousColumn[rate];
+                    double rateValue = rate(table.kindAt(cell), table.cellAt(cell), previousTable.kindAt(previousCell),
+                            previousTable.cellAt(previousCell), seconds);
+                    value = thousandths(rateValue);
+                    if (value == INEXACT) {
+                        rowExact[rate] = rateValue;
+                        inexact = true;
+                    }
+                }
+                row[rate] = value;
+                zero &= value == 0;
+                absent &= value == ABSENT;
+            }
+            if (zero || absent) {
+                rows[r] = zero ? ZERO_ROW : ABSENT_ROW;
+                continue;
+            }
+            if ((slots + 1) * count > stored.length) {
+                stored = Arrays.copyOf(stored, stored.length * 2);
+                if (exact != null) {
+                    exact = Arrays.copyOf(exact, stored.length);
+                }
+            }
+            System.arraycopy(row, 0, stored, slots * count, count);
+            if (inexact) {
+                if (exact == null) {
+                    exact = new double[stored.length];
+                }
+                System.arraycopy(rowExact, 0, exact, slots * count, count);
+            }
+            rows[r] = slots++;
         }
-        return new CounterRates(List.copyOf(names), stored, exact);
+        return new CounterRates(List.copyOf(names), rows, stored, exact, slots);
     }
 
     /**

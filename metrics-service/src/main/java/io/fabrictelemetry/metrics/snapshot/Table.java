@@ -145,6 +145,32 @@ public final class Table {
         return damaged;
     }
 
+    /**
+     * True when {@code other} has the same switches in the same rows: this table was built after it
+     * from a payload that listed them in the same order, and shares its index.
+     */
+    boolean sameRowsAs(Table other) {
+        return switchIndex == other.switchIndex && switchIds.length == other.switchIds.length;
+    }
+
+    /**
+     * Where a row's cells start, for a reader in this package that walks a row's cells itself
+     * ({@link #cellAt}, {@link #kindAt}): the rates' pass over every row of two tables.
+     */
+    int rowStart(int row) {
+        return Objects.checkIndex(row, switchIds.length) * width;
+    }
+
+    /** The cell at {@code rowStart(row) + column}, for a column below {@link #metrics()}'s size. */
+    long cellAt(int at) {
+        return cells[at];
+    }
+
+    /** The kind at {@code rowStart(row) + column}, for a column below {@link #metrics()}'s size. */
+    byte kindAt(int at) {
+        return kinds[at];
+    }
+
     private int index(int row, int column) {
         // the arrays may keep spare capacity past the last row: a row or column out of range must
         // fail, not read a spare 0

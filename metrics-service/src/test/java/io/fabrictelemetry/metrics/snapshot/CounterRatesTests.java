@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * The rate rules, one row per case: {@code <counter>_per_second = (v_now - v_prev) / (t_now - t_prev)},
  * resets counted from zero, no value without two values a positive time apart, 3 decimals.
@@ -189,6 +192,73 @@ class CounterRatesTests {
         for (int i = 0; i < 500; i++) {
             double expected = i % 3 == 0 ? (i == 0 ? 0 : i / 4.0) : i;
             assertThat(rate(now, "sw-" + i)).as("sw-%d", i).isEqualTo(Math.round(expected * 1000) / 1000.0);
+        }
+    }
+
+    /** Rows of cells as the CSV would give them, row-major. */
+    private static Table rows(List<String> metrics, List<String> ids, List<String[]> rows) {
+        int width = metrics.size();
+        long[] cells = new long[ids.size() * width];
+        byte[] kinds = new byte[cells.length];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < width; c++) {
+                String text = rows.get(r)[c];
+                kinds[r * width + c] = kind(text);
+                cells[r * width + c] = text.isEmpty() ? 0 : cell(text);
+            }
+        }
+        return Table.of(metrics, ids, cells, kinds, 0, 0);
+    }
+
+    /**
+     * Several counters per switch, in every combination a row can hold: all still, some moving, a
+     * reset, a rate beyond whole thousandths, a counter with no previous column, a new switch, and
+     * the switches in another order than before. Each rate reads back, and is written in the
+     * ListMetrics body, as its own pair of values gives it.
+     */
+    @Test
+    void ratesOfManySwitchesWithSeveralCountersAreWhatEachPairOfValuesGives() throws Exception {
+        SnapshotStore four = new SnapshotStore(STALE,
+                new CounterProperties(List.of("packet_errors", "dropped_packets", "link_down_count", "rx_bytes")));
+        int switches = 300;
+        List<String> beforeIds = new ArrayList<>();
+        List<String[]> beforeRows = new ArrayList<>();
+        for (int i = 0; i < switches; i++) {
+            beforeIds.add("sw-" + i);
+            beforeRows.add(new String[] {Integer.toString(i * 10), "1.5", "5", Integer.toString(i)});
+        }
+        four.publish(rows(List.of("packet_errors", "latency_us", "dropped_packets", "link_down_count"), beforeIds,
+                beforeRows), T0, T0, null);
+
+        List<String> afterIds = new ArrayList<>();
+        List<String[]> afterRows = new ArrayList<>();
+        afterIds.add("sw-new");
+        afterRows.add(new String[] {"1", "2.5", "1", "1", "1"});
+        for (int i = switches - 1; i >= 0; i--) { // the other way round
+            afterIds.add("sw-" + i);
+            afterRows.add(new String[] {Integer.toString(i % 4 == 0 ? i * 10 : i * 10 + i), "2.5",
+                    i % 5 == 0 ? "2" : "5", i == 7 ? "1.0e300" : Integer.toString(i), Integer.toString(i * 1000)});
+        }
+        Snapshot now = four.publish(rows(List.of("packet_errors", "latency_us", "dropped_packets", "link_down_count",
+                "rx_bytes"), afterIds, afterRows), T0.plusSeconds(2), T0.plusSeconds(2), null);
+
+        assertThat(now.metrics()).containsExactly("packet_errors", "latency_us", "dropped_packets", "link_down_count",
+                "rx_bytes", "packet_errors_per_second", "dropped_packets_per_second", "link_down_count_per_second",
+                "rx_bytes_per_second");
+        JsonNode body = JsonMapper.builder().build().readTree(Bodies.toArray(now.listMetricsBody())).get("switches");
+        for (int i = -1; i < switches; i++) {
+            String id = i < 0 ? "sw-new" : "sw-" + i;
+            Double[] expected = i < 0 ? new Double[] {null, null, null, null}
+                    : new Double[] {i % 4 == 0 ? 0.0 : i / 2.0, i % 5 == 0 ? 1.0 : 0.0, i == 7 ? 5.0e299 : 0.0, null};
+            String[] names = {"packet_errors_per_second", "dropped_packets_per_second", "link_down_count_per_second",
+                    "rx_bytes_per_second"};
+            for (int k = 0; k < names.length; k++) {
+                double value = now.numericValue(now.switchRow(id), now.metricColumn(names[k]));
+                assertThat(Double.isNaN(value) ? null : value).as("%s %s", id, names[k]).isEqualTo(expected[k]);
+                JsonNode written = body.get(id).get(names[k]);
+                assertThat(written.isNull() ? null : written.asDouble()).as("%s %s written", id, names[k])
+                        .isEqualTo(expected[k]);
+            }
         }
     }
 }

@@ -91,6 +91,7 @@ class TableTests {
         assertThat(table.row("sw-1")).isZero();
         assertThat(table.row("sw-3")).isEqualTo(2);
         assertThat(table.row("sw-4")).isEqualTo(-1);
+        assertThat(table.sameRowsAs(previous.table())).as("shares the previous rows").isTrue();
     }
 
     @Test
@@ -108,6 +109,9 @@ class TableTests {
         Table more = after(previous, "sw-1", "sw-2", "sw-3", "sw-4", "sw-5");
         assertThat(more.row("sw-4")).isEqualTo(3);
         assertThat(more.row("sw-5")).isEqualTo(4);
+
+        assertThat(List.of(reordered, fewer, more, after(previous, "sw-2", "sw-1", "sw-3", "sw-4")))
+                .noneMatch(table -> table.sameRowsAs(previous.table()));
     }
 
     @Test

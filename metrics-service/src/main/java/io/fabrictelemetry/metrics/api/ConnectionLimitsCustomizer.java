@@ -11,7 +11,8 @@ import reactor.netty.http.server.HttpServer;
  * that they cannot hold connections open forever while others are served. Both timeouts are
  * handlers of ours placed right after the HTTP codec, {@link IdleDeadline} and
  * {@link RequestDeadline}, rather than Reactor Netty's {@code idleTimeout} and
- * {@code requestTimeout}, which cost every request timers and pipeline changes (see each).
+ * {@code requestTimeout}, which cost every request timers and pipeline changes (see each). A third,
+ * {@link BareErrorProblems}, gives a problem body to the errors Reactor Netty answers by itself.
  */
 @Component
 class ConnectionLimitsCustomizer implements NettyServerCustomizer {
@@ -26,9 +27,13 @@ class ConnectionLimitsCustomizer implements NettyServerCustomizer {
     public HttpServer apply(HttpServer server) {
         long idleNanos = limits.idleTimeout().toNanos();
         long requestNanos = limits.requestTimeout().toNanos();
+        int maxInitialLineLength = server.configuration().decoder().maxInitialLineLength();
+        int maxHeaderSize = server.configuration().decoder().maxHeaderSize();
         return server.doOnChannelInit((observer, channel, remoteAddress) -> {
             if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
                 channel.pipeline()
+                        .addAfter(NettyPipeline.HttpCodec, BareErrorProblems.NAME,
+                                new BareErrorProblems(maxInitialLineLength, maxHeaderSize))
                         .addAfter(NettyPipeline.HttpCodec, RequestDeadline.NAME, new RequestDeadline(requestNanos))
                         .addAfter(NettyPipeline.HttpCodec, IdleDeadline.NAME, new IdleDeadline(idleNanos));
             }

@@ -29,8 +29,8 @@ import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
  * Hostile and malformed client input over real sockets, on the real server: every answer is a 4xx
- * (a problem body wherever the request reaches the application; Netty's own 400/414/431 where the
- * HTTP layer refuses it first), nothing echoes unbounded input, nothing is a 500, and the server
+ * with a problem body (also where the HTTP layer refuses the request first: 400, 414, 431), nothing
+ * echoes unbounded input, nothing is a 500, and the server
  * keeps serving. The idle timeout is short here so that idle and trickling clients are cut fast;
  * the request timeout is long, to show that the idle timeout alone cuts a trickled request head.
  */
@@ -138,10 +138,48 @@ class HostileInputTests {
     }
 
     @Test
-    void invalidPercentEncodingIsABadRequest() throws IOException {
-        assertThat(get("/telemetry/GetMetric?switch=%zz&metric=latency_us").status()).isEqualTo(400);
+    void invalidPercentEncodingIsABadRequestProblem() throws IOException {
+        // refused by Spring's adapter before routing (not a valid URI), yet answered as every error is
+        Answer answer = get("/telemetry/GetMetric?switch=%zz&metric=latency_us");
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.text()).containsIgnoringCase("content-type: application/problem+json")
+                .contains("\"status\":400").contains("\"type\":\"about:blank\"")
+                .contains("a '%' must be followed by two hexadecimal digits");
         assertThat(get("/telemetry/GetMetric?switch=%E2%82&metric=latency_us").status()).isBetween(400, 499);
         assertStillServing();
+    }
+
+    @Test
+    void overLongRequestLineAndHeadersAreProblemsNamingTheLimit() throws IOException {
+        Answer line = get("/telemetry/GetMetric?switch=" + "x".repeat(5_000) + "&metric=latency_us");
+        assertThat(line.status()).isEqualTo(414);
+        assertThat(line.text()).containsIgnoringCase("content-type: application/problem+json")
+                .contains("\"status\":414").contains("longer than 4096 bytes");
+
+        Answer headers = get("/telemetry/ListMetrics", "X-Filler: " + "y".repeat(20_000));
+        assertThat(headers.status()).isEqualTo(431);
+        assertThat(headers.text()).containsIgnoringCase("content-type: application/problem+json")
+                .contains("\"status\":431").contains("larger than 8192 bytes");
+        assertStillServing();
+    }
+
+    @Test
+    void badRequestToAHeadGetsNoBodyAndTheNextAnswerOnTheConnectionIsIntact() throws IOException {
+        // pipelined on one connection: a HEAD that is refused, then a GET; were a body added to the
+        // HEAD's answer, it would be read as the start of the next answer
+        String request = "HEAD /telemetry/GetMetric?switch=%zz&metric=latency_us HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "GET /telemetry/GetMetric?switch=%zz&metric=latency_us HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String[] answers = text.split("(?=HTTP/1\\.1 )");
+            assertThat(answers).hasSize(2);
+            assertThat(answers[0]).startsWith("HTTP/1.1 400").doesNotContain("{").endsWith("\r\n\r\n");
+            assertThat(answers[1]).startsWith("HTTP/1.1 400").contains("\"status\":400");
+        }
     }
 
     @Test

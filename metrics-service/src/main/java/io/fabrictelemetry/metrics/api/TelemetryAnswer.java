@@ -1,12 +1,15 @@
 package io.fabrictelemetry.metrics.api;
 
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseCookie;
@@ -23,15 +26,14 @@ import reactor.core.publisher.Mono;
  * returns and Spring's {@code DispatcherHandler} writes, like any other. What it saves over
  * {@code ServerResponse.ok()...body(...)} is per-request work that does nothing here: the builder's
  * headers live in a case-insensitive map of their own and are copied into the response's headers on
- * writing; here they are set on the response's (Netty's) headers once. Conditional requests follow
- * Spring's rules exactly — {@link ServerWebExchange#checkNotModified(String)}, as the builder's
- * response calls it — and that is only asked when the request carries {@code If-None-Match}: for
- * a {@code GET} or {@code HEAD} with no {@code Last-Modified} in the answer it is the only
- * condition Spring evaluates.
+ * writing; here they are set on the response's (Netty's) headers once. A request's
+ * {@code If-None-Match} is evaluated by {@link EntityTags}, as for every other answer of the API
+ * (weak comparison; {@code *} matches, since a current representation exists), and only when the
+ * request carries one.
  *
  * <p>Headers: {@code Content-Type}, {@code ETag}, {@code Cache-Control: no-cache},
- * {@code X-Data-Age-Ms}, and optionally {@code Vary} and {@code Content-Encoding}. {@code HEAD} is
- * Spring's: the body is measured for {@code Content-Length} and not sent.
+ * {@code X-Data-Age-Ms}, and optionally {@code Vary} and {@code Content-Encoding}. A {@code HEAD}
+ * answer measures the body and states its {@code Content-Length}, without sending it.
  */
 final class TelemetryAnswer implements ServerResponse {
 
@@ -97,8 +99,17 @@ final class TelemetryAnswer implements ServerResponse {
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.OK);
         write(response.getHeaders());
-        if (exchange.getRequest().getHeaders().containsHeader(HttpHeaders.IF_NONE_MATCH)
-                && exchange.checkNotModified(etag)) {
+        List<String> ifNoneMatch = exchange.getRequest().getHeaders().get(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && EntityTags.matches(ifNoneMatch, etag)) {
+            response.setStatusCode(HttpStatus.NOT_MODIFIED);
+            return response.setComplete();
+        }
+        if (HttpMethod.HEAD.equals(exchange.getRequest().getMethod())) {
+            // the length the GET's body has, stated: Reactor Netty starts every answer as chunked, and
+            // Spring measures a HEAD's body only for an answer that is not
+            DataBuffer measured = body.apply(response.bufferFactory());
+            response.getHeaders().setContentLength(measured.readableByteCount());
+            DataBufferUtils.release(measured);
             return response.setComplete();
         }
         return response.writeWith(Mono.fromSupplier(() -> body.apply(response.bufferFactory())));

@@ -31,7 +31,9 @@ import io.netty.handler.codec.http.LastHttpContent;
  * has no {@code Content-Type}: every error of the application has a problem body and its type, so
  * none of them is touched. The answer to a {@code HEAD} keeps no body, so the handler keeps, per
  * connection, which of the requests still waiting for their answer were {@code HEAD}s (in order, as
- * HTTP/1.1 answers them; beyond 64 waiting it stops adding bodies until they are answered).
+ * HTTP/1.1 answers them; beyond 64 waiting it stops adding bodies until they are answered). One
+ * exception: a request line too long to read has no method Netty can tell (it stands in a
+ * {@code GET}), so a {@code HEAD}'s 414 has the body too; the connection is closed after it.
  *
  * <p>One instance per connection, right after the HTTP codec (it sees decoded requests and the
  * answers before they are encoded).
@@ -42,9 +44,7 @@ final class BareErrorProblems extends ChannelDuplexHandler {
 
     private static final int TRACKED = 64;
 
-    private final byte[] badRequest;
-    private final byte[] uriTooLong;
-    private final byte[] headersTooLarge;
+    private final Bodies bodies;
 
     /** Bit i: the i-th oldest request still waiting for its answer is a HEAD. */
     private long heads;
@@ -55,24 +55,32 @@ final class BareErrorProblems extends ChannelDuplexHandler {
     /** A bare answer's head went out with a body announced: its empty last content carries the body. */
     private byte @Nullable [] pendingBody;
 
+    BareErrorProblems(Bodies bodies) {
+        this.bodies = bodies;
+    }
+
     /**
+     * The three problem bodies, built once for every connection.
+     *
      * @param maxInitialLineLength the decoder's limit on the request line, named in the 414's detail
      * @param maxHeaderSize        the decoder's limit on the headers, named in the 431's detail
      */
-    BareErrorProblems(int maxInitialLineLength, int maxHeaderSize) {
-        // our own texts, with nothing to escape in JSON
-        this.badRequest = problem(400, "Bad Request", "the request could not be read: a malformed request line, "
-                + "target or header (in the target, a '%' must be followed by two hexadecimal digits, and spaces, "
-                + "quotes, '<', '>', '{', '}', '|' and '^' must be percent-encoded)");
-        this.uriTooLong = problem(414, "URI Too Long",
-                "the request line is longer than " + maxInitialLineLength + " bytes");
-        this.headersTooLarge = problem(431, "Request Header Fields Too Large",
-                "the request headers are larger than " + maxHeaderSize + " bytes");
-    }
+    record Bodies(byte[] badRequest, byte[] uriTooLong, byte[] headersTooLarge) {
 
-    private static byte[] problem(int status, String title, String detail) {
-        return ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail
-                + "\"}").getBytes(StandardCharsets.UTF_8);
+        Bodies(long maxInitialLineLength, long maxHeaderSize) {
+            // our own texts, with nothing to escape in JSON
+            this(problem(400, "Bad Request", "the request could not be read: a malformed request line, "
+                    + "target or header (in the target, a '%' must be followed by two hexadecimal digits, and "
+                    + "spaces, quotes, '<', '>', '{', '}', '|' and '^' must be percent-encoded)"),
+                    problem(414, "URI Too Long", "the request line is longer than " + maxInitialLineLength + " bytes"),
+                    problem(431, "Request Header Fields Too Large",
+                            "the request headers are larger than " + maxHeaderSize + " bytes"));
+        }
+
+        private static byte[] problem(int status, String title, String detail) {
+            return ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+                    + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     @Override
@@ -137,9 +145,9 @@ final class BareErrorProblems extends ChannelDuplexHandler {
             return null;
         }
         return switch (status) {
-            case 400 -> badRequest;
-            case 414 -> uriTooLong;
-            case 431 -> headersTooLarge;
+            case 400 -> bodies.badRequest();
+            case 414 -> bodies.uriTooLong();
+            case 431 -> bodies.headersTooLarge();
             default -> null;
         };
     }

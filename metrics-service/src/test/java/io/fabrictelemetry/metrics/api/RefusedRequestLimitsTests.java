@@ -1,0 +1,66 @@
+package io.fabrictelemetry.metrics.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The 414 and 431 that the HTTP layer answers by itself name the limits in force, as configured
+ * ({@code server.netty.max-initial-line-length}, {@code server.max-http-request-header-size}), not
+ * the defaults.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "server.address=127.0.0.1",
+        "server.netty.max-initial-line-length=6KB", "server.max-http-request-header-size=16KB"})
+class RefusedRequestLimitsTests {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    private HttpResponse<String> get(String target, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+                .timeout(Duration.ofSeconds(5));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void requestLineOverTheConfiguredLimitIsAProblemNamingIt() throws Exception {
+        // 5,000 bytes would be refused under the 4 KB default; within 6 KB it reaches the application
+        assertThat(get("/telemetry/ListMetrics?switch=" + "x".repeat(5_000)).statusCode()).isNotEqualTo(414);
+
+        HttpResponse<String> answer = get("/telemetry/ListMetrics?switch=" + "x".repeat(7_000));
+        assertThat(answer.statusCode()).isEqualTo(414);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("\"status\":414").contains("longer than 6144 bytes");
+    }
+
+    @Test
+    void headersOverTheConfiguredLimitAreAProblemNamingIt() throws Exception {
+        assertThat(get("/telemetry/ListMetrics", "X-Filler", "y".repeat(10_000)).statusCode()).isNotEqualTo(431);
+
+        HttpResponse<String> answer = get("/telemetry/ListMetrics", "X-Filler", "y".repeat(20_000));
+        assertThat(answer.statusCode()).isEqualTo(431);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("\"status\":431").contains("larger than 16384 bytes");
+    }
+}

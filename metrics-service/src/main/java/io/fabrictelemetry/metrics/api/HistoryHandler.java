@@ -85,8 +85,12 @@ class HistoryHandler {
         Instant newest = points.isEmpty()
                 ? snapshot.sampledAt(switchId)
                 : Instant.ofEpochMilli(points.get(points.size() - 1).sampledAtMillis());
-        return telemetry.send(telemetry.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag(snapshot, body), newest),
-                body);
+        String etag = etag(snapshot, body);
+        Mono<ServerResponse> notModified = telemetry.notModified(request, MediaType.APPLICATION_JSON, etag, newest);
+        if (notModified != null) {
+            return notModified;
+        }
+        return telemetry.send(telemetry.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag, newest), body);
     }
 
     /** The optional {@code since}: absent, the whole history; empty ("since=", "since"), invalid like any bad value. */

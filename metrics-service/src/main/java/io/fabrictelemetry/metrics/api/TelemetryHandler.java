@@ -155,6 +155,10 @@ class TelemetryHandler {
     /** The fabric in the Prometheus text format, encoded at most once per snapshot. */
     Mono<ServerResponse> prometheus(ServerRequest request) {
         Snapshot snapshot = requireSnapshot();
+        Mono<ServerResponse> notModified = notModified(request, PROMETHEUS_TEXT, snapshot.etag(), snapshot.sampledAt());
+        if (notModified != null) {
+            return notModified;
+        }
         return exporter.export(snapshot).flatMap((ByteBuffer body) ->
                 send(headers(HttpStatus.OK, PROMETHEUS_TEXT, snapshot.etag(), snapshot.sampledAt()), body));
     }
@@ -329,7 +333,19 @@ class TelemetryHandler {
                 .header(DATA_AGE, Long.toString(ageMs(sampledAt)));
     }
 
-    /** The body as is, wrapped without copying; a matching If-None-Match becomes 304 in Spring. */
+    /**
+     * The {@code 304} for a request whose {@code If-None-Match} matches {@code etag} ({@link EntityTags},
+     * the rule of every answer: weak comparison, {@code *} matches), with the answer's headers and no
+     * body; {@code null} when it does not match.
+     */
+    @Nullable Mono<ServerResponse> notModified(ServerRequest request, MediaType type, String etag, Instant sampledAt) {
+        if (!EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
+            return null;
+        }
+        return headers(HttpStatus.NOT_MODIFIED, type, etag, sampledAt).build();
+    }
+
+    /** The body as is, wrapped without copying; the caller answers a matching If-None-Match first ({@link #notModified}). */
     Mono<ServerResponse> send(ServerResponse.BodyBuilder response, byte[] body) {
         // stated, not left to the server: a HEAD answer then carries it too (Reactor Netty starts every
         // answer as chunked, and Spring's HEAD handling measures a body only when the answer is not)

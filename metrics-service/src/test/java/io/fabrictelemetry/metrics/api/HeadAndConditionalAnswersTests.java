@@ -70,7 +70,7 @@ class HeadAndConditionalAnswersTests {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/telemetry/GetMetric?switch=sw-0001&metric=latency_us", "/telemetry/ListMetrics",
             "/telemetry/ListMetrics?switch=sw-0002", "/telemetry/TopSwitches?metric=latency_us",
-            "/telemetry/prometheus"})
+            "/telemetry/prometheus", "/telemetry/GetMetricHistory?switch=sw-0001&metric=latency_us"})
     void headStatesTheLengthOfTheGetsBody(String target) throws Exception {
         HttpResponse<byte[]> get = send("GET", target);
         HttpResponse<byte[]> head = send("HEAD", target);
@@ -97,14 +97,17 @@ class HeadAndConditionalAnswersTests {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/telemetry/GetMetric?switch=sw-0001&metric=latency_us", "/telemetry/ListMetrics",
-            "/telemetry/ListMetrics?switch=sw-0002", "/telemetry/TopSwitches?metric=latency_us"})
+            "/telemetry/ListMetrics?switch=sw-0002", "/telemetry/TopSwitches?metric=latency_us",
+            "/telemetry/prometheus", "/telemetry/GetMetricHistory?switch=sw-0001&metric=latency_us"})
     void ifNoneMatchStarIsNotModifiedOnEveryAnswer(String target) throws Exception {
         HttpResponse<byte[]> answer = send("GET", target, "If-None-Match", "*");
         HttpResponse<byte[]> gzipped = send("GET", target, "If-None-Match", "*", "Accept-Encoding", "gzip");
 
         assertThat(answer.statusCode()).isEqualTo(304);
         assertThat(answer.headers().firstValue("ETag")).isPresent();
+        assertThat(answer.headers().firstValue("X-Data-Age-Ms")).isPresent();
         assertThat(answer.body()).isEmpty();
+        assertThat(send("HEAD", target, "If-None-Match", "*").statusCode()).isEqualTo(304);
         assertThat(gzipped.statusCode()).isEqualTo(304);
     }
 }

@@ -1,6 +1,10 @@
 package io.fabrictelemetry.metrics.api;
 
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,8 +18,9 @@ import org.springframework.util.MultiValueMap;
  * A raw query string as Spring's {@code ServerHttpRequest.getQueryParams()} reads it — the same
  * names, values and order, the same {@code null} for a name without {@code =} and {@code ""} for
  * one with it, the same {@link URLDecoder} decoding and its {@code IllegalArgumentException} for
- * bad percent-encoding — without the regular expression and without decoding what has nothing to
- * decode. Spring matches {@code ([^&=]+)(=?)([^&]+)?} repeatedly; this walks the string once with
+ * bad percent-encoding (and one more: escapes that are not UTF-8, which {@code URLDecoder} turns into
+ * U+FFFD, are refused as bad encoding too) — without the regular expression and without decoding
+ * what has nothing to decode. Spring matches {@code ([^&=]+)(=?)([^&]+)?} repeatedly; this walks the string once with
  * the same rules. {@code QueryStringTests} checks it against Spring's own on random queries.
  */
 final class QueryString {
@@ -117,9 +122,70 @@ final class QueryString {
         for (int i = start; i < end; i++) {
             char c = query.charAt(i);
             if (c == '%' || c == '+') {
-                return URLDecoder.decode(query.substring(start, end), StandardCharsets.UTF_8);
+                return strictDecode(query, start, end);
             }
         }
         return query.substring(start, end);
+    }
+
+    /**
+     * {@link URLDecoder#decode(String, java.nio.charset.Charset)}'s reading — {@code +} a space,
+     * each run of {@code %XX} bytes decoded as UTF-8, its {@code IllegalArgumentException} for a bad
+     * or cut escape — except that bytes that are not UTF-8 ({@code %E2%82}, {@code %FF}) are refused
+     * with an {@code IllegalArgumentException} too, where {@code URLDecoder} reads them as U+FFFD and
+     * a client would be told that a switch named U+FFFD does not exist.
+     */
+    static String strictDecode(String query, int start, int end) {
+        StringBuilder out = new StringBuilder(end - start);
+        CharsetDecoder utf8 = null;
+        byte[] bytes = null;
+        int i = start;
+        while (i < end) {
+            char c = query.charAt(i);
+            if (c == '+') {
+                out.append(' ');
+                i++;
+            } else if (c == '%') {
+                if (bytes == null) {
+                    bytes = new byte[(end - i) / 3];
+                }
+                int count = 0;
+                while (i + 2 < end && c == '%') {
+                    int value;
+                    try {
+                        value = Integer.parseInt(query, i + 1, i + 3, 16);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(
+                                "URLDecoder: Illegal hex characters in escape (%) pattern - " + e.getMessage());
+                    }
+                    if (value < 0) {
+                        throw new IllegalArgumentException(
+                                "URLDecoder: Illegal hex characters in escape (%) pattern - negative value");
+                    }
+                    bytes[count++] = (byte) value;
+                    i += 3;
+                    if (i < end) {
+                        c = query.charAt(i);
+                    }
+                }
+                if (i < end && c == '%') {
+                    throw new IllegalArgumentException("URLDecoder: Incomplete trailing escape (%) pattern");
+                }
+                if (utf8 == null) {
+                    utf8 = StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT);
+                }
+                try {
+                    out.append(utf8.decode(ByteBuffer.wrap(bytes, 0, count)));
+                } catch (CharacterCodingException e) {
+                    throw new IllegalArgumentException("percent-escapes that are not UTF-8", e);
+                }
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 }

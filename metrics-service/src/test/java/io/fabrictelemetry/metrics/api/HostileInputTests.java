@@ -145,7 +145,11 @@ class HostileInputTests {
         assertThat(answer.text()).containsIgnoringCase("content-type: application/problem+json")
                 .contains("\"status\":400").contains("\"type\":\"about:blank\"")
                 .contains("a '%' must be followed by two hexadecimal digits");
-        assertThat(get("/telemetry/GetMetric?switch=%E2%82&metric=latency_us").status()).isBetween(400, 499);
+        // a valid URI whose escapes are not UTF-8: refused by the application as bad encoding, not read
+        // as U+FFFD (which would answer that no such switch exists)
+        Answer notUtf8 = get("/telemetry/GetMetric?switch=%E2%82&metric=latency_us");
+        assertThat(notUtf8.status()).isEqualTo(400);
+        assertThat(notUtf8.text()).contains("urn:fabric-telemetry:problem:invalid-query");
         assertStillServing();
     }
 

@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,6 +49,7 @@ class QueryStringTests {
         String alphabet = "ab=&%2F+x=&é%C3%A9%zz%4";
         SplittableRandom random = new SplittableRandom(12345);
         int compared = 0;
+        int refused = 0;
         for (int i = 0; i < 20_000; i++) {
             StringBuilder query = new StringBuilder();
             int length = random.nextInt(12);
@@ -65,10 +67,34 @@ class QueryStringTests {
             if (expected == null) { // Reactor Netty refuses such a request line before Spring sees it
                 continue;
             }
+            if (hasReplacementCharacter(expected)) {
+                // escapes that are not UTF-8, which Spring reads as U+FFFD (the alphabet cannot write
+                // U+FFFD itself): refused as bad encoding
+                assertThatThrownBy(() -> QueryString.parse(raw)).as(raw).isInstanceOf(IllegalArgumentException.class);
+                refused++;
+                continue;
+            }
             assertThat(QueryString.parse(raw)).as(raw).isEqualTo(expected);
             compared++;
         }
         assertThat(compared).isGreaterThan(2_000);
+        assertThat(refused).isGreaterThan(100);
+    }
+
+    private static boolean hasReplacementCharacter(MultiValueMap<String, String> params) {
+        return params.entrySet().stream().anyMatch(entry -> entry.getKey().indexOf(REPLACEMENT) >= 0
+                || entry.getValue().stream().anyMatch(value -> value != null && value.indexOf(REPLACEMENT) >= 0));
+    }
+
+    private static final char REPLACEMENT = 0xFFFD;
+
+    @Test
+    void escapesAreDecodedAsUtf8AndBytesThatAreNotUtf8AreBadEncoding() {
+        assertThat(QueryString.parse("switch=sw%E2%82%AC1&metric=a+b%20c").toSingleValueMap())
+                .containsExactly(entry("switch", "sw" + (char) 0x20AC + "1"), entry("metric", "a b c"));
+        for (String bad : List.of("switch=%E2%82", "switch=%FF", "switch=%C3", "%E2%82=x", "switch=%zz", "switch=%4")) {
+            assertThatThrownBy(() -> QueryString.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -53,6 +53,7 @@ run() { # round jar
   GENERATOR_URL="http://127.0.0.1:$GEN_PORT" METRICS_CONFIG_FILE=/nonexistent \
     java -Xmx1g -Xlog:gc:file="$OUT/gc.log" -jar "$2" --server.port=$API_PORT > "$OUT/service.log" 2>&1 &
   local pid=$! u0 s0 u1 s1 g0 g1 t0 t1 r n rps
+  PIDS+=("$pid") # killed on exit too, should a step below fail
   wait_for "http://127.0.0.1:$API_PORT/telemetry/ListMetrics" "$OUT/lm.json"
   local url="http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=$(grep -o '"switches":{"[^"]*"' "$OUT/lm.json" | cut -d'"' -f4)&metric=latency_us"
   wrk -t1 -c4 -d5s "$url" > /dev/null

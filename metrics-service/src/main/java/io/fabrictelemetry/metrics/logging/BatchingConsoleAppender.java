@@ -189,13 +189,22 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
     }
 
     /**
-     * Bytes waiting to be written, in an array that grows as needed and is kept, so that a buffer
-     * reaches its working size once. Not {@code ByteArrayOutputStream}: its methods take a monitor,
+     * Bytes waiting to be written, in an array that grows as needed and is kept (up to {@link #KEPT}),
+     * so that a buffer reaches its working size once. Not {@code ByteArrayOutputStream}: its methods take a monitor,
      * and each buffer is already guarded by the appender's lock or owned by the worker.
      */
     private static final class Buffer {
 
-        private byte[] bytes = new byte[64 * 1024];
+        private static final int INITIAL = 64 * 1024;
+        /**
+         * The most a buffer keeps between flushes: 50 ms of access-log lines at 50,000 requests per
+         * second is about 400 KB. A buffer that grew beyond it (a burst, lines of long queries, a
+         * writer held up) goes back to its initial size once written, rather than holding up to
+         * {@code queueSize} long lines for the life of the process.
+         */
+        private static final int KEPT = 1024 * 1024;
+
+        private byte[] bytes = new byte[INITIAL];
         private int size;
 
         void write(byte[] data) {
@@ -216,6 +225,9 @@ public class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILogging
 
         void reset() {
             size = 0;
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
         }
     }
 }

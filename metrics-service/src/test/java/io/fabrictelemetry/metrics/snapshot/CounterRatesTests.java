@@ -261,4 +261,36 @@ class CounterRatesTests {
             }
         }
     }
+
+    /**
+     * The usual case, taken the way the parser takes it: the next table lists the same switches in
+     * the same rows (the very ID strings) and shares the previous table's index. Rows past the
+     * compact storage's first size, one of them with a rate beyond whole thousandths stored before
+     * the storage grew, all read back.
+     */
+    @Test
+    void tableThatSharesThePreviousRowsGivesEachSwitchItsOwnRate() {
+        int switches = 50;
+        List<String> ids = new ArrayList<>();
+        String[] zeros = new String[switches];
+        for (int i = 0; i < switches; i++) {
+            ids.add("sw-" + i);
+            zeros[i] = "0";
+        }
+        Snapshot previous = store.publish(table(List.of("packet_errors"), ids, zeros), T0, T0, null);
+        Table.Builder next = Table.builder(List.of("packet_errors"), switches, previous);
+        for (int i = 0; i < switches; i++) {
+            String value = i == 0 ? "1.0e300" : i < 40 ? Integer.toString(i) : "0";
+            next.add(previous.switchId(i), new long[] {cell(value)}, new byte[] {kind(value)});
+        }
+        Table table = next.build(0, 0, List.of());
+        assertThat(table.sameRowsAs(previous.table())).as("shares the previous rows").isTrue();
+
+        Snapshot now = store.publish(table, T0.plusSeconds(2), T0.plusSeconds(2), null);
+
+        assertThat(rate(now, "sw-0")).isEqualTo(5.0e299);
+        for (int i = 1; i < switches; i++) {
+            assertThat(rate(now, "sw-" + i)).as("sw-%d", i).isEqualTo(i < 40 ? i / 2.0 : 0.0);
+        }
+    }
 }

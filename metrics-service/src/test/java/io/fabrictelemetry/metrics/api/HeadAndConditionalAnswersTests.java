@@ -94,8 +94,21 @@ class HeadAndConditionalAnswersTests {
         assertThat(answer.statusCode()).isEqualTo(304);
         assertThat(answer.headers().firstValue("ETag")).isPresent();
         assertThat(answer.headers().firstValue("X-Data-Age-Ms")).isPresent();
+        assertThat(answer.headers().firstValue("Content-Length")).isEmpty();
         assertThat(answer.body()).isEmpty();
         assertThat(send("HEAD", target, "If-None-Match", "*").statusCode()).isEqualTo(304);
         assertThat(gzipped.statusCode()).isEqualTo(304);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/telemetry/GetMetric?switch=sw-0001&metric=latency_us", "/telemetry/ListMetrics",
+            "/telemetry/ListMetrics?switch=sw-0002", "/telemetry/TopSwitches?metric=latency_us",
+            "/telemetry/prometheus", "/telemetry/GetMetricHistory?switch=sw-0001&metric=latency_us"})
+    void theAnswersOwnEtagStrongOrWeakIsNotModifiedAndAnotherIsNot(String target) throws Exception {
+        String etag = send("GET", target).headers().firstValue("ETag").orElseThrow();
+
+        assertThat(send("GET", target, "If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(send("GET", target, "If-None-Match", "\"other\", W/" + etag).statusCode()).isEqualTo(304);
+        assertThat(send("GET", target, "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
     }
 }

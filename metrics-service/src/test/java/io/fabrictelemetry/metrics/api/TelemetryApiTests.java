@@ -244,7 +244,10 @@ class TelemetryApiTests {
         client.get().uri("/telemetry/Nope").exchange()
                 .expectStatus().isNotFound()
                 .expectHeader().contentType(PROBLEM)
-                .expectBody().jsonPath("$.status").isEqualTo(404);
+                .expectBody().jsonPath("$.status").isEqualTo(404)
+                .jsonPath("$.detail").value(String.class, detail -> assertThat(detail).contains("/telemetry/GetMetric,",
+                        "/telemetry/ListMetrics", "/telemetry/TopSwitches", "/telemetry/GetMetricHistory",
+                        "/telemetry/stream", "/telemetry/prometheus"));
     }
 
     @Test

@@ -90,10 +90,10 @@ class TelemetryHandler {
         }
         // another representation, so another strong ETag; a 304 never touches (or compresses) the body
         String etag = gzipEtag(snapshot.etag());
-        if (EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
-            return headers(HttpStatus.NOT_MODIFIED, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
-                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
-                    .build();
+        Mono<ServerResponse> notModified = notModified(request, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt(),
+                HttpHeaders.ACCEPT_ENCODING);
+        if (notModified != null) {
+            return notModified;
         }
         return snapshot.listMetricsGzip().flatMap(body -> send(
                 headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
@@ -109,10 +109,10 @@ class TelemetryHandler {
         Snapshot snapshot = selection.snapshot();
         boolean gzip = acceptsGzip(request);
         String etag = gzip ? gzipEtag(selection.etag()) : selection.etag();
-        if (EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
-            return headers(HttpStatus.NOT_MODIFIED, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt())
-                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
-                    .build();
+        Mono<ServerResponse> notModified = notModified(request, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt(),
+                HttpHeaders.ACCEPT_ENCODING);
+        if (notModified != null) {
+            return notModified;
         }
         if (!gzip && selection.cells() <= INLINE_ENCODING_CELLS) {
             return Mono.just(answer(etag, snapshot.sampledAt(), () -> offHeap(selection.body()))
@@ -339,10 +339,20 @@ class TelemetryHandler {
      * body; {@code null} when it does not match.
      */
     @Nullable Mono<ServerResponse> notModified(ServerRequest request, MediaType type, String etag, Instant sampledAt) {
+        return notModified(request, type, etag, sampledAt, null);
+    }
+
+    /** {@link #notModified(ServerRequest, MediaType, String, Instant)} with {@code Vary}, when not null. */
+    private @Nullable Mono<ServerResponse> notModified(ServerRequest request, MediaType type, String etag,
+            Instant sampledAt, @Nullable String vary) {
         if (!EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), etag)) {
             return null;
         }
-        return headers(HttpStatus.NOT_MODIFIED, type, etag, sampledAt).build();
+        ServerResponse.BodyBuilder answer = headers(HttpStatus.NOT_MODIFIED, type, etag, sampledAt);
+        if (vary != null) {
+            answer.header(HttpHeaders.VARY, vary);
+        }
+        return answer.build();
     }
 
     /** The body as is, wrapped without copying; the caller answers a matching If-None-Match first ({@link #notModified}). */

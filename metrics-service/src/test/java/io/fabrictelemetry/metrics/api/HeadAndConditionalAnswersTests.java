@@ -2,12 +2,7 @@ package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,8 +30,6 @@ import io.fabrictelemetry.metrics.snapshot.Table;
         "poll.interval=1h", "poll.timeout=1s", "stale.after=2h", "server.address=127.0.0.1"})
 class HeadAndConditionalAnswersTests {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @DynamicPropertySource
     static void noGenerator(DynamicPropertyRegistry registry) {
         NoGenerator.register(registry);
@@ -58,14 +51,8 @@ class HeadAndConditionalAnswersTests {
         }
     }
 
-    private HttpResponse<byte[]> send(String method, String target, String... headers) throws IOException,
-            InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
-                .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    private HttpResponse<byte[]> send(String method, String target, String... headers) throws Exception {
+        return RealServerHttp.send(port, method, target, HttpResponse.BodyHandlers.ofByteArray(), headers);
     }
 
     @ParameterizedTest(name = "{0}")

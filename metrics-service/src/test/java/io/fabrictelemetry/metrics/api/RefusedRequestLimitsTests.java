@@ -2,11 +2,7 @@ package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,8 +20,6 @@ import org.springframework.test.context.DynamicPropertySource;
         "server.netty.max-initial-line-length=6KB", "server.max-http-request-header-size=16KB"})
 class RefusedRequestLimitsTests {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @DynamicPropertySource
     static void noGenerator(DynamicPropertyRegistry registry) {
         NoGenerator.register(registry);
@@ -35,12 +29,7 @@ class RefusedRequestLimitsTests {
     int port;
 
     private HttpResponse<String> get(String target, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
-                .timeout(Duration.ofSeconds(5));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return RealServerHttp.send(port, "GET", target, HttpResponse.BodyHandlers.ofString(), headers);
     }
 
     @Test

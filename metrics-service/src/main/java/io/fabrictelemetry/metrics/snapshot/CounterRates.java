@@ -24,7 +24,7 @@ import tools.jackson.core.io.NumberOutput;
 final class CounterRates {
 
     static final String SUFFIX = "_per_second";
-    static final CounterRates NONE = new CounterRates(List.of(), new int[0], new long[0], null, 0);
+    static final CounterRates NONE = new CounterRates(List.of(), new int[0], new long[0], null, 0, 0);
 
     /** A stored rate that is no value. */
     private static final long ABSENT = Long.MIN_VALUE;
@@ -45,14 +45,26 @@ final class CounterRates {
     private final long[] thousandths;
     private final double @Nullable [] exact; // same layout; only when some rate is INEXACT
     private final int slots;
+    private final long valueBytes;
 
-    private CounterRates(List<String> names, int[] rows, long[] thousandths, double @Nullable [] exact, int slots) {
+    private CounterRates(List<String> names, int[] rows, long[] thousandths, double @Nullable [] exact, int slots,
+            long valueBytes) {
         this.names = names;
         this.count = names.size();
         this.rows = rows;
         this.thousandths = thousandths;
         this.exact = exact;
         this.slots = slots;
+        this.valueBytes = valueBytes;
+    }
+
+    /**
+     * How many bytes the rates' values take, written as {@link #write(JsonOut, int, int)} writes
+     * them, over all rows: with the names, what the rates add to the ListMetrics body, known before
+     * it is encoded (its size moves with the rates: all counters reset at once make it longer).
+     */
+    long valueBytes() {
+        return valueBytes;
     }
 
     /** Derived metric names, in the order of the counters. */
@@ -129,7 +141,7 @@ final class CounterRates {
         int[] rows = new int[rowCount];
         if (previous == null) {
             Arrays.fill(rows, ABSENT_ROW);
-            return new CounterRates(List.copyOf(names), rows, new long[0], null, 0);
+            return new CounterRates(List.copyOf(names), rows, new long[0], null, 0, (long) rowCount * count * NULL_BYTES);
         }
         int[] column = new int[count];
         int[] previousColumn = new int[count];
@@ -149,6 +161,9 @@ final class CounterRates {
         long[] row = new long[count];
         double[] rowExact = new double[count];
         int slots = 0;
+        int zeroRows = 0;
+        int absentRows = 0;
+        long slotBytes = 0;
         // the usual case: the same switches in the same rows, all sampled at once
         boolean sameRows = !carriedNow && !carriedBefore && table.sameRowsAs(previousTable);
         for (int r = 0; r < rowCount; r++) {
@@ -165,6 +180,7 @@ final class CounterRates {
             }
             if (from < 0 || !(seconds > 0)) {
                 rows[r] = ABSENT_ROW;
+                absentRows++;
                 continue;
             }
             int at = table.rowStart(r);
@@ -191,9 +207,18 @@ final class CounterRates {
                 zero &= value == 0;
                 absent &= value == ABSENT;
             }
-            if (zero || absent) {
-                rows[r] = zero ? ZERO_ROW : ABSENT_ROW;
+            if (zero) {
+                rows[r] = ZERO_ROW;
+                zeroRows++;
                 continue;
+            }
+            if (absent) {
+                rows[r] = ABSENT_ROW;
+                absentRows++;
+                continue;
+            }
+            for (int rate = 0; rate < count; rate++) {
+                slotBytes += textLength(row[rate], rowExact[rate]);
             }
             if ((slots + 1) * count > stored.length) {
                 stored = Arrays.copyOf(stored, stored.length * 2);
@@ -210,7 +235,33 @@ final class CounterRates {
             }
             rows[r] = slots++;
         }
-        return new CounterRates(List.copyOf(names), rows, stored, exact, slots);
+        long valueBytes = ((long) zeroRows * ZERO_BYTES + (long) absentRows * NULL_BYTES) * count + slotBytes;
+        return new CounterRates(List.copyOf(names), rows, stored, exact, slots, valueBytes);
+    }
+
+    private static final int ZERO_BYTES = "0.0".length();
+    private static final int NULL_BYTES = "null".length();
+
+    /** The length of a stored rate as {@link #write(JsonOut, int, int)} writes it. */
+    private static int textLength(long stored, double exact) {
+        if (stored == ABSENT) {
+            return NULL_BYTES;
+        }
+        if (stored == 0) {
+            return ZERO_BYTES;
+        }
+        if (stored == INEXACT) {
+            return NumberOutput.toString(exact, true).length(); // beyond 9.0e12: rare
+        }
+        long magnitude = Math.abs(stored); // never Long.MIN_VALUE: that is ABSENT
+        long whole = magnitude / 1000;
+        int fraction = (int) (magnitude - whole * 1000);
+        int digits = 1;
+        for (long rest = whole; rest >= 10; rest /= 10) {
+            digits++;
+        }
+        int decimals = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
+        return (stored < 0 ? 1 : 0) + digits + 1 + decimals;
     }
 
     /**

@@ -20,14 +20,36 @@ public final class ListMetricsEncoder {
      * Encodes straight into a direct buffer (see {@link Bodies.DirectSink}), walking the cells in
      * the order they are stored (row-major: a switch's metrics side by side), as the parser wrote them.
      *
-     * @param sizeHint expected size in bytes (from the previous snapshot), or 0 for none
+     * <p>The buffer is sized so that it neither grows (a copy of the whole body into one half as
+     * large again) nor ends more than an eighth empty (a copy to size): the generator's values
+     * from the previous body, which are about as long from one payload to the next, and the
+     * rates exactly, which are not (a reset of every counter turns 100,000 rates of {@code 0.0}
+     * into longer numbers).
+     *
+     * @param generatorSizeHint expected size in bytes of the body without its rates (from the
+     *                          previous snapshot, {@link #generatorBytes}), or 0 for none
      */
-    static ByteBuffer encode(Snapshot snapshot, long sizeHint) {
-        List<String> metrics = snapshot.metrics();
-        Bodies.DirectSink out = new Bodies.DirectSink(
-                (int) Math.min(Integer.MAX_VALUE - 8, sizeHint > 0 ? sizeHint + sizeHint / 64 + 256 : estimate(snapshot)));
+    static ByteBuffer encode(Snapshot snapshot, long generatorSizeHint) {
+        long expected = generatorSizeHint > 0
+                ? generatorSizeHint + generatorSizeHint / 64 + 256 + ratesBytes(snapshot)
+                : estimate(snapshot);
+        Bodies.DirectSink out = new Bodies.DirectSink((int) Math.min(Integer.MAX_VALUE - 8, expected));
         write(new JsonOut(out), snapshot, null, null);
         return out.toReadOnlyBuffer();
+    }
+
+    /** The bytes of a snapshot's unfiltered body that are not its rates: the next body's size hint. */
+    static long generatorBytes(Snapshot snapshot, int bodyBytes) {
+        return bodyBytes - ratesBytes(snapshot);
+    }
+
+    /** The bytes the rates take in the unfiltered body: each rate's name, comma and colon, and its value. */
+    static long ratesBytes(Snapshot snapshot) {
+        long perRow = 0;
+        for (String name : snapshot.rates().names()) {
+            perRow += JsonOut.quoted(name).length + 2;
+        }
+        return perRow * snapshot.switchCount() + snapshot.rates().valueBytes();
     }
 
     /**

@@ -38,12 +38,14 @@ public final class Snapshot {
     private final CounterRates rates;
     private final List<String> metrics;
     private final ByteBuffer listMetricsJson;
+    private final long listMetricsGeneratorBytes;
     private final Mono<byte[]> listMetricsGzip;
 
     /**
      * @param previous            the snapshot this one replaces, for the counters' rates (not kept)
      * @param counters            the counter columns whose rates become derived metrics
-     * @param listMetricsSizeHint the expected size of the ListMetrics body in bytes, or 0 when unknown
+     * @param listMetricsSizeHint the expected size in bytes of the ListMetrics body without its
+     *                            rates, or 0 when unknown
      */
     Snapshot(long sequence, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag, String etag,
             Table table, Map<String, Instant> carriedOver, @Nullable Snapshot previous, List<String> counters,
@@ -69,6 +71,7 @@ public final class Snapshot {
             this.metricIndex = indexOf(metrics);
         }
         this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint);
+        this.listMetricsGeneratorBytes = ListMetricsEncoder.generatorBytes(this, listMetricsJson.remaining());
         // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
         // compressed on the first gzip request, off the event loop, once, shared by concurrent requests
         this.listMetricsGzip = Mono.fromCallable(() -> Gzip.compress(listMetricsJson()))
@@ -281,6 +284,11 @@ public final class Snapshot {
             case CellKind.DECIMAL -> Double.longBitsToDouble(table.cell(row, column));
             default -> Double.NaN;
         };
+    }
+
+    /** How many bytes of the ListMetrics body are not the rates: what the next body's size is estimated from. */
+    long listMetricsGeneratorBytes() {
+        return listMetricsGeneratorBytes;
     }
 
     /** The encoded ListMetrics body, off the heap; each call returns an independent read-only view. */

@@ -62,9 +62,10 @@ public class SnapshotStore {
         CarryOver.Merged merged = previous == null
                 ? new CarryOver.Merged(table, Map.of())
                 : CarryOver.merge(table, previous, collectedAt, staleAfter);
-        // consecutive payloads of one fabric encode to nearly the same size per switch
+        // consecutive payloads of one fabric encode to nearly the same size per switch (the rates
+        // aside: they are counted exactly once computed)
         long sizeHint = previous == null || previous.switchCount() == 0 ? 0
-                : (long) previous.listMetricsBody().remaining() * merged.table().switchCount() / previous.switchCount();
+                : previous.listMetricsGeneratorBytes() * merged.table().switchCount() / previous.switchCount();
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
                 "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver(), previous, counters,
                 sizeHint);

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +122,40 @@ class ListMetricsEncoderTests {
                 assertThat(encoded).contains("\"link_down_count_per_second\":0.0,\"packet_errors_per_second\":0.0,"
                         + "\"dropped_packets_per_second\":0.0}");
             }
+        }
+    }
+
+    /**
+     * The rates' share of a body is known before it is encoded, to the byte (the next buffer is
+     * sized by it): each rate's name and value as written, in every kind of row: all {@code 0.0},
+     * all without a value, moving, reset, beyond whole thousandths, negative, carried over.
+     */
+    @Test
+    void ratesBytesAreTheBytesTheRatesTakeInTheBody() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            ids.add(String.format("sw-%05d", i));
+        }
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("packet_errors", "latency_us")));
+        Table table = null;
+        for (int round = 0; round < 6; round++) {
+            List<String> damaged = round < 3 ? List.of() : List.of(ids.get(random.nextInt(ids.size())));
+            if (round != 2 && round != 4) { // rounds 2 and 4 repeat the values before them: rates 0.0 or none
+                table = table(random, ids, damaged);
+            }
+            Snapshot snapshot = store.publish(table, T0.plusSeconds(7L * round), T0.plusSeconds(7L * round + 1), null);
+            String encoded = StandardCharsets.UTF_8.decode(snapshot.listMetricsBody()).toString();
+            long written = 0;
+            for (String rate : List.of("packet_errors_per_second", "latency_us_per_second")) {
+                Matcher value = Pattern.compile(",\"" + rate + "\":(null|[-+.0-9Ee]+)").matcher(encoded);
+                while (value.find()) {
+                    written += value.group().length();
+                }
+            }
+            assertThat(ListMetricsEncoder.ratesBytes(snapshot)).as("round %d", round).isEqualTo(written);
+            assertThat(snapshot.listMetricsGeneratorBytes()).isEqualTo(encoded.getBytes(StandardCharsets.UTF_8).length - written);
         }
     }
 }

@@ -254,14 +254,25 @@ final class CounterRates {
             return NumberOutput.toString(exact, true).length(); // beyond 9.0e12: rare
         }
         long magnitude = Math.abs(stored); // never Long.MIN_VALUE: that is ABSENT
-        long whole = magnitude / 1000;
-        int fraction = (int) (magnitude - whole * 1000);
-        int digits = 1;
-        for (long rest = whole; rest >= 10; rest /= 10) {
+        int digits = 1; // of the whole part: comparisons, not a division per digit
+        while (digits < WHOLE_DIGITS.length && magnitude >= WHOLE_DIGITS[digits]) {
             digits++;
         }
+        int fraction = (int) (magnitude % 1000);
         int decimals = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
         return (stored < 0 ? 1 : 0) + digits + 1 + decimals;
+    }
+
+    /** {@code WHOLE_DIGITS[d]}: the fewest thousandths whose whole part has {@code d + 1} digits. */
+    private static final long[] WHOLE_DIGITS = new long[16]; // to 10^18: rates stay below 9.0e12
+
+    static {
+        WHOLE_DIGITS[0] = 0;
+        long bound = 10_000;
+        for (int d = 1; d < WHOLE_DIGITS.length; d++) {
+            WHOLE_DIGITS[d] = bound;
+            bound *= 10;
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package io.fabrictelemetry.metrics.api;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -317,8 +316,26 @@ class TelemetryHandler {
         return TelemetryAnswer.ok(MediaType.APPLICATION_JSON_VALUE, etag, ageMs(sampledAt), body);
     }
 
+    /**
+     * Whole milliseconds from {@code sampledAt} to now, as {@code Duration.between(sampledAt, now).toMillis()}
+     * counts them (rounded down), never below 0; the arithmetic written out, since
+     * {@code Duration.between} (exact-arithmetic checks, a {@code Duration} per call) was 0.5 % of
+     * a GetMetric request's CPU.
+     */
     private long ageMs(Instant sampledAt) {
-        return Math.max(0, Duration.between(sampledAt, clock.instant()).toMillis());
+        return ageMs(sampledAt, clock.instant());
+    }
+
+    static long ageMs(Instant sampledAt, Instant now) {
+        long seconds = now.getEpochSecond() - sampledAt.getEpochSecond();
+        if (seconds < 0) {
+            return 0;
+        }
+        if (seconds >= Long.MAX_VALUE / 1000) {
+            return Long.MAX_VALUE; // where Duration's toMillis would overflow
+        }
+        long ms = seconds * 1000 + Math.floorDiv(now.getNano() - sampledAt.getNano(), 1_000_000);
+        return Math.max(0, ms);
     }
 
     /**

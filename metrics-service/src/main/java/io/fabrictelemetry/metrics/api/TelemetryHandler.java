@@ -376,7 +376,10 @@ class TelemetryHandler {
 
     /** The body as is, wrapped without copying; the caller answers a matching If-None-Match first ({@link #notModified}). */
     Mono<ServerResponse> send(ServerResponse.BodyBuilder response, byte[] body) {
-        return response.body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
+        // stated, not left to the server: a HEAD answer then carries it too (Reactor Netty starts every
+        // answer as chunked, and Spring's HEAD handling measures a body only when the answer is not)
+        return response.contentLength(body.length)
+                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
     }
 
     /**
@@ -384,7 +387,8 @@ class TelemetryHandler {
      * the socket without copying (and never frees: the snapshot owns it).
      */
     private Mono<ServerResponse> send(ServerResponse.BodyBuilder response, ByteBuffer body) {
-        return response.body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> offHeap(body))));
+        return response.contentLength(body.remaining())
+                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> offHeap(body))));
     }
 
     /** A body wrapped as a Netty buffer over the same memory (on or off the heap), without a copy. */

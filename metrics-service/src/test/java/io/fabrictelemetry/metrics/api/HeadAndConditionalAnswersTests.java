@@ -20,9 +20,8 @@ import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
- * On the real server (Reactor Netty, which a mock exchange does not have): a {@code HEAD} of
- * GetMetric, TopSwitches or an uncompressed ListMetrics answers with the headers of the {@code GET},
- * its {@code Content-Length} included and no chunked encoding,
+ * On the real server (Reactor Netty, which a mock exchange does not have): a {@code HEAD} answers
+ * with the headers of the {@code GET}, its {@code Content-Length} included and no chunked encoding,
  * and {@code If-None-Match: *} is a {@code 304} on every answer with an ETag, as RFC 9110 §13.1.2
  * has it (a current representation exists).
  */
@@ -57,7 +56,8 @@ class HeadAndConditionalAnswersTests {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/telemetry/GetMetric?switch=sw-0001&metric=latency_us", "/telemetry/ListMetrics",
-            "/telemetry/ListMetrics?switch=sw-0002", "/telemetry/TopSwitches?metric=latency_us"})
+            "/telemetry/ListMetrics?switch=sw-0002", "/telemetry/TopSwitches?metric=latency_us",
+            "/telemetry/prometheus", "/telemetry/GetMetricHistory?switch=sw-0001&metric=latency_us"})
     void headStatesTheLengthOfTheGetsBody(String target) throws Exception {
         HttpResponse<byte[]> get = send("GET", target);
         HttpResponse<byte[]> head = send("HEAD", target);
@@ -68,6 +68,18 @@ class HeadAndConditionalAnswersTests {
         assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(get.body().length);
         assertThat(head.headers().firstValue("ETag")).isEqualTo(get.headers().firstValue("ETag"));
         assertThat(head.body()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/telemetry/ListMetrics", "/telemetry/ListMetrics?switch=sw-0002"})
+    void headOfTheGzippedBodyStatesItsLength(String target) throws Exception {
+        HttpResponse<byte[]> get = send("GET", target, "Accept-Encoding", "gzip");
+        HttpResponse<byte[]> head = send("HEAD", target, "Accept-Encoding", "gzip");
+
+        assertThat(get.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(head.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(head.headers().firstValue("Transfer-Encoding")).isEmpty();
+        assertThat(head.headers().firstValueAsLong("Content-Length")).hasValue(get.body().length);
     }
 
     @ParameterizedTest(name = "{0}")

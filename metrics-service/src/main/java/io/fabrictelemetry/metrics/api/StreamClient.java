@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.api;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -32,12 +33,28 @@ final class StreamClient {
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] WAITING = ": waiting for the first snapshot\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** Why the service ended a client's stream (a tag of {@code fabric.stream.clients.cut}). */
+    enum Cut {
+        /** its connection took nothing for the write timeout */
+        WRITE_TIMEOUT("write_timeout"),
+        /** its event could not be made (filtering or encoding threw) */
+        ERROR("error");
+
+        final String tag;
+
+        Cut(String tag) {
+            this.tag = tag;
+        }
+    }
+
     private final ListMetricsFilter filter;
+    private final EventEncoder encoder;
     private final StreamOutbound outbound;
     private final LongSupplier clock;
     private final long keepaliveMillis;
     private final long writeTimeoutMillis;
     private final Runnable onDrop;
+    private final Consumer<Cut> onCut;
 
     private @Nullable FluxSink<Publisher<DataBuffer>> sink;
     private @Nullable Snapshot pending;
@@ -48,14 +65,16 @@ final class StreamClient {
     private boolean closed;
     private boolean greet;
 
-    StreamClient(ListMetricsFilter filter, StreamOutbound outbound, LongSupplier clock, long keepaliveMillis,
-            long writeTimeoutMillis, Runnable onDrop) {
+    StreamClient(ListMetricsFilter filter, EventEncoder encoder, StreamOutbound outbound, LongSupplier clock,
+            long keepaliveMillis, long writeTimeoutMillis, Runnable onDrop, Consumer<Cut> onCut) {
         this.filter = filter;
+        this.encoder = encoder;
         this.outbound = outbound;
         this.clock = clock;
         this.keepaliveMillis = keepaliveMillis;
         this.writeTimeoutMillis = writeTimeoutMillis;
         this.onDrop = onDrop;
+        this.onCut = onCut;
     }
 
     synchronized void attach(FluxSink<Publisher<DataBuffer>> sink) {
@@ -96,6 +115,7 @@ final class StreamClient {
                 unwritableSince = now;
             } else if (now - unwritableSince >= writeTimeoutMillis) {
                 log.debug("Stream client took nothing for {} ms: disconnected", now - unwritableSince);
+                onCut.accept(Cut.WRITE_TIMEOUT);
                 close();
                 outbound.close();
             }
@@ -120,10 +140,13 @@ final class StreamClient {
         pending = null;
         ByteBuffer body;
         try {
-            body = filter.select(snapshot).body();
+            body = encoder.encode(snapshot, filter);
         } catch (ProblemException gone) {
             // a named switch or metric is not in this snapshot: nothing to send for it
             log.debug("Snapshot {} skipped for a stream client: {}", snapshot.sequence(), gone.getMessage());
+            return;
+        } catch (RuntimeException | Error failure) {
+            fail(failure);
             return;
         }
         lastSent = snapshot.sequence();
@@ -139,6 +162,20 @@ final class StreamClient {
     private void emit(Publisher<DataBuffer> event, long now) {
         lastWriteAt = now;
         sink.next(event);
+    }
+
+    /**
+     * Ends this client's stream because something failed while serving it (its event could not be
+     * made): the other clients are not concerned. The response ends normally, so the client
+     * reconnects as after any end of the stream.
+     */
+    synchronized void fail(Throwable failure) {
+        if (closed) {
+            return;
+        }
+        log.warn("A stream client's event could not be made; that client's stream is ended", failure);
+        onCut.accept(Cut.ERROR);
+        close();
     }
 
     /** Ends the stream (shutdown, or the client is cut); the response completes. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +35,8 @@ class SnapshotStreamTests {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     final SnapshotStream stream = new SnapshotStream(store,
-            new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30)), registry, time, Schedulers::immediate);
+            new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30)), registry, time, Schedulers::immediate,
+            EventEncoder.LIST_METRICS);
     final FakeOutbound outbound = new FakeOutbound();
 
     static final class FakeOutbound implements StreamOutbound {
@@ -56,10 +59,53 @@ class SnapshotStreamTests {
         stream.start();
     }
 
+    final List<SnapshotStream> started = new ArrayList<>();
+
     @AfterEach
     void stop() {
         stream.stop();
+        started.forEach(SnapshotStream::stop);
         time.dispose();
+    }
+
+    /** A started stream of its own: room for ten clients, events made by {@code encoder}. */
+    SnapshotStream streamWith(EventEncoder encoder) {
+        SnapshotStream own = new SnapshotStream(store, new StreamProperties(Duration.ofSeconds(15), 10,
+                Duration.ofSeconds(30)), registry, time, Schedulers::immediate, encoder);
+        own.start();
+        started.add(own);
+        return own;
+    }
+
+    static ListMetricsFilter metric(String name) {
+        LinkedMultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+        query.add("metric", name);
+        return ListMetricsFilter.parse(query);
+    }
+
+    /**
+     * A client that takes every event at once (unbounded demand), over a connection of its own; its
+     * events' buffers are released once read, as the server's connection does once it wrote them.
+     */
+    static final class Client {
+        final FakeOutbound outbound = new FakeOutbound();
+        final List<String> events = new CopyOnWriteArrayList<>();
+        volatile boolean ended;
+
+        Client(SnapshotStream stream, ListMetricsFilter filter) {
+            stream.events(filter, outbound)
+                    .concatMap(event -> DataBufferUtils.join(event).map(buffer -> {
+                        String text = buffer.toString(StandardCharsets.UTF_8);
+                        DataBufferUtils.release(buffer);
+                        return text;
+                    }))
+                    .subscribe(events::add, error -> ended = true, () -> ended = true);
+        }
+
+        List<Long> ids() {
+            return events.stream().filter(event -> event.startsWith("event: snapshot\nid: "))
+                    .map(event -> Long.parseLong(event.substring(20, event.indexOf('\n', 20)))).toList();
+        }
     }
 
     Snapshot publish(long errors) {
@@ -217,7 +263,8 @@ class SnapshotStreamTests {
     @Test
     void newSnapshotReachesAFilteredClientOffThePublishingThread() {
         SnapshotStream threaded = new SnapshotStream(store, new StreamProperties(Duration.ofSeconds(15), 2,
-                Duration.ofSeconds(30)), new SimpleMeterRegistry(), time, () -> Schedulers.newSingle("fanout-under-test"));
+                Duration.ofSeconds(30)), new SimpleMeterRegistry(), time, () -> Schedulers.newSingle("fanout-under-test"),
+                EventEncoder.LIST_METRICS);
         threaded.start();
         try {
             LinkedMultiValueMap<String, String> query = new LinkedMultiValueMap<>();
@@ -234,5 +281,72 @@ class SnapshotStreamTests {
         } finally {
             threaded.stop();
         }
+    }
+
+    @Test
+    void anExceptionWhileMakingOneClientsEventEndsThatClientOnlyAndTheOthersKeepReceivingSnapshots() {
+        ListMetricsFilter broken = metric("latency_us");
+        SnapshotStream own = streamWith((snapshot, filter) -> {
+            if (filter.equals(broken) && snapshot.sequence() > 1) {
+                throw new IllegalStateException("encoder fault under test");
+            }
+            return EventEncoder.LIST_METRICS.encode(snapshot, filter);
+        });
+        publish(1);
+        Client failing = new Client(own, broken);
+        Client whole = new Client(own, UNFILTERED);
+        Client filtered = new Client(own, metric("packet_errors"));
+        assertThat(failing.ids()).containsExactly(1L);
+
+        publish(2);
+        publish(3);
+        publish(4);
+
+        assertThat(whole.ids()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(filtered.ids()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(whole.ended).isFalse();
+        assertThat(failing.ended).as("the failing client's stream ended").isTrue();
+        assertThat(failing.ids()).containsExactly(1L);
+        assertThat(own.clients()).isEqualTo(2);
+        assertThat(registry.get("fabric.stream.clients.cut").tag("reason", "error").counter().count()).isEqualTo(1);
+    }
+
+    /** Issue 21 §6: stream fan-out isolation. */
+    @Test
+    void aSlowClientAndAFailingClientNeitherStopNorHoldBackTheOthers() {
+        ListMetricsFilter broken = metric("latency_us");
+        SnapshotStream own = streamWith((snapshot, filter) -> {
+            if (filter.equals(broken) && snapshot.sequence() > 2) {
+                throw new IllegalStateException("encoder fault under test");
+            }
+            return EventEncoder.LIST_METRICS.encode(snapshot, filter);
+        });
+        publish(1);
+        Client slow = new Client(own, UNFILTERED);
+        Client failing = new Client(own, broken);
+        List<Client> others = List.of(new Client(own, UNFILTERED), new Client(own, UNFILTERED),
+                new Client(own, metric("packet_errors")));
+        slow.outbound.writable = false;
+
+        for (long sequence = 2; sequence <= 6; sequence++) {
+            publish(sequence);
+            // each snapshot reaches every other client while the fan-out hands it out, not later
+            for (Client other : others) {
+                assertThat(other.ids()).as("events of a client beside a slow and a failing one")
+                        .endsWith(sequence);
+            }
+        }
+        for (Client other : others) {
+            assertThat(other.ids()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(other.ended).isFalse();
+        }
+        assertThat(failing.ended).isTrue();
+        assertThat(failing.ids()).containsExactly(1L, 2L);
+        // the slow client holds only the latest, and gets it once its connection takes more
+        assertThat(slow.ids()).containsExactly(1L);
+        slow.outbound.writable = true;
+        time.advanceTimeBy(SnapshotStream.TICK);
+        assertThat(slow.ids()).containsExactly(1L, 6L);
+        assertThat(own.clients()).isEqualTo(4);
     }
 }

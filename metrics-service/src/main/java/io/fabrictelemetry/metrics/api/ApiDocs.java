@@ -173,9 +173,10 @@ final class ApiDocs {
                         + " percent-encoded UTF-8 (`…:invalid-query`)"))
                 .response(problem(head, "404", "A switch (`…:unknown-switch`) or metric (`…:unknown-metric`,"
                         + " with `validMetrics`) that is not in the current snapshot"))
-                .response(problem(head, "503", "A filter before the first snapshot (`…:no-data-yet`), or"
-                        + " `STREAM_MAX_CLIENTS` streams already open (`…:too-many-streams`); `Retry-After` says"
-                        + " when to try again").header(header(RETRY_AFTER)));
+                .response(problem(head, "503", "A filter before the first snapshot, or the service still starting"
+                        + " (`…:no-data-yet`); `STREAM_MAX_CLIENTS` streams already open (`…:too-many-streams`);"
+                        + " both with `Retry-After`, saying when to try again. The service shutting down"
+                        + " (`…:shutting-down`, no `Retry-After`)").header(header(RETRY_AFTER)));
     }
 
     static Consumer<Builder> prometheus(boolean head) {

@@ -39,7 +39,8 @@ class OpenApiConfiguration {
             ProblemException.TYPE_PREFIX + "unknown-switch",
             ProblemException.TYPE_PREFIX + "unknown-metric",
             ProblemException.TYPE_PREFIX + "no-data-yet",
-            ProblemException.TYPE_PREFIX + "too-many-streams");
+            ProblemException.TYPE_PREFIX + "too-many-streams",
+            ProblemException.TYPE_PREFIX + "shutting-down");
 
     @Bean
     OpenAPI telemetryOpenApi(ObjectProvider<BuildProperties> build) {

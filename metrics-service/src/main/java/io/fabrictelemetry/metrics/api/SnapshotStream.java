@@ -54,7 +54,17 @@ class SnapshotStream implements SmartLifecycle {
     private final Map<StreamClient.Cut, Counter> cuts = new EnumMap<>(StreamClient.Cut.class);
     private final EventEncoder encoder;
     private @Nullable Disposable subscription;
-    private volatile boolean running;
+    private volatile Phase phase = Phase.NOT_STARTED;
+
+    /** Where the stream is in the application's life: whether a request can be one of its clients. */
+    enum Phase {
+        /** the application is starting (the web server may already answer): no client yet */
+        NOT_STARTED,
+        /** clients are taken, up to the limit */
+        RUNNING,
+        /** the application is stopping: streams were ended, no new client is taken */
+        STOPPED
+    }
 
     @Autowired
     SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry) {
@@ -95,7 +105,11 @@ class SnapshotStream implements SmartLifecycle {
      * as far as its body holds no place; two requests racing for the last place may both get in.
      */
     boolean hasRoom() {
-        return running && open.get() < properties.maxClients();
+        return phase == Phase.RUNNING && open.get() < properties.maxClients();
+    }
+
+    Phase phase() {
+        return phase;
     }
 
     /**
@@ -120,7 +134,7 @@ class SnapshotStream implements SmartLifecycle {
                 open.decrementAndGet();
             });
             clients.add(client);
-            if (!running) {
+            if (phase != Phase.RUNNING) {
                 client.close();
                 return;
             }
@@ -139,7 +153,7 @@ class SnapshotStream implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
+        phase = Phase.RUNNING;
         Scheduler thread = fanoutFactory.get();
         fanout = thread;
         // off the publishing (ingestion) thread; while the fan-out is busy only the latest snapshot waits
@@ -166,7 +180,7 @@ class SnapshotStream implements SmartLifecycle {
     /** Ends every stream, so that graceful shutdown does not wait for them. */
     @Override
     public synchronized void stop() {
-        running = false;
+        phase = Phase.STOPPED;
         if (subscription != null) {
             subscription.dispose();
             subscription = null;
@@ -185,6 +199,6 @@ class SnapshotStream implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return phase == Phase.RUNNING;
     }
 }

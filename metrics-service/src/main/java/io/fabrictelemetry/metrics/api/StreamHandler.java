@@ -42,6 +42,15 @@ class StreamHandler {
             Snapshot snapshot = telemetry.requireSnapshot();
             filter.select(snapshot);
         }
+        switch (stream.phase()) {
+            case NOT_STARTED -> throw telemetry.noDataYet("the service is starting: the snapshot stream has not started yet");
+            case STOPPED -> throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down",
+                    "the service is shutting down: it takes no new snapshot stream; connect again once it is back"
+                            + " (or to another instance)");
+            case RUNNING -> {
+                // served below, if there is room
+            }
+        }
         if (!stream.hasRoom()) {
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);

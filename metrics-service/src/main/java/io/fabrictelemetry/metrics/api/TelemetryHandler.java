@@ -229,12 +229,16 @@ class TelemetryHandler {
     Snapshot requireSnapshot() {
         Snapshot snapshot = store.current();
         if (snapshot == null) {
-            HttpHeaders headers = new HttpHeaders();
-            headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
-            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "no-data-yet",
-                    "no snapshot has been collected from the generator yet", Map.of(), headers);
+            throw noDataYet("no snapshot has been collected from the generator yet");
         }
         return snapshot;
+    }
+
+    /** {@code 503 …:no-data-yet} with {@code Retry-After} (a poll interval): the service has nothing to serve yet. */
+    ProblemException noDataYet(String detail) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "no-data-yet", detail, Map.of(), headers);
     }
 
     static MultiValueMap<String, String> queryParams(ServerRequest request) {

@@ -18,8 +18,14 @@ import tools.jackson.core.io.NumberOutput;
  * previous published snapshot and each {@code t} is the {@code sampledAt} of its value, in seconds;
  * a counter that went down was reset (the switch or the generator restarted), so the rate is
  * {@code v_now / (t_now - t_prev)}. No value ({@code NaN} here, {@code null} in JSON) when there is
- * no previous value (first snapshot, a new switch), either value is missing, {@code t_now <= t_prev},
+ * no previous value (first snapshot, a new switch), either value is missing, {@code t_now < t_prev},
  * the switch is carried over, or the rate is not a finite double. Rounded to 3 decimal places.
+ *
+ * <p>{@code t_now == t_prev} is the same generation accepted again (the generator's corrupt fault
+ * serves one generation under two ETags, so the intact body follows the damaged one as a new
+ * payload): there is no new interval to divide by, and the switch's rates stay what the previous
+ * snapshot had, rather than turning {@code null} for a whole period. History keeps the first
+ * snapshot of a generation, so GetMetric and GetMetricHistory then show the same rate.
  */
 final class CounterRates {
 
@@ -145,9 +151,12 @@ final class CounterRates {
         }
         int[] column = new int[count];
         int[] previousColumn = new int[count];
+        CounterRates before = previous.rates();
+        int[] previousRate = new int[count]; // the same rate's index in the previous snapshot, or -1
         for (int rate = 0; rate < count; rate++) {
             column[rate] = columns.get(rate);
             previousColumn[rate] = previous.generatorColumn(now.generatorMetrics().get(column[rate]));
+            previousRate[rate] = before.names().indexOf(names.get(rate));
         }
         Table table = now.table();
         Table previousTable = previous.table();
@@ -178,10 +187,15 @@ final class CounterRates {
                 seconds = from < 0 ? 0 : carriedBefore ? seconds(previous.sampledAt(now.switchId(r)), now.sampledAt())
                         : common;
             }
+            // the same generation again (same sampledAt): no new interval, the previous rates stay
+            boolean again = false;
             if (from < 0 || !(seconds > 0)) {
-                rows[r] = ABSENT_ROW;
-                absentRows++;
-                continue;
+                if (from < 0 || seconds != 0) {
+                    rows[r] = ABSENT_ROW;
+                    absentRows++;
+                    continue;
+                }
+                again = true;
             }
             int at = table.rowStart(r);
             int previousAt = previousTable.rowStart(from);
@@ -192,6 +206,13 @@ final class CounterRates {
                 long value;
                 if (previousColumn[rate] < 0) {
                     value = ABSENT;
+                } else if (again) {
+                    double rateValue = previousRate[rate] < 0 ? Double.NaN : before.value(previousRate[rate], from);
+                    value = thousandths(rateValue); // the stored value again: its thousandths, or INEXACT
+                    if (value == INEXACT) {
+                        rowExact[rate] = rateValue;
+                        inexact = true;
+                    }
                 } else {
                     int cell = at + column[rate];
                     int previousCell = previousAt + previousColumn[rate];

@@ -1,7 +1,9 @@
 package io.fabrictelemetry.metrics.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,10 +16,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.fabrictelemetry.metrics.history.HistoryRecorder;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
+import io.fabrictelemetry.metrics.snapshot.TimeFormat;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The derived {@code <counter>_per_second} metrics with the default {@code METRICS_COUNTERS}: in
@@ -37,6 +42,12 @@ class CounterRatesApiTests {
 
     @Autowired
     SnapshotStore store;
+
+    @Autowired
+    HistoryRecorder recorder;
+
+    @Autowired
+    MeterRegistry registry;
 
     Snapshot snapshot;
 
@@ -117,5 +128,30 @@ class CounterRatesApiTests {
                 .expectBody(String.class).value(body -> assertThat(body)
                         .contains("fabric_packet_errors_total{switch=\"sw-0001\"} 30.0")
                         .doesNotContain("per_second"));
+    }
+    /**
+     * The same generation accepted again (the generator's corrupt fault: a damaged body, then the
+     * intact one under another ETag, with the same sampledAt): GetMetric keeps the rate, and
+     * GetMetricHistory, which keeps the generation once, shows that same rate at that sampledAt.
+     */
+    @Test
+    void sameGenerationAcceptedAgainKeepsTheRateInGetMetricAndInHistory() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.query("sw-0001", "packet_errors_per_second",
+                Long.MIN_VALUE).stream().anyMatch(point -> point.sequence() == snapshot.sequence()));
+        long appends = registry.timer("fabric.history.append").count();
+
+        Snapshot again = store.publish(table(30, 4, 5), snapshot.sampledAt(), Instant.now(), "\"g-2-again\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.timer("fabric.history.append").count() > appends);
+
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=packet_errors_per_second").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("ETag", again.etag())
+                .expectBody().jsonPath("$.value").isEqualTo(2.0);
+        String at = TimeFormat.iso(snapshot.sampledAt());
+        client.get().uri("/telemetry/GetMetricHistory?switch=sw-0001&metric=packet_errors_per_second").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.points[?(@.sampledAt == '" + at + "')].value").isEqualTo(List.of(2.0))
+                .jsonPath("$.points[-1:].sampledAt").isEqualTo(List.of(at));
     }
 }

@@ -70,7 +70,7 @@ class CounterRatesTests {
             exact beyond 2^53                       | 1152921504606846976  | 1152921504606847976  | 1000                | 1000.0
             no previous reading                     | ''                   | 150                  | 10000               | none
             no reading now                          | 100                  | ''                   | 10000               | none
-            same sampledAt                          | 100                  | 150                  | 0                   | none
+            same sampledAt, no rate before          | 100                  | 150                  | 0                   | none
             sampledAt went back                     | 100                  | 150                  | -5000               | none
             increase beyond the double range        | -1.7e308             | 1.7e308              | 1000                | none
             huge but finite                         | 0.0                  | 1.0e300              | 1000                | 1.0e300
@@ -292,5 +292,84 @@ class CounterRatesTests {
         for (int i = 1; i < switches; i++) {
             assertThat(rate(now, "sw-" + i)).as("sw-%d", i).isEqualTo(i < 40 ? i / 2.0 : 0.0);
         }
+    }
+    /**
+     * The generator's corrupt fault serves one generation twice, damaged then intact, under two
+     * ETags: the second payload has the same sampledAt as the first. Every rate stays what the first
+     * one had (the switch whose row was damaged then gets its rate from the values it was carried
+     * over with), in the values and in the ListMetrics body, instead of turning null for a period.
+     */
+    @Test
+    void sameGenerationAcceptedAgainKeepsEveryRate() {
+        SnapshotStore two = new SnapshotStore(STALE, new CounterProperties(List.of("packet_errors", "rx_bytes")));
+        List<String> metrics = List.of("packet_errors", "rx_bytes");
+        List<String> ids = List.of("sw-1", "sw-2", "sw-3");
+        two.publish(rows(metrics, ids, List.of(new String[] {"10", "1000"}, new String[] {"100", "5"},
+                new String[] {"7", "0"})), T0, T0, null);
+        // t0+10, damaged: sw-2's row is skipped (carried over), sw-3's rx_bytes is no reading
+        Table damaged = Table.of(metrics, List.of("sw-1", "sw-3"), new long[] {30, 3000, 7, 0},
+                new byte[] {CellKind.INTEGER, CellKind.INTEGER, CellKind.INTEGER, CellKind.NONE}, 1, 1,
+                List.of(new Table.Damaged("sw-2", 1)));
+        Snapshot first = two.publish(damaged, T0.plusSeconds(10), T0.plusSeconds(10), "\"g-2-corrupt\"");
+        assertThat(first.carriedOver()).containsKey("sw-2");
+
+        // the same generation, intact
+        Snapshot again = two.publish(rows(metrics, ids, List.of(new String[] {"30", "3000"},
+                new String[] {"160", "5"}, new String[] {"7", "40"})), T0.plusSeconds(10), T0.plusSeconds(10),
+                "\"g-2\"");
+
+        assertThat(rates(first, "sw-1")).containsExactly(2.0, 200.0);
+        assertThat(rates(again, "sw-1")).containsExactly(2.0, 200.0);
+        assertThat(rates(again, "sw-2")).as("from its carried values, sampled at t0").containsExactly(6.0, 0.0);
+        assertThat(rates(first, "sw-3")).containsExactly(0.0, null);
+        assertThat(rates(again, "sw-3")).as("what it was: no previous interval to count from").containsExactly(0.0, null);
+        assertThat(new String(again.listMetricsJson())).endsWith("\"switches\":{"
+                + "\"sw-1\":{\"packet_errors\":30,\"rx_bytes\":3000,\"packet_errors_per_second\":2.0,\"rx_bytes_per_second\":200.0},"
+                + "\"sw-2\":{\"packet_errors\":160,\"rx_bytes\":5,\"packet_errors_per_second\":6.0,\"rx_bytes_per_second\":0.0},"
+                + "\"sw-3\":{\"packet_errors\":7,\"rx_bytes\":40,\"packet_errors_per_second\":0.0,\"rx_bytes_per_second\":null}}}");
+
+        // and the next generation counts from the intact values
+        Snapshot next = two.publish(rows(metrics, ids, List.of(new String[] {"50", "3000"},
+                new String[] {"160", "5"}, new String[] {"7", "240"})), T0.plusSeconds(20), T0.plusSeconds(20), null);
+        assertThat(rates(next, "sw-1")).containsExactly(2.0, 0.0);
+        assertThat(rates(next, "sw-3")).containsExactly(0.0, 20.0);
+    }
+
+    /** The usual shape: the same switches in the same rows, served twice; a rate beyond whole thousandths too. */
+    @Test
+    void sameGenerationWithTheSameRowsKeepsEveryRate() {
+        int switches = 40;
+        List<String> ids = new ArrayList<>();
+        String[] before = new String[switches];
+        String[] after = new String[switches];
+        for (int i = 0; i < switches; i++) {
+            ids.add("sw-" + i);
+            before[i] = "0";
+            after[i] = i == 0 ? "1.0e300" : Integer.toString(i * 3);
+        }
+        store.publish(table(List.of("packet_errors"), ids, before), T0, T0, null);
+        Snapshot first = store.publish(table(List.of("packet_errors"), ids, after), T0.plusSeconds(3),
+                T0.plusSeconds(3), null);
+        Snapshot again = store.publish(table(List.of("packet_errors"), ids, after), T0.plusSeconds(3),
+                T0.plusSeconds(3), null);
+
+        for (int i = 0; i < switches; i++) {
+            assertThat(rate(again, "sw-" + i)).as("sw-%d", i).isEqualTo(i == 0 ? 1.0e300 / 3 : (double) i)
+                    .isEqualTo(rate(first, "sw-" + i));
+        }
+        String key = "\"switches\":";
+        String written = new String(again.listMetricsJson());
+        String earlier = new String(first.listMetricsJson());
+        assertThat(written.substring(written.indexOf(key))).isEqualTo(earlier.substring(earlier.indexOf(key)));
+    }
+
+    private static List<@Nullable Double> rates(Snapshot snapshot, String switchId) {
+        List<@Nullable Double> rates = new ArrayList<>();
+        int row = snapshot.switchRow(switchId);
+        for (int column = snapshot.generatorMetricCount(); column < snapshot.metrics().size(); column++) {
+            double rate = snapshot.numericValue(row, column);
+            rates.add(Double.isNaN(rate) ? null : rate);
+        }
+        return rates;
     }
 }

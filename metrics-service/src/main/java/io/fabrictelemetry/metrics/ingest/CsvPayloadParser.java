@@ -27,12 +27,21 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * field over as characters, so numbers go straight into primitive columns without a String per cell.
  *
  * <p>Rules: the payload as a whole is rejected (an exception) when it is empty, when its header's
- * first column is not {@code switch_id}, when a metric column is blank or repeated, or when no data
- * row is usable. A row with the wrong number of cells, a blank or repeated {@code switch_id}, or a
- * last row without its line break (a body cut short), is skipped and counted; the other rows apply. A row skipped for its cell count whose switch has no
- * other row is reported as damaged, so that the switch's previous values can be carried over. An
- * empty cell is no reading; a cell that is not a finite number is no reading too, and counted.
- * Nothing ever becomes {@code 0}.
+ * first column is not {@code switch_id}, when a metric column is blank, repeated or contains a
+ * comma, or when no data row is usable. A row with the wrong number of cells, a blank or repeated
+ * {@code switch_id}, a {@code switch_id} that contains a comma, or a last row without its line break
+ * (a body cut short), is skipped and counted; the other rows apply. A row skipped for its cell count
+ * whose switch has no other row is reported as damaged, so that the switch's previous values can be
+ * carried over. An empty cell is no reading; a cell that is not a finite number is no reading too,
+ * and counted. Nothing ever becomes {@code 0}.
+ *
+ * <p>Names with a comma: the CSV contract allows them (quoted), but every filter of the API splits
+ * its names on commas (ListMetrics {@code switch=a,b} and {@code metric=}, the stream's, the
+ * dashboard's), so such a switch or metric could be listed and never addressed. They are refused
+ * here, where the other names are judged: a metric name is part of the header, so like a blank or
+ * repeated one it rejects the payload; a switch ID is part of its row, so like a blank or repeated
+ * one it skips the row, counted as rejected and as unaddressable. Such a switch is never carried
+ * over: it was never in a snapshot.
  */
 final class CsvPayloadParser {
 
@@ -100,10 +109,12 @@ final class CsvPayloadParser {
         private Table.@Nullable Builder rows;
         private final Map<String, Integer> damagedAt = new LinkedHashMap<>(); // in order of appearance
         private int rejectedRows;
+        private int unaddressableRows;
         private int rejectedValues;
 
         // the record being read
         private String id = "";
+        private boolean idQuoted; // only a quoted field can hold a comma
         private long[] rowCells = new long[0];
         private byte[] rowKinds = new byte[0];
         private int rowRejectedValues;
@@ -117,6 +128,7 @@ final class CsvPayloadParser {
         @Override
         protected void handleBegin(long startingLineNumber) {
             id = "";
+            idQuoted = false;
             rowRejectedValues = 0;
         }
 
@@ -134,6 +146,7 @@ final class CsvPayloadParser {
                 header.add(new String(buf, start, end - start));
             } else if (index == 0) {
                 id = switchId(buf, start, end - start);
+                idQuoted = quoted;
             } else if (index < width) {
                 readCell(index - 1, buf, start, end - start);
             }
@@ -214,6 +227,10 @@ final class CsvPayloadParser {
                 if (!names.add(name)) {
                     throw new PayloadRejectedException("header names metric '" + abbreviate(name) + "' twice");
                 }
+                if (name.indexOf(',') >= 0) {
+                    throw new PayloadRejectedException("header names metric '" + abbreviate(name)
+                            + "', which contains a comma: no filter could address it");
+                }
             }
             if (header.size() < 2) {
                 throw new PayloadRejectedException("header has no metric columns");
@@ -230,6 +247,11 @@ final class CsvPayloadParser {
         private void acceptRow() {
             if (id.isEmpty() || rows.contains(id)) {
                 rejectedRows++;
+                return;
+            }
+            if (idQuoted && id.indexOf(',') >= 0) {
+                rejectedRows++;
+                unaddressableRows++; // and never damaged: never in a snapshot, nothing to carry over
                 return;
             }
             if (getFieldCount() != width) {
@@ -277,7 +299,7 @@ final class CsvPayloadParser {
                     damaged.add(new Table.Damaged(switchId, position));
                 }
             });
-            return rows.build(rejectedRows, rejectedValues, damaged);
+            return rows.build(rejectedRows, unaddressableRows, rejectedValues, damaged);
         }
     }
 

@@ -27,6 +27,7 @@ class IngestMetrics {
     private final Timer duration;
     private final DistributionSummary payloadBytes;
     private final Counter rejectedRows;
+    private final Counter unaddressableRows;
     private final Counter rejectedValues;
 
     IngestMetrics(MeterRegistry registry, IngestionTracker tracker, SnapshotStore store, Clock clock) {
@@ -47,7 +48,12 @@ class IngestMetrics {
                 .baseUnit("bytes")
                 .register(registry);
         rejectedRows = Counter.builder("fabric.ingest.rejected.rows")
-                .description("Rows skipped in accepted payloads (wrong cell count, blank or repeated switch_id)")
+                .description("Rows skipped in accepted payloads (wrong cell count, blank, repeated or unaddressable "
+                        + "switch_id)")
+                .register(registry);
+        unaddressableRows = Counter.builder("fabric.ingest.rejected.unaddressable.rows")
+                .description("Of the rows skipped, those whose switch_id contains a comma, which no filter could "
+                        + "address (filters split on commas)")
                 .register(registry);
         rejectedValues = Counter.builder("fabric.ingest.rejected.values")
                 .description("Cells of accepted payloads that were not finite numbers, kept as no reading")
@@ -104,9 +110,10 @@ class IngestMetrics {
         payloadBytes.record(bytes);
     }
 
-    /** An accepted payload's rejected rows and values. */
-    void rejected(int rows, int values) {
+    /** An accepted payload's rejected rows (of which {@code unaddressable} for a comma in the ID) and values. */
+    void rejected(int rows, int unaddressable, int values) {
         rejectedRows.increment(rows);
+        unaddressableRows.increment(unaddressable);
         rejectedValues.increment(values);
     }
 }

@@ -88,7 +88,7 @@ class PollLoop implements SmartLifecycle {
         if (received.result() instanceof FetchResult.Fetched fetched) {
             metrics.payload(fetched.body().length);
             Table table = CsvPayloadParser.parse(fetched.body(), store.current());
-            metrics.rejected(table.rejectedRows(), table.rejectedValues());
+            metrics.rejected(table.rejectedRows(), table.unaddressableRows(), table.rejectedValues());
             Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), received.at()), received.at(),
                     fetched.etag());
             if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {

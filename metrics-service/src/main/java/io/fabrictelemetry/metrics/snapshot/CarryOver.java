@@ -64,7 +64,7 @@ final class CarryOver {
                 merged.add(table, in);
             }
         }
-        return new Merged(merged.build(table.rejectedRows(), table.rejectedValues(), List.of()),
+        return new Merged(merged.build(table.rejectedRows(), table.unaddressableRows(), table.rejectedValues(), List.of()),
                 Map.copyOf(carriedOver));
     }
 }

@@ -24,13 +24,14 @@ public final class Table {
     private final long[] cells;
     private final byte[] kinds;
     private final int rejectedRows;
+    private final int unaddressableRows;
     private final int rejectedValues;
     private final List<Damaged> damaged;
     private final SwitchIndex switchIndex;
 
     /** {@code cells} and {@code kinds} may be longer than the rows need (a builder's, kept). */
     private Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
-            int rejectedValues, List<Damaged> damaged, @Nullable SwitchIndex switchIndex) {
+            int unaddressableRows, int rejectedValues, List<Damaged> damaged, @Nullable SwitchIndex switchIndex) {
         if (cells.length < switchIds.length * metrics.size() || kinds.length < switchIds.length * metrics.size()) {
             throw new IllegalArgumentException("expected " + switchIds.length + " x " + metrics.size()
                     + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
@@ -41,6 +42,7 @@ public final class Table {
         this.cells = cells;
         this.kinds = kinds;
         this.rejectedRows = rejectedRows;
+        this.unaddressableRows = unaddressableRows;
         this.rejectedValues = rejectedValues;
         this.damaged = List.copyOf(damaged);
         this.switchIndex = switchIndex != null ? switchIndex : SwitchIndex.of(switchIds);
@@ -53,7 +55,7 @@ public final class Table {
      * @param switchIds      switch IDs, in the generator's row order, unique
      * @param cells          cell payloads (long value, or double bits), {@code switchIds × metrics}
      * @param kinds          a {@link CellKind} per cell
-     * @param rejectedRows   rows skipped (wrong cell count, blank or repeated switch_id)
+     * @param rejectedRows   rows skipped (wrong cell count, blank, repeated or unaddressable switch_id)
      * @param rejectedValues cells that were not finite numbers, kept as no reading
      * @param damaged        rejected rows whose switch is identifiable: candidates to carry over
      */
@@ -63,7 +65,7 @@ public final class Table {
             throw new IllegalArgumentException("expected " + switchIds.size() + " x " + metrics.size()
                     + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
         }
-        return new Table(metrics, switchIds.toArray(String[]::new), cells.clone(), kinds.clone(), rejectedRows,
+        return new Table(metrics, switchIds.toArray(String[]::new), cells.clone(), kinds.clone(), rejectedRows, 0,
                 rejectedValues, damaged, null);
     }
 
@@ -130,9 +132,18 @@ public final class Table {
         return cells[index(row, column)];
     }
 
-    /** Rows skipped (wrong cell count, blank or repeated {@code switch_id}). */
+    /** Rows skipped (wrong cell count, blank, repeated or unaddressable {@code switch_id}). */
     public int rejectedRows() {
         return rejectedRows;
+    }
+
+    /**
+     * Of {@link #rejectedRows()}, those skipped because their {@code switch_id} contains a comma:
+     * every filter (ListMetrics {@code switch=a,b}, the stream's) splits on commas, so no request
+     * could name that switch.
+     */
+    public int unaddressableRows() {
+        return unaddressableRows;
     }
 
     /** Cells that were not finite numbers, kept as no reading. */
@@ -269,6 +280,11 @@ public final class Table {
          * than an eighth of them would be unused, its cell arrays).
          */
         public Table build(int rejectedRows, int rejectedValues, List<Damaged> damaged) {
+            return build(rejectedRows, 0, rejectedValues, damaged);
+        }
+
+        /** {@link #build(int, int, List)}, {@code unaddressableRows} of the rejected rows for a comma in their ID. */
+        public Table build(int rejectedRows, int unaddressableRows, int rejectedValues, List<Damaged> damaged) {
             built = true;
             SwitchIndex shared = index != null ? index
                     : rows == previous.switchIds.length ? previous.switchIndex // the same switches in the same order
@@ -276,7 +292,8 @@ public final class Table {
             int used = rows * width;
             boolean trim = cells.length - used > cells.length / 8;
             return new Table(metrics, Arrays.copyOf(ids, rows), trim ? Arrays.copyOf(cells, used) : cells,
-                    trim ? Arrays.copyOf(kinds, used) : kinds, rejectedRows, rejectedValues, damaged, shared);
+                    trim ? Arrays.copyOf(kinds, used) : kinds, rejectedRows, unaddressableRows, rejectedValues, damaged,
+                    shared);
         }
 
         private void ensureRoom() {

@@ -77,6 +77,26 @@ class CsvPayloadParserTests {
         assertRejected("switch_id\r\nsw-1\r\n", "no metric columns");
     }
 
+    /** Filters split on commas: a metric named with one could be listed and never asked for. */
+    @Test
+    void metricColumnWhoseNameContainsACommaFailsThePollLikeABlankOrRepeatedName() {
+        assertRejected("switch_id,a,\"b,c\"\r\nsw-1,1,2\r\n", "header names metric 'b,c', which contains a comma");
+    }
+
+    /**
+     * Filters split on commas: a switch named with one could be listed and never asked for. Its row
+     * is skipped and counted, as unaddressable too, and is never a candidate to carry over, even
+     * with the wrong number of cells.
+     */
+    @Test
+    void rowWhoseSwitchIdContainsACommaIsSkippedAndCountedAsUnaddressable() {
+        Table table = parse("switch_id,a,b\r\nsw-1,1,2\r\n\"sw,2\",3,4\r\n\"sw,3\",5\r\n\"sw;4\",6,7\r\nsw-5,8\r\n");
+        assertThat(table.switchIds()).containsExactly("sw-1", "sw;4");
+        assertThat(table.rejectedRows()).isEqualTo(3);
+        assertThat(table.unaddressableRows()).isEqualTo(2);
+        assertThat(table.damaged()).containsExactly(new Table.Damaged("sw-5", 2));
+    }
+
     @Test
     void repeatedMetricColumnFailsThePoll() {
         assertRejected("switch_id,a,a\r\nsw-1,1,2\r\n", "names metric 'a' twice");
@@ -199,8 +219,8 @@ class CsvPayloadParserTests {
 
     @Test
     void quotedFieldsAreUnquoted() {
-        Table table = parse("\"switch_id\",\"a,b\"\r\n\"sw \"\"1\"\"\",\"3\"\r\n");
-        assertThat(table.metrics()).containsExactly("a,b");
+        Table table = parse("\"switch_id\",\"a;b\"\r\n\"sw \"\"1\"\"\",\"3\"\r\n");
+        assertThat(table.metrics()).containsExactly("a;b");
         assertThat(table.switchIds()).containsExactly("sw \"1\"");
         assertThat(cell(table, 0, 0)).isEqualTo(3L);
     }

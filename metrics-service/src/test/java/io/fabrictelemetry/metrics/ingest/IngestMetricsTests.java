@@ -25,7 +25,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** The ingestion metrics after a scripted sequence of polls: success, 304, timeout, parse error. */
 class IngestMetricsTests {
 
-    private static final String CSV = "switch_id,a,b\r\nsw-1,1,2\r\nsw-2,x,3\r\nsw-3,1\r\n";
+    private static final String CSV = "switch_id,a,b\r\nsw-1,1,2\r\nsw-2,x,3\r\nsw-3,1\r\n\"sw,4\",1,2\r\n";
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -68,7 +68,8 @@ class IngestMetricsTests {
         assertThat(gauge("fabric.snapshot.switches")).isEqualTo(2);
         assertThat(gauge("fabric.snapshot.metrics")).isEqualTo(2);
         assertThat(gauge("fabric.snapshot.data.age")).isEqualTo(10.0);
-        assertThat(registry.get("fabric.ingest.rejected.rows").counter().count()).isEqualTo(1);
+        assertThat(registry.get("fabric.ingest.rejected.rows").counter().count()).isEqualTo(2);
+        assertThat(registry.get("fabric.ingest.rejected.unaddressable.rows").counter().count()).isEqualTo(1);
         assertThat(registry.get("fabric.ingest.rejected.values").counter().count()).isEqualTo(1);
         assertThat(registry.get("fabric.ingest.payload").summary().totalAmount()).isEqualTo(CSV.length());
 

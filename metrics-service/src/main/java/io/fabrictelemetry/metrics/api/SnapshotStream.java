@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -53,6 +54,7 @@ class SnapshotStream implements SmartLifecycle {
     private final Counter dropped;
     private final Map<StreamClient.Cut, Counter> cuts = new EnumMap<>(StreamClient.Cut.class);
     private final EventEncoder encoder;
+    private final AtomicReference<@Nullable StreamEdition> latest = new AtomicReference<>();
     private @Nullable Disposable subscription;
     private volatile Phase phase = Phase.NOT_STARTED;
 
@@ -119,7 +121,7 @@ class SnapshotStream implements SmartLifecycle {
     Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound) {
         return Flux.create(sink -> {
             open.incrementAndGet();
-            StreamClient client = new StreamClient(filter, encoder, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
+            StreamClient client = new StreamClient(filter, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
                     properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment,
                     reason -> cuts.get(reason).increment());
             client.attach(sink);
@@ -140,11 +142,28 @@ class SnapshotStream implements SmartLifecycle {
             }
             Snapshot current = store.current();
             if (current != null) {
-                client.offer(current);
+                client.offer(edition(current));
             } else {
                 client.greetWhileWaiting();
             }
         }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /**
+     * The edition of {@code snapshot}, or of a newer snapshot when the stream already has one (the
+     * newest is what a client wants): one per snapshot, so that clients share its event bodies.
+     */
+    private StreamEdition edition(Snapshot snapshot) {
+        while (true) {
+            StreamEdition latest = this.latest.get();
+            if (latest != null && latest.sequence() >= snapshot.sequence()) {
+                return latest;
+            }
+            StreamEdition made = new StreamEdition(snapshot, encoder);
+            if (this.latest.compareAndSet(latest, made)) {
+                return made;
+            }
+        }
     }
 
     int clients() {
@@ -158,8 +177,9 @@ class SnapshotStream implements SmartLifecycle {
         fanout = thread;
         // off the publishing (ingestion) thread; while the fan-out is busy only the latest snapshot waits
         subscription = store.published().onBackpressureLatest().publishOn(thread, 1).subscribe(snapshot -> {
+            StreamEdition edition = edition(snapshot);
             for (StreamClient client : clients) {
-                serve(client, each -> each.offer(snapshot));
+                serve(client, each -> each.offer(edition));
             }
         }, error -> log.error("Streams stopped following snapshots", error));
     }

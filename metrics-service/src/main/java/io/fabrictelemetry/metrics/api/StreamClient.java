@@ -1,6 +1,5 @@
 package io.fabrictelemetry.metrics.api;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -12,8 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
-import io.fabrictelemetry.metrics.snapshot.Snapshot;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -48,7 +46,6 @@ final class StreamClient {
     }
 
     private final ListMetricsFilter filter;
-    private final EventEncoder encoder;
     private final StreamOutbound outbound;
     private final LongSupplier clock;
     private final long keepaliveMillis;
@@ -57,7 +54,11 @@ final class StreamClient {
     private final Consumer<Cut> onCut;
 
     private @Nullable FluxSink<Publisher<DataBuffer>> sink;
-    private @Nullable Snapshot pending;
+    private @Nullable StreamEdition pending;
+    // the data of the last event sent, and this send's buffer over it: kept so that the next client
+    // with the same filter shares the body rather than encoding it again (see StreamEdition)
+    private @Nullable EventBody sending;
+    private @Nullable ByteBuf sendingBuffer;
     private long lastOffered;
     private long lastSent;
     private long lastWriteAt;
@@ -65,10 +66,9 @@ final class StreamClient {
     private boolean closed;
     private boolean greet;
 
-    StreamClient(ListMetricsFilter filter, EventEncoder encoder, StreamOutbound outbound, LongSupplier clock,
-            long keepaliveMillis, long writeTimeoutMillis, Runnable onDrop, Consumer<Cut> onCut) {
+    StreamClient(ListMetricsFilter filter, StreamOutbound outbound, LongSupplier clock, long keepaliveMillis,
+            long writeTimeoutMillis, Runnable onDrop, Consumer<Cut> onCut) {
         this.filter = filter;
-        this.encoder = encoder;
         this.outbound = outbound;
         this.clock = clock;
         this.keepaliveMillis = keepaliveMillis;
@@ -92,15 +92,15 @@ final class StreamClient {
     }
 
     /** A snapshot to send: replaces the pending one (dropped) and sends it if the connection takes it. */
-    synchronized void offer(Snapshot snapshot) {
-        if (closed || snapshot.sequence() <= lastOffered) {
+    synchronized void offer(StreamEdition edition) {
+        if (closed || edition.sequence() <= lastOffered) {
             return;
         }
-        lastOffered = snapshot.sequence();
+        lastOffered = edition.sequence();
         if (pending != null) {
             onDrop.run();
         }
-        pending = snapshot;
+        pending = edition;
         drain();
     }
 
@@ -133,26 +133,28 @@ final class StreamClient {
             greet = false;
             emit(Flux.just(BUFFERS.wrap(WAITING)), clock.getAsLong());
         }
-        Snapshot snapshot = pending;
-        if (closed || snapshot == null || !outbound.writable() || !demand()) {
+        StreamEdition edition = pending;
+        if (closed || edition == null || !outbound.writable() || !demand()) {
             return;
         }
         pending = null;
-        ByteBuffer body;
+        EventBody body;
         try {
-            body = encoder.encode(snapshot, filter);
+            body = edition.body(filter);
         } catch (ProblemException gone) {
             // a named switch or metric is not in this snapshot: nothing to send for it
-            log.debug("Snapshot {} skipped for a stream client: {}", snapshot.sequence(), gone.getMessage());
+            log.debug("Snapshot {} skipped for a stream client: {}", edition.sequence(), gone.getMessage());
             return;
         } catch (RuntimeException | Error failure) {
             fail(failure);
             return;
         }
-        lastSent = snapshot.sequence();
-        byte[] head = ("event: snapshot\nid: " + snapshot.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
-        emit(Flux.just(BUFFERS.wrap(head), BUFFERS.wrap(Unpooled.wrappedBuffer(body)), BUFFERS.wrap(END)),
-                clock.getAsLong());
+        lastSent = edition.sequence();
+        byte[] head = ("event: snapshot\nid: " + edition.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf data = body.wrap();
+        sending = body;
+        sendingBuffer = data;
+        emit(Flux.just(BUFFERS.wrap(head), BUFFERS.wrap(data), BUFFERS.wrap(END)), clock.getAsLong());
     }
 
     private boolean demand() {
@@ -185,6 +187,8 @@ final class StreamClient {
         }
         closed = true;
         pending = null;
+        sending = null;
+        sendingBuffer = null;
         if (sink != null) {
             sink.complete();
         }

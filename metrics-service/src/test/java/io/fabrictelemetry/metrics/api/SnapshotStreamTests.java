@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -348,5 +351,32 @@ class SnapshotStreamTests {
         time.advanceTimeBy(SnapshotStream.TICK);
         assertThat(slow.ids()).containsExactly(1L, 6L);
         assertThat(own.clients()).isEqualTo(4);
+    }
+
+    @Test
+    void clientsWithTheSameFilterShareOneEncodingPerSnapshot() {
+        Map<ListMetricsFilter, AtomicInteger> encodings = new ConcurrentHashMap<>();
+        SnapshotStream own = streamWith((snapshot, filter) -> {
+            encodings.computeIfAbsent(filter, key -> new AtomicInteger()).incrementAndGet();
+            return EventEncoder.LIST_METRICS.encode(snapshot, filter);
+        });
+        ListMetricsFilter dashboard = metric("packet_errors");
+        publish(1);
+        List<Client> tabs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tabs.add(new Client(own, dashboard));
+        }
+        Client other = new Client(own, metric("latency_us"));
+        Snapshot second = publish(2);
+        publish(3);
+
+        for (Client tab : tabs) {
+            assertThat(tab.ids()).containsExactly(1L, 2L, 3L);
+            assertThat(tab.events.get(1)).isEqualTo("event: snapshot\nid: 2\ndata: "
+                    + StandardCharsets.UTF_8.decode(dashboard.select(second).body()) + "\n\n");
+        }
+        assertThat(other.ids()).containsExactly(1L, 2L, 3L);
+        assertThat(encodings.get(dashboard)).as("encodings of the six tabs' filter, three snapshots").hasValue(3);
+        assertThat(encodings.get(metric("latency_us"))).as("another filter is encoded on its own").hasValue(3);
     }
 }

@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.fabrictelemetry.metrics.body.Gzip;
 import io.fabrictelemetry.metrics.export.ExportAccess;
-import io.fabrictelemetry.metrics.snapshot.Gzip;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.StaleProperties;

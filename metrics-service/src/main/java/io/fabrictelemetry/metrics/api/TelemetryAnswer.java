@@ -35,7 +35,10 @@ import reactor.core.publisher.Mono;
  * {@code X-Data-Age-Ms}, and optionally {@code Vary} and {@code Content-Encoding}. A {@code HEAD}
  * answer measures the body and states its {@code Content-Length}, without sending it.
  */
-final class TelemetryAnswer implements ServerResponse {
+public final class TelemetryAnswer implements ServerResponse {
+
+    /** The header that says how old the answer's values are, in milliseconds. */
+    public static final String DATA_AGE = "X-Data-Age-Ms";
 
     private static final MultiValueMap<String, ResponseCookie> NO_COOKIES = new LinkedMultiValueMap<>(0);
 
@@ -57,7 +60,7 @@ final class TelemetryAnswer implements ServerResponse {
     }
 
     /** A {@code 200} answer; {@code body} is called once, when (and if) the body is written. */
-    static TelemetryAnswer ok(String contentType, String etag, long dataAgeMs, Supplier<DataBuffer> body) {
+    public static TelemetryAnswer ok(String contentType, String etag, long dataAgeMs, Supplier<DataBuffer> body) {
         return new TelemetryAnswer(contentType, etag, dataAgeMs, null, null, buffers -> body.get());
     }
 
@@ -66,13 +69,13 @@ final class TelemetryAnswer implements ServerResponse {
      * own factory ({@code body} is called once with it): under Reactor Netty a pooled direct buffer,
      * which goes to the socket as it is, where a heap buffer would be copied into a direct one first.
      */
-    static TelemetryAnswer written(String contentType, String etag, long dataAgeMs,
+    public static TelemetryAnswer written(String contentType, String etag, long dataAgeMs,
             Function<DataBufferFactory, DataBuffer> body) {
         return new TelemetryAnswer(contentType, etag, dataAgeMs, null, null, body);
     }
 
     /** The same answer with {@code Vary} (and {@code Content-Encoding} when not null). */
-    TelemetryAnswer varying(String vary, @Nullable String contentEncoding) {
+    public TelemetryAnswer varying(String vary, @Nullable String contentEncoding) {
         return new TelemetryAnswer(contentType, etag, dataAgeMs, vary, contentEncoding, body);
     }
 
@@ -119,7 +122,7 @@ final class TelemetryAnswer implements ServerResponse {
         headers.set(HttpHeaders.CONTENT_TYPE, contentType);
         headers.set(HttpHeaders.ETAG, etag);
         headers.set(HttpHeaders.CACHE_CONTROL, "no-cache");
-        headers.set(TelemetryHandler.DATA_AGE, Long.toString(dataAgeMs));
+        headers.set(DATA_AGE, Long.toString(dataAgeMs));
         if (vary != null) {
             headers.set(HttpHeaders.VARY, vary);
         }

@@ -1,5 +1,6 @@
 /**
- * HTTP: the telemetry routes and handler reading the current snapshot, problem details, access log, connection limits.
+ * The contract every telemetry endpoint shares: the routes, problem details, the answers read from the current
+ * snapshot (headers, entity tags, {@code 304}), query-string parsing and the rules of a parameter.
  */
 @NullMarked
 package io.fabrictelemetry.metrics.api;

@@ -1,8 +1,8 @@
 package io.fabrictelemetry.metrics.export;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.fabrictelemetry.metrics.snapshot.Bodies;
+import io.fabrictelemetry.metrics.body.Bodies;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;

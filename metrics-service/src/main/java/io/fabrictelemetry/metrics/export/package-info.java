@@ -1,5 +1,5 @@
 /**
- * The fabric in the Prometheus text format, encoded at most once per snapshot.
+ * The fabric in the Prometheus text format, encoded at most once per snapshot, and its endpoint.
  */
 @NullMarked
 package io.fabrictelemetry.metrics.export;

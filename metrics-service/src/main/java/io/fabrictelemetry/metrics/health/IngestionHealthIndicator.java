@@ -8,12 +8,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.metrics.body.TimeFormat;
 import io.fabrictelemetry.metrics.ingest.IngestionStatus;
 import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.StaleProperties;
-import io.fabrictelemetry.metrics.snapshot.TimeFormat;
 
 /**
  * The {@code ingestion} health component, in the manner of a Prometheus target's health:

@@ -8,6 +8,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fabrictelemetry.metrics.body.Decimals;
+import io.fabrictelemetry.metrics.body.JsonOut;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.io.NumberOutput;
 

@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.body.JsonOut;
+
 
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
 public final class ListMetricsEncoder {

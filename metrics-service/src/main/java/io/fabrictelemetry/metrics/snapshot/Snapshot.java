@@ -10,6 +10,11 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.body.Decimals;
+import io.fabrictelemetry.metrics.body.Gzip;
+import io.fabrictelemetry.metrics.body.JsonOut;
+import io.fabrictelemetry.metrics.body.TimeFormat;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JsonGenerator;

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+
 class DataAgeTests {
 
     @Test
@@ -18,18 +19,18 @@ class DataAgeTests {
             Instant sampledAt = base.plusNanos(random.nextLong(-5_000_000_000L, 5_000_000_000L));
             Instant now = base.plusNanos(random.nextLong(-5_000_000_000L, 500_000_000_000L));
             long expected = Math.max(0, Duration.between(sampledAt, now).toMillis());
-            assertThat(TelemetryHandler.ageMs(sampledAt, now)).as("%s → %s", sampledAt, now).isEqualTo(expected);
+            assertThat(SnapshotAnswers.ageMs(sampledAt, now)).as("%s → %s", sampledAt, now).isEqualTo(expected);
         }
     }
 
     @Test
     void ageAtTheEdgesOfTimeIsClampedInsteadOfOverflowing() {
-        assertThat(TelemetryHandler.ageMs(Instant.MIN, Instant.MAX)).isEqualTo(Long.MAX_VALUE);
-        assertThat(TelemetryHandler.ageMs(Instant.MAX, Instant.MIN)).isZero();
+        assertThat(SnapshotAnswers.ageMs(Instant.MIN, Instant.MAX)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SnapshotAnswers.ageMs(Instant.MAX, Instant.MIN)).isZero();
         Instant now = Instant.parse("2026-11-29T14:48:53.625Z");
-        assertThat(TelemetryHandler.ageMs(now, now)).isZero();
-        assertThat(TelemetryHandler.ageMs(now, now.plusNanos(999_999))).isZero();
-        assertThat(TelemetryHandler.ageMs(now, now.plusMillis(1))).isEqualTo(1);
-        assertThat(TelemetryHandler.ageMs(now.plusNanos(1), now.plusMillis(1))).isZero();
+        assertThat(SnapshotAnswers.ageMs(now, now)).isZero();
+        assertThat(SnapshotAnswers.ageMs(now, now.plusNanos(999_999))).isZero();
+        assertThat(SnapshotAnswers.ageMs(now, now.plusMillis(1))).isEqualTo(1);
+        assertThat(SnapshotAnswers.ageMs(now.plusNanos(1), now.plusMillis(1))).isZero();
     }
 }

@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Requests to the real server of a {@code RANDOM_PORT} test (Reactor Netty, not a mock exchange), with the JDK's client. */
-final class RealServerHttp {
+public final class RealServerHttp {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -15,7 +15,7 @@ final class RealServerHttp {
     }
 
     /** One request without a body; {@code headers} are name, value, name, value… */
-    static <T> HttpResponse<T> send(int port, String method, String target, HttpResponse.BodyHandler<T> body,
+    public static <T> HttpResponse<T> send(int port, String method, String target, HttpResponse.BodyHandler<T> body,
             String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
                 .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());

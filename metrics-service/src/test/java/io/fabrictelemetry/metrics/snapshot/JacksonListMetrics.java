@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fabrictelemetry.metrics.body.Bodies;
 import tools.jackson.core.JsonGenerator;
 
 /**

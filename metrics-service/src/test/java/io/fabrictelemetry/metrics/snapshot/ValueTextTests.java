@@ -14,6 +14,9 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.body.Decimals;
+import io.fabrictelemetry.metrics.body.JsonOut;
 import tools.jackson.core.JsonGenerator;
 
 /**

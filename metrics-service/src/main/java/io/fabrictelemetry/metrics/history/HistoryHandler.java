@@ -1,0 +1,174 @@
+package io.fabrictelemetry.metrics.history;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fabrictelemetry.metrics.api.ProblemException;
+import io.fabrictelemetry.metrics.api.QueryParameters;
+import io.fabrictelemetry.metrics.api.SnapshotAnswers;
+import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.body.TimeFormat;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * GetMetricHistory: the kept points of one series, oldest first, then the current snapshot's
+ * point if history does not have it yet (appending runs after publication, on its own thread).
+ * Decodes one series from the compressed frames per request: no lock, no I/O.
+ */
+@Component
+public class HistoryHandler {
+
+    private static final JsonFactory JSON = Bodies.JSON;
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
+
+    private final SnapshotAnswers answers;
+    private final HistoryRecorder recorder;
+    private final String retention;
+    private final Clock clock;
+
+    HistoryHandler(SnapshotAnswers answers, HistoryRecorder recorder, HistoryProperties properties, Clock clock) {
+        this.answers = answers;
+        this.recorder = recorder;
+        this.retention = properties.enabled() ? properties.retention().toString() : Duration.ZERO.toString();
+        this.clock = clock;
+    }
+
+    public Mono<ServerResponse> getMetricHistory(ServerRequest request) {
+        Snapshot snapshot = answers.requireSnapshot();
+        MultiValueMap<String, String> query = QueryParameters.queryParams(request);
+        String switchId = QueryParameters.requiredParameter(query, "switch");
+        String metric = QueryParameters.requiredParameter(query, "metric");
+        long now = clock.millis();
+        long from = from(query, now);
+        int row = snapshot.switchRow(switchId);
+        int column = snapshot.metricColumn(metric);
+        if (row < 0 && !recorder.history().hasSwitch(switchId)) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
+                    "switch '" + switchId + "' is neither in the current snapshot nor in the kept history");
+        }
+        if (column < 0 && !recorder.history().hasMetric(metric)) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-metric",
+                    "metric '" + metric + "' is neither in the current snapshot nor in the kept history",
+                    Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
+        }
+        List<Point> points = new ArrayList<>(recorder.query(switchId, metric, from));
+        if (row >= 0 && column >= 0) {
+            long sampledAt = snapshot.sampledAt(switchId).toEpochMilli();
+            boolean newer = points.isEmpty() || points.get(points.size() - 1).sampledAtMillis() < sampledAt;
+            if (newer && sampledAt >= from) {
+                points.add(new Point(sampledAt, snapshot.sequence(), snapshot.cellKind(row, column),
+                        snapshot.cellBits(row, column)));
+            }
+        }
+        byte[] body = encode(switchId, metric, points);
+        Instant newest = points.isEmpty()
+                ? snapshot.sampledAt(switchId)
+                : Instant.ofEpochMilli(points.get(points.size() - 1).sampledAtMillis());
+        String etag = etag(snapshot, body);
+        Mono<ServerResponse> notModified = answers.notModified(request, MediaType.APPLICATION_JSON, etag, newest);
+        if (notModified != null) {
+            return notModified;
+        }
+        return answers.send(answers.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag, newest), body);
+    }
+
+    /** The optional {@code since}: absent, the whole history; empty ("since=", "since"), invalid like any bad value. */
+    private static long from(MultiValueMap<String, String> query, long nowMillis) {
+        List<String> values = query.get("since");
+        if (values == null) {
+            return Long.MIN_VALUE;
+        }
+        if (values.size() == 1 && (values.get(0) == null || values.get(0).isBlank())) {
+            return since("", nowMillis);
+        }
+        return since(QueryParameters.requiredParameter(query, "since"), nowMillis);
+    }
+
+    /** {@code since}: an ISO-8601 instant, or a duration back from now ({@code 30s}, {@code 5m}, {@code PT5M}). */
+    static long since(String text, long nowMillis) {
+        try {
+            Matcher simple = SHORT_DURATION.matcher(text);
+            if (simple.matches()) {
+                long amount = Long.parseLong(simple.group(1));
+                Duration back = switch (simple.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+                return nowMillis - back.toMillis();
+            }
+            if (text.startsWith("P") || text.startsWith("p")) {
+                Duration back = Duration.parse(text);
+                if (!back.isNegative()) {
+                    return nowMillis - back.toMillis();
+                }
+            } else {
+                return Instant.parse(text).toEpochMilli();
+            }
+        } catch (DateTimeParseException | ArithmeticException e) {
+            // answered below
+        }
+        throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+                "query parameter 'since' must be an ISO-8601 instant (2026-11-29T10:00:00Z) or a duration back "
+                        + "from now (30s, 5m, 2h, PT5M), but was '" + text + "'");
+    }
+
+    private byte[] encode(String switchId, String metric, List<Point> points) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + points.size() * 48);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringProperty("switch", switchId);
+            json.writeStringProperty("metric", metric);
+            json.writeStringProperty("retention", retention);
+            json.writeName("points");
+            json.writeStartArray();
+            for (Point point : points) {
+                json.writeStartObject();
+                json.writeStringProperty("sampledAt", TimeFormat.iso(Instant.ofEpochMilli(point.sampledAtMillis())));
+                json.writeName("value");
+                switch (point.kind()) {
+                    case Columns.INTEGER -> json.writeNumber(point.bits());
+                    case Columns.DECIMAL -> json.writeNumber(point.decimal());
+                    default -> json.writeNull();
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A strong ETag of this very body: the snapshot's, plus a checksum of the points, which move
+     * with history and with a relative {@code since} even while the snapshot stays.
+     */
+    private static String etag(Snapshot snapshot, byte[] body) {
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        String base = snapshot.etag();
+        return base.substring(0, base.length() - 1) + "-h" + Long.toHexString(crc.getValue()) + "\"";
+    }
+}

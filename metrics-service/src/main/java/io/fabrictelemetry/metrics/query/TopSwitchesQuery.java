@@ -1,0 +1,70 @@
+package io.fabrictelemetry.metrics.query;
+
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.util.MultiValueMap;
+
+import io.fabrictelemetry.metrics.api.ProblemException;
+import io.fabrictelemetry.metrics.api.QueryParameters;
+
+/**
+ * The parameters of {@code TopSwitches}, checked: {@code metric} (required), {@code limit} (1 to
+ * {@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}), {@code order} ({@code desc} by default, or
+ * {@code asc}). Anything else is a {@code 400} problem naming the parameter and what it allows.
+ */
+record TopSwitchesQuery(String metric, int limit, boolean descending) {
+
+    static final int DEFAULT_LIMIT = 10;
+    static final int MAX_LIMIT = 1000;
+
+    static TopSwitchesQuery parse(MultiValueMap<String, String> query) {
+        String metric = QueryParameters.requiredParameter(query, "metric");
+        String limit = optional(query, "limit");
+        String order = optional(query, "order");
+        return new TopSwitchesQuery(metric, limit == null ? DEFAULT_LIMIT : limit(limit),
+                order == null || descending(order));
+    }
+
+    String order() {
+        return descending ? "desc" : "asc";
+    }
+
+    private static String optional(MultiValueMap<String, String> query, String name) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "repeated-parameter",
+                    "query parameter '" + name + "' must be given at most once, but was given " + values.size()
+                            + " times");
+        }
+        return values.get(0) == null ? "" : values.get(0);
+    }
+
+    private static int limit(String text) {
+        // digits only: no sign, space or exponent; at most 4 so that parsing cannot overflow
+        if (text.matches("[0-9]{1,4}")) {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        }
+        throw invalid("limit", "an integer from 1 to " + MAX_LIMIT, text);
+    }
+
+    private static boolean descending(String text) {
+        return switch (text) {
+            case "desc" -> true;
+            case "asc" -> false;
+            default -> throw invalid("order", "'desc' or 'asc'", text);
+        };
+    }
+
+    private static ProblemException invalid(String name, String allowed, String value) {
+        String shown = value.length() <= 32 ? value : value.substring(0, 32) + "…";
+        return new ProblemException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+                "query parameter '" + name + "' must be " + allowed + ", but was '" + shown + "'");
+    }
+}

@@ -1,0 +1,225 @@
+package io.fabrictelemetry.metrics.stream;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.metrics.query.ListMetricsFilter;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The clients of {@code /telemetry/stream}: hands every published snapshot to each of them (they
+ * keep at most the latest), ticks them for keepalives and write timeouts, caps their number, and
+ * ends every stream when the application stops, before the web server's graceful shutdown, which
+ * would otherwise wait for them.
+ */
+@Component
+class SnapshotStream implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotStream.class);
+    /** How often each client is checked: for a pending event its connection now takes, timeouts, keepalive. */
+    static final Duration TICK = Duration.ofMillis(250);
+
+    private final SnapshotStore store;
+    private final StreamProperties properties;
+    private final Scheduler timer;
+    private final Supplier<Scheduler> fanoutFactory;
+    private @Nullable Scheduler fanout;
+    private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter dropped;
+    private final Map<StreamClient.Cut, Counter> cuts = new EnumMap<>(StreamClient.Cut.class);
+    private final EventEncoder encoder;
+    private final AtomicReference<@Nullable StreamEdition> latest = new AtomicReference<>();
+    private @Nullable Disposable subscription;
+    private volatile Phase phase = Phase.NOT_STARTED;
+
+    /** Where the stream is in the application's life: whether a request can be one of its clients. */
+    enum Phase {
+        /** the application is starting (the web server may already answer): no client yet */
+        NOT_STARTED,
+        /** clients are taken, up to the limit */
+        RUNNING,
+        /** the application is stopping: streams were ended, no new client is taken */
+        STOPPED
+    }
+
+    @Autowired
+    SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry) {
+        this(store, properties, registry, Schedulers.parallel(), () -> Schedulers.newSingle("stream-fanout", true),
+                EventEncoder.LIST_METRICS);
+    }
+
+    /**
+     * {@code timer} drives the clients' ticks and tells their time; {@code fanout} makes the thread on
+     * which new snapshots are handed to the clients (where a filtered client's event is encoded), so
+     * that this work never runs on the ingestion thread that published the snapshot; {@code encoder}
+     * makes each event's data.
+     */
+    SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry, Scheduler timer,
+            Supplier<Scheduler> fanout, EventEncoder encoder) {
+        this.store = store;
+        this.encoder = encoder;
+        this.properties = properties;
+        this.timer = timer;
+        this.fanoutFactory = fanout;
+        Gauge.builder("fabric.stream.clients", open, AtomicInteger::get)
+                .description("Open /telemetry/stream connections")
+                .register(registry);
+        this.dropped = Counter.builder("fabric.stream.events.dropped")
+                .description("Snapshot events a stream client skipped because it had not taken the previous one yet")
+                .register(registry);
+        for (StreamClient.Cut reason : StreamClient.Cut.values()) {
+            cuts.put(reason, Counter.builder("fabric.stream.clients.cut")
+                    .description("Stream clients the service disconnected, by reason")
+                    .tag("reason", reason.tag)
+                    .register(registry));
+        }
+    }
+
+    /**
+     * Room for one more client: fewer than {@code stream.max-clients} streams are open. A client
+     * counts from the moment its events are subscribed until they end, so a request that never gets
+     * as far as its body holds no place; two requests racing for the last place may both get in.
+     */
+    boolean hasRoom() {
+        return phase == Phase.RUNNING && open.get() < properties.maxClients();
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /**
+     * The events of one client: the current snapshot first (or the first one published), then each
+     * new one, or the latest after a gap.
+     */
+    Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound) {
+        return Flux.create(sink -> {
+            open.incrementAndGet();
+            StreamClient client = new StreamClient(filter, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
+                    properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment,
+                    reason -> cuts.get(reason).increment());
+            client.attach(sink);
+            Disposable ticks = Flux.interval(TICK, TICK, timer)
+                    .onBackpressureDrop()
+                    .subscribe(tick -> serve(client, StreamClient::tick), error -> log.warn("Stream ticks ended", error));
+            sink.onRequest(n -> client.drain());
+            sink.onDispose(() -> {
+                ticks.dispose();
+                clients.remove(client);
+                client.close();
+                open.decrementAndGet();
+            });
+            clients.add(client);
+            if (phase != Phase.RUNNING) {
+                client.close();
+                return;
+            }
+            Snapshot current = store.current();
+            if (current != null) {
+                client.offer(edition(current));
+            } else {
+                client.greetWhileWaiting();
+            }
+        }, FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /**
+     * The edition of {@code snapshot}, or of a newer snapshot when the stream already has one (the
+     * newest is what a client wants): one per snapshot, so that clients share its event bodies.
+     */
+    private StreamEdition edition(Snapshot snapshot) {
+        while (true) {
+            StreamEdition latest = this.latest.get();
+            if (latest != null && latest.sequence() >= snapshot.sequence()) {
+                return latest;
+            }
+            StreamEdition made = new StreamEdition(snapshot, encoder);
+            if (this.latest.compareAndSet(latest, made)) {
+                return made;
+            }
+        }
+    }
+
+    int clients() {
+        return open.get();
+    }
+
+    @Override
+    public synchronized void start() {
+        phase = Phase.RUNNING;
+        Scheduler thread = fanoutFactory.get();
+        fanout = thread;
+        // off the publishing (ingestion) thread; while the fan-out is busy only the latest snapshot waits
+        subscription = store.published().onBackpressureLatest().publishOn(thread, 1).subscribe(snapshot -> {
+            StreamEdition edition = edition(snapshot);
+            for (StreamClient client : clients) {
+                serve(client, each -> each.offer(edition));
+            }
+        }, error -> log.error("Streams stopped following snapshots", error));
+    }
+
+    /**
+     * One client's share of the work: whatever it throws ends that client's stream only. Left to
+     * propagate, it would end the fan-out's subscription (no client would get another snapshot) or
+     * the client's ticks.
+     */
+    private static void serve(StreamClient client, Consumer<StreamClient> work) {
+        try {
+            work.accept(client);
+        } catch (RuntimeException | Error failure) {
+            client.fail(failure);
+        }
+    }
+
+    /** Ends every stream, so that graceful shutdown does not wait for them. */
+    @Override
+    public synchronized void stop() {
+        phase = Phase.STOPPED;
+        if (subscription != null) {
+            subscription.dispose();
+            subscription = null;
+        }
+        if (fanout != null) {
+            fanout.dispose();
+            fanout = null;
+        }
+        if (!clients.isEmpty()) {
+            log.info("Closing {} snapshot streams", clients.size());
+        }
+        for (StreamClient client : clients) {
+            client.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return phase == Phase.RUNNING;
+    }
+}

@@ -1,0 +1,203 @@
+package io.fabrictelemetry.metrics.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+
+import io.fabrictelemetry.metrics.api.ProblemException;
+import io.fabrictelemetry.metrics.query.ListMetricsFilter;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+
+/**
+ * One stream client: holds at most one pending snapshot (the latest; one it replaces unsent is
+ * counted as dropped) and writes it as an event once the connection takes more. A connection that
+ * stays unwritable longer than the write timeout is cut; one idle for the keepalive period gets a
+ * comment line. All state changes happen under the client's lock, held only for a few field updates
+ * and one hand-over to the response.
+ */
+final class StreamClient {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamClient.class);
+    private static final NettyDataBufferFactory BUFFERS = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+    private static final byte[] KEEPALIVE = ": keepalive\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WAITING = ": waiting for the first snapshot\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Why the service ended a client's stream (a tag of {@code fabric.stream.clients.cut}). */
+    enum Cut {
+        /** its connection took nothing for the write timeout */
+        WRITE_TIMEOUT("write_timeout"),
+        /** its event could not be made (filtering or encoding threw) */
+        ERROR("error");
+
+        final String tag;
+
+        Cut(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    private final ListMetricsFilter filter;
+    private final StreamOutbound outbound;
+    private final LongSupplier clock;
+    private final long keepaliveMillis;
+    private final long writeTimeoutMillis;
+    private final Runnable onDrop;
+    private final Consumer<Cut> onCut;
+
+    private @Nullable FluxSink<Publisher<DataBuffer>> sink;
+    private @Nullable StreamEdition pending;
+    // the data of the last event sent, and this send's buffer over it: kept so that the next client
+    // with the same filter shares the body rather than encoding it again (see StreamEdition)
+    private @Nullable EventBody sending;
+    private @Nullable ByteBuf sendingBuffer;
+    private long lastOffered;
+    private long lastSent;
+    private long lastWriteAt;
+    private long unwritableSince = -1;
+    private boolean closed;
+    private boolean greet;
+
+    StreamClient(ListMetricsFilter filter, StreamOutbound outbound, LongSupplier clock, long keepaliveMillis,
+            long writeTimeoutMillis, Runnable onDrop, Consumer<Cut> onCut) {
+        this.filter = filter;
+        this.outbound = outbound;
+        this.clock = clock;
+        this.keepaliveMillis = keepaliveMillis;
+        this.writeTimeoutMillis = writeTimeoutMillis;
+        this.onDrop = onDrop;
+        this.onCut = onCut;
+    }
+
+    synchronized void attach(FluxSink<Publisher<DataBuffer>> sink) {
+        this.sink = sink;
+        this.lastWriteAt = clock.getAsLong();
+    }
+
+    /**
+     * Before the first snapshot: a comment line at once, so that the response (its headers) starts
+     * now rather than at the first snapshot or keepalive.
+     */
+    synchronized void greetWhileWaiting() {
+        greet = true;
+        drain();
+    }
+
+    /** A snapshot to send: replaces the pending one (dropped) and sends it if the connection takes it. */
+    synchronized void offer(StreamEdition edition) {
+        if (closed || edition.sequence() <= lastOffered) {
+            return;
+        }
+        lastOffered = edition.sequence();
+        if (pending != null) {
+            onDrop.run();
+        }
+        pending = edition;
+        drain();
+    }
+
+    /** The periodic check: the write timeout, a pending event the connection now takes, the keepalive. */
+    synchronized void tick() {
+        if (closed) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (!outbound.writable()) {
+            if (unwritableSince < 0) {
+                unwritableSince = now;
+            } else if (now - unwritableSince >= writeTimeoutMillis) {
+                log.debug("Stream client took nothing for {} ms: disconnected", now - unwritableSince);
+                onCut.accept(Cut.WRITE_TIMEOUT);
+                close();
+                outbound.close();
+            }
+            return;
+        }
+        unwritableSince = -1;
+        drain();
+        if (pending == null && now - lastWriteAt >= keepaliveMillis && demand()) {
+            emit(Flux.just(BUFFERS.wrap(KEEPALIVE)), now);
+        }
+    }
+
+    synchronized void drain() {
+        if (greet && pending == null && !closed && demand()) {
+            greet = false;
+            emit(Flux.just(BUFFERS.wrap(WAITING)), clock.getAsLong());
+        }
+        StreamEdition edition = pending;
+        if (closed || edition == null || !outbound.writable() || !demand()) {
+            return;
+        }
+        pending = null;
+        EventBody body;
+        try {
+            body = edition.body(filter);
+        } catch (ProblemException gone) {
+            // a named switch or metric is not in this snapshot: nothing to send for it
+            log.debug("Snapshot {} skipped for a stream client: {}", edition.sequence(), gone.getMessage());
+            return;
+        } catch (RuntimeException | Error failure) {
+            fail(failure);
+            return;
+        }
+        lastSent = edition.sequence();
+        byte[] head = ("event: snapshot\nid: " + edition.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf data = body.wrap();
+        sending = body;
+        sendingBuffer = data;
+        emit(Flux.just(BUFFERS.wrap(head), BUFFERS.wrap(data), BUFFERS.wrap(END)), clock.getAsLong());
+    }
+
+    private boolean demand() {
+        return sink != null && sink.requestedFromDownstream() > 0;
+    }
+
+    private void emit(Publisher<DataBuffer> event, long now) {
+        lastWriteAt = now;
+        sink.next(event);
+    }
+
+    /**
+     * Ends this client's stream because something failed while serving it (its event could not be
+     * made): the other clients are not concerned. The response ends normally, so the client
+     * reconnects as after any end of the stream.
+     */
+    synchronized void fail(Throwable failure) {
+        if (closed) {
+            return;
+        }
+        log.warn("A stream client's event could not be made; that client's stream is ended", failure);
+        onCut.accept(Cut.ERROR);
+        close();
+    }
+
+    /** Ends the stream (shutdown, or the client is cut); the response completes. */
+    synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pending = null;
+        sending = null;
+        sendingBuffer = null;
+        if (sink != null) {
+            sink.complete();
+        }
+    }
+
+    synchronized long lastSent() {
+        return lastSent;
+    }
+}

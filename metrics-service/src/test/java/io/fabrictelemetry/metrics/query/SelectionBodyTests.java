@@ -1,0 +1,151 @@
+package io.fabrictelemetry.metrics.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+
+import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.CounterProperties;
+import io.fabrictelemetry.metrics.snapshot.JacksonListMetrics;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.Table;
+
+/**
+ * Filtered ListMetrics bodies, written as bytes by the ListMetrics encoder, are byte for byte what
+ * a Jackson generator writes ({@link JacksonListMetrics}), over random snapshots (every cell kind,
+ * derived rates, carried-over switches, names that need escaping) and random selections.
+ */
+class SelectionBodyTests {
+
+    private static final List<String> METRICS = List.of("packet_errors", "latency_us", "name \"quoted\"", "é");
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    private static String text(ByteBuffer body) {
+        return StandardCharsets.UTF_8.decode(body.duplicate()).toString();
+    }
+
+    private static Table table(SplittableRandom random, List<String> ids, List<String> damaged) {
+        List<String> kept = ids.stream().filter(id -> !damaged.contains(id)).toList();
+        long[] cells = new long[kept.size() * METRICS.size()];
+        byte[] kinds = new byte[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            switch (random.nextInt(4)) {
+                case 0 -> kinds[i] = CellKind.NONE;
+                case 1 -> {
+                    kinds[i] = CellKind.DECIMAL;
+                    cells[i] = Double.doubleToRawLongBits(random.nextInt(1_000_000) / 100.0);
+                }
+                default -> {
+                    kinds[i] = CellKind.INTEGER;
+                    cells[i] = random.nextInt(1_000_000);
+                }
+            }
+        }
+        List<Table.Damaged> damagedRows = damaged.stream().map(id -> new Table.Damaged(id, ids.indexOf(id))).toList();
+        return Table.of(METRICS, kept, cells, kinds, damaged.size(), 0, damagedRows);
+    }
+
+    /** The rows a query names, sorted (generator order), or null for all. */
+    private static int[] rows(Snapshot snapshot, MultiValueMap<String, String> query) {
+        List<String> ids = query.get("switch");
+        return ids == null ? null : ids.stream().distinct().mapToInt(snapshot::switchRow).sorted().toArray();
+    }
+
+    private static int[] columns(Snapshot snapshot, MultiValueMap<String, String> query) {
+        List<String> names = query.get("metric");
+        return names == null ? null : names.stream().distinct().mapToInt(snapshot::metricColumn).sorted().toArray();
+    }
+
+    @Test
+    void wholeBodyIsWhatAJsonGeneratorWrites() {
+        SnapshotStore first = new SnapshotStore(new StaleProperties(Duration.ofHours(1)), new CounterProperties(List.of()));
+        Snapshot one = first.publish(table(new SplittableRandom(5), List.of("a", "b\\c"), List.of()), T0, T0, null);
+        assertThat(text(one.listMetricsBody())).isEqualTo(JacksonListMetrics.of(one, null, null));
+    }
+
+    @Test
+    void selectionBodiesAreWhatAJsonGeneratorWrites() {
+        SplittableRandom random = new SplittableRandom(21);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(i % 13 == 5 ? "sw-\"" + i + "\"" : "sw-" + i);
+        }
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("packet_errors")));
+        int compared = 0;
+        for (int round = 0; round < 30; round++) {
+            List<String> damaged = round == 0 ? List.of() : List.of(ids.get(random.nextInt(ids.size())),
+                    ids.get(random.nextInt(ids.size())));
+            Snapshot snapshot = store.publish(table(random, ids, damaged.stream().distinct().toList()),
+                    T0.plusSeconds(10L * round), T0.plusSeconds(10L * round + 1), null);
+            for (int pick = 0; pick < 40; pick++) {
+                MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+                if (random.nextInt(4) > 0) {
+                    int count = 1 + random.nextInt(4);
+                    for (int i = 0; i < count; i++) {
+                        query.add("switch", snapshot.switchId(random.nextInt(snapshot.switchCount())));
+                    }
+                }
+                if (random.nextBoolean()) {
+                    query.add("metric", snapshot.metrics().get(random.nextInt(snapshot.metrics().size())));
+                }
+                ListMetricsFilter.Selection selection = ListMetricsFilter.parse(query).select(snapshot);
+                if (selection.isUnfiltered()) {
+                    continue;
+                }
+                assertThat(text(selection.body())).as("%s", query)
+                        .isEqualTo(JacksonListMetrics.of(snapshot, rows(snapshot, query), columns(snapshot, query)));
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(800);
+        assertThat(store.current().carriedOver()).isNotEmpty();
+    }
+
+    private static ListMetricsFilter.Selection select(Snapshot snapshot, String switches, String metrics) {
+        MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+        if (switches != null) {
+            query.add("switch", switches);
+        }
+        if (metrics != null) {
+            query.add("metric", metrics);
+        }
+        return ListMetricsFilter.parse(query).select(snapshot);
+    }
+
+    @Test
+    void etagsNameTheSelectionWhateverItsSizeAndOrder() {
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)), new CounterProperties(List.of()));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add("sw-" + i);
+        }
+        Snapshot snapshot = store.publish(table(new SplittableRandom(8), ids, List.of()), T0, T0, null);
+        // small selections list their rows and columns; larger ones carry a digest
+        String small = select(snapshot, "sw-3,sw-1", null).etag();
+        assertThat(small).isEqualTo(select(snapshot, "sw-1,sw-3,sw-1", null).etag()).contains("-r1.3-c*");
+        String large = select(snapshot, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-9", "latency_us,packet_errors").etag();
+        assertThat(large).contains("-f")
+                .isEqualTo(select(snapshot, "sw-9,sw-8,sw-6,sw-4,sw-2,sw-0", "packet_errors,latency_us").etag())
+                .isNotEqualTo(select(snapshot, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-7", "latency_us,packet_errors").etag())
+                .isNotEqualTo(select(snapshot, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-9", "latency_us").etag());
+        assertThat(select(snapshot, "sw-1", "latency_us").etag()).isNotEqualTo(select(snapshot, "sw-1", null).etag())
+                .isNotEqualTo(select(snapshot, "sw-2", "latency_us").etag());
+        // the same selection on the next snapshot: another ETag
+        Snapshot next = store.publish(table(new SplittableRandom(9), ids, List.of()), T0.plusSeconds(10), T0.plusSeconds(10), null);
+        assertThat(select(next, "sw-3,sw-1", null).etag()).isNotEqualTo(small);
+        assertThat(select(next, "sw-0,sw-2,sw-4,sw-6,sw-8,sw-9", "latency_us,packet_errors").etag()).isNotEqualTo(large);
+    }
+}

@@ -26,8 +26,11 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Polls never overlap: ticks that arrive while a poll runs are dropped, never queued. Each poll
  * is bounded as a whole by {@code poll.timeout}, and its failure is recorded and logged inside the
- * per-tick step, so no failure can end the schedule. Parsing and snapshot building run on a thread
- * of their own, never on an event loop.
+ * per-tick step, so no failure can end the schedule: any throwable of the service's own steps,
+ * {@link Error}s included, ends that poll as {@link PollOutcome#INTERNAL_ERROR} and the next tick
+ * polls again. Parsing and snapshot building run on a thread of their own, never on an event loop;
+ * the timeout does not reach them, so {@code health/PollLoopHealthIndicator} turns liveness DOWN if
+ * the loop stops completing polls.
  */
 @Component
 class PollLoop implements SmartLifecycle {
@@ -55,9 +58,12 @@ class PollLoop implements SmartLifecycle {
 
     /** The schedule: one element per completed poll. {@code timer} drives ticks and timeouts. */
     Flux<PollOutcome> polls(Scheduler timer, Scheduler work) {
-        return Flux.interval(Duration.ZERO, poll.interval(), timer)
-                .onBackpressureDrop(tick -> log.debug("Tick {} dropped: the previous poll is still running", tick))
-                .concatMap(tick -> pollOnce(timer, work), 0);
+        return Flux.defer(() -> {
+            tracker.loopStarted(Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS)));
+            return Flux.interval(Duration.ZERO, poll.interval(), timer)
+                    .onBackpressureDrop(tick -> log.debug("Tick {} dropped: the previous poll is still running", tick))
+                    .concatMap(tick -> pollOnce(timer, work), 0);
+        }).doOnCancel(tracker::loopStopped);
     }
 
     /** One poll: fetch within the timeout, parse and publish off the event loop, record the outcome. */
@@ -65,13 +71,13 @@ class PollLoop implements SmartLifecycle {
         return Mono.defer(() -> {
             long started = timer.now(TimeUnit.MILLISECONDS);
             Snapshot current = store.current();
-            // deferred, so that even a fetcher that throws instead of signalling lands in onErrorResume
-            return Mono.defer(() -> fetcher.fetch(current == null ? null : current.generatorEtag()))
+            return fetch(current == null ? null : current.generatorEtag())
                     .timeout(poll.timeout(), timer)
-                    .switchIfEmpty(Mono.error(() -> new IllegalStateException("fetch completed without a result")))
+                    .switchIfEmpty(Mono.error(() -> new InternalFailureException("fetching",
+                            new IllegalStateException("fetch completed without a result"))))
                     .map(result -> new Received(result, Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS))))
                     .publishOn(work)
-                    .map(this::apply)
+                    .map(this::applyGuarded)
                     .onErrorResume(error -> Mono.just(failed(error, started, timer)))
                     .doOnNext(outcome -> {
                         if (outcome.succeeded()) {
@@ -81,7 +87,43 @@ class PollLoop implements SmartLifecycle {
         });
     }
 
+    /**
+     * The fetcher's result, with whatever calling it or subscribing to it throws turned into an
+     * {@link InternalFailureException}: a fetcher that throws instead of signalling fails the poll,
+     * and so does an {@link Error} thrown while the exchange is set up, which Reactor's operators
+     * ({@code Mono.defer} among them) re-throw to the subscribing thread instead of signalling.
+     * Cancelling (the timeout, shutdown) cancels the exchange.
+     */
+    private Mono<FetchResult> fetch(@Nullable String etag) {
+        return Mono.create(sink -> {
+            String stage = "calling the fetcher";
+            try {
+                Mono<FetchResult> exchange = fetcher.fetch(etag);
+                stage = "fetching";
+                sink.onDispose(exchange.subscribe(sink::success, sink::error, sink::success));
+            } catch (Throwable error) {
+                sink.error(new InternalFailureException(stage, error));
+            }
+        });
+    }
+
     private record Received(FetchResult result, Instant at) {
+    }
+
+    /**
+     * {@link #apply} with every throwable but a rejected payload turned into an
+     * {@link InternalFailureException}: {@code map} would re-throw a JVM-fatal error (an
+     * OutOfMemoryError, a StackOverflowError) on the worker thread instead of signalling it, and the
+     * poll would never complete.
+     */
+    private PollOutcome applyGuarded(Received received) {
+        try {
+            return apply(received);
+        } catch (PayloadRejectedException rejected) {
+            throw rejected;
+        } catch (Throwable error) {
+            throw new InternalFailureException("parsing, building or publishing the snapshot", error);
+        }
     }
 
     private PollOutcome apply(Received received) {
@@ -128,9 +170,14 @@ class PollLoop implements SmartLifecycle {
         PollOutcome outcome = PollOutcome.of(error);
         String description = PollOutcome.describe(error);
         Duration took = Duration.ofMillis(now - started);
+        PollOutcome previous = tracker.status().lastOutcome();
         IngestionStatus status = tracker.update(s -> s.failed(outcome, description, Instant.ofEpochMilli(now), took));
         metrics.poll(outcome, took);
-        if (status.consecutiveFailures() == 1) {
+        if (outcome == PollOutcome.INTERNAL_ERROR && previous != PollOutcome.INTERNAL_ERROR) {
+            // the service's own fault: said at once with its stack trace, even within a generator outage
+            log.warn("Polling {} failed ({}): {}; serving the last snapshot, polling again at the next tick", source,
+                    outcome.tag(), description, error);
+        } else if (status.consecutiveFailures() == 1) {
             log.warn("Polling {} failed ({}): {}; serving the last snapshot until it recovers", source,
                     outcome.tag(), description);
         } else {

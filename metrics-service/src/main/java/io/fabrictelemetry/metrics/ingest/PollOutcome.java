@@ -14,7 +14,9 @@ import io.netty.handler.timeout.ReadTimeoutException;
 
 /** How one poll ended; the tag of the poll counters and the headline of the health details. */
 public enum PollOutcome {
-    SUCCESS, NOT_MODIFIED, TIMEOUT, CONNECT_ERROR, IO_ERROR, HTTP_ERROR, PARSE_ERROR, TOO_LARGE;
+    SUCCESS, NOT_MODIFIED, TIMEOUT, CONNECT_ERROR, IO_ERROR, HTTP_ERROR, PARSE_ERROR, TOO_LARGE,
+    /** The service's own side failed: a bug, or an {@link Error} such as running out of direct memory. */
+    INTERNAL_ERROR;
 
     public boolean succeeded() {
         return this == SUCCESS || this == NOT_MODIFIED;
@@ -26,6 +28,9 @@ public enum PollOutcome {
     }
 
     static PollOutcome of(Throwable error) {
+        if (error instanceof InternalFailureException) {
+            return INTERNAL_ERROR;
+        }
         if (error instanceof TimeoutException) {
             return TIMEOUT;
         }
@@ -37,6 +42,13 @@ public enum PollOutcome {
         }
         if (error instanceof GeneratorHttpException || error instanceof WebClientResponseException) {
             return HTTP_ERROR;
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            // an Error the client passed on as a signal (Netty's OutOfDirectMemoryError while reading
+            // the body, say) is this process failing, not the exchange
+            if (cause instanceof Error) {
+                return INTERNAL_ERROR;
+            }
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             // the client's between-reads limit equals poll.timeout: whichever of the two fires first

@@ -88,7 +88,7 @@ class IngestMetricsTests {
         assertThat(gauge("fabric.snapshot.sequence")).isEqualTo(1);
         assertThat(registry.get("fabric.ingest.payload").summary().count()).isEqualTo(2);
 
-        for (String outcome : new String[] {"connect_error", "io_error", "http_error", "too_large"}) {
+        for (String outcome : new String[] {"connect_error", "io_error", "http_error", "too_large", "internal_error"}) {
             assertThat(polls(outcome)).as(outcome).isZero();
         }
         var timer = registry.get("fabric.ingest.poll.duration").timer();

@@ -1,10 +1,12 @@
 package io.fabrictelemetry.metrics.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +17,15 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.Table;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -28,6 +34,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** The schedule in virtual time, over a fake fetch function: no network, no sleeps. */
+@ExtendWith(OutputCaptureExtension.class)
 class PollLoopTests {
 
     private static final PollProperties POLL = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(1500),
@@ -35,7 +42,8 @@ class PollLoopTests {
     private static final String CSV = "switch_id,latency_us\r\nsw-0001,1.5\r\n";
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
-    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
+    private SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
+    private GeneratorProperties source = new GeneratorProperties("127.0.0.1", 9001, null);
     private final IngestionTracker tracker = new IngestionTracker();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<@Nullable String> etagsSent = new ArrayList<>();
@@ -64,9 +72,13 @@ class PollLoopTests {
     }
 
     private void run(CountersFetcher fetcher, Scheduler work) {
-        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, new GeneratorProperties("127.0.0.1", 9001, null),
+        PollLoop loop = new PollLoop(fetcher, store, tracker, POLL, source,
                 new IngestMetrics(registry, tracker, store, Clock.systemUTC()));
         running = loop.polls(time, work).subscribe();
+    }
+
+    private double polls(String outcome) {
+        return registry.get("fabric.ingest.polls").tag("outcome", outcome).counter().count();
     }
 
     @Test
@@ -168,7 +180,137 @@ class PollLoopTests {
         time.advanceTimeBy(Duration.ofSeconds(4));
 
         assertThat(tracker.status().consecutiveFailures()).isEqualTo(3);
-        assertThat(tracker.status().lastError()).contains("bug");
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.INTERNAL_ERROR);
+        assertThat(tracker.status().lastError())
+                .isEqualTo("internal error while calling the fetcher: java.lang.IllegalStateException: bug");
+        assertThat(polls("internal_error")).isEqualTo(3);
+    }
+
+    @Test
+    void errorThrownByTheFetcherEndsThatPollAsAnInternalErrorAndTheNextTickPollsAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        run(etag -> {
+            if (calls.incrementAndGet() == 2) {
+                // JVM-fatal to Reactor, like an OutOfMemoryError, but one JUnit does not abort the run for
+                throw new NoClassDefFoundError("io/netty/handler/codec/http/HttpObjectDecoder");
+            }
+            return body(CSV, "\"g-" + calls.get() + "\"");
+        }, Schedulers.immediate());
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.INTERNAL_ERROR);
+        assertThat(tracker.status().lastError()).isEqualTo("internal error while calling the fetcher:"
+                + " java.lang.NoClassDefFoundError: io/netty/handler/codec/http/HttpObjectDecoder");
+        assertThat(store.current().sequence()).isEqualTo(1);
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+    }
+
+    @Test
+    void errorThrownWhileSubscribingToTheFetchEndsThatPollAsAnInternalError() {
+        run(fetcher(call -> call == 2 ? Mono.fromSupplier(() -> {
+            throw new StackOverflowError();
+        }) : body(CSV, "\"g-" + call + "\"")), Schedulers.immediate());
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.INTERNAL_ERROR);
+        assertThat(tracker.status().lastError()).isEqualTo("internal error while fetching: java.lang.StackOverflowError");
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+    }
+
+    /** A store whose builder throws the given error on its second snapshot, then works again. */
+    private SnapshotStore storeFailingOnce(Error error) {
+        AtomicInteger builds = new AtomicInteger();
+        return new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))) {
+            @Override
+            public Snapshot publish(Table table, Instant sampledAt, Instant collectedAt, @Nullable String etag) {
+                if (builds.incrementAndGet() == 2) {
+                    throw error;
+                }
+                return super.publish(table, sampledAt, collectedAt, etag);
+            }
+        };
+    }
+
+    @Test
+    void outOfMemoryErrorWhileBuildingTheSnapshotOnTheWorkerEndsThatPollAndTheNextSnapshotIsPublished() {
+        // the worker is a real thread: where Reactor re-throws a JVM-fatal error instead of signalling it
+        Scheduler worker = Schedulers.newSingle("poll-worker-test");
+        try {
+            store = storeFailingOnce(new OutOfMemoryError("Java heap space"));
+            run(fetcher(call -> body(CSV, "\"g-" + call + "\"")), worker);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.current() != null);
+
+            time.advanceTimeBy(Duration.ofSeconds(2)); // poll 2: the builder throws
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> tracker.status().lastOutcome() == PollOutcome.INTERNAL_ERROR);
+            assertThat(store.current().sequence()).isEqualTo(1);
+            assertThat(tracker.status().consecutiveFailures()).isEqualTo(1);
+            assertThat(tracker.status().lastError()).isEqualTo("internal error while parsing, building or publishing"
+                    + " the snapshot: java.lang.OutOfMemoryError: Java heap space");
+            assertThat(polls("internal_error")).isEqualTo(1);
+
+            time.advanceTimeBy(Duration.ofSeconds(2)); // poll 3: the next tick polls again, and it works
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> tracker.status().lastOutcome() == PollOutcome.SUCCESS);
+            assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+            assertThat(tracker.status().consecutiveFailures()).isZero();
+            assertThat(etagsSent).hasSize(3);
+        } finally {
+            worker.dispose();
+        }
+    }
+
+    @Test
+    void errorThrownByASubscriberOfThePublishedSnapshotsEndsThatPollAndTheScheduleGoesOn() {
+        AtomicInteger seen = new AtomicInteger();
+        store.published().subscribe(snapshot -> {
+            if (seen.incrementAndGet() == 2) {
+                throw new StackOverflowError();
+            }
+        }, error -> { });
+        run(fetcher(call -> body(CSV, "\"g-" + call + "\"")), Schedulers.immediate());
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.INTERNAL_ERROR);
+        assertThat(tracker.status().lastError()).contains("java.lang.StackOverflowError");
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+        assertThat(seen.get()).isEqualTo(3);
+    }
+
+    @Test
+    void internalErrorIsLoggedOnceAtWarnWithItsCauseAndRepeatsAreQuiet(CapturedOutput output) {
+        AtomicInteger calls = new AtomicInteger();
+        source = new GeneratorProperties("127.0.0.1", 9876, null);
+        run(etag -> {
+            int call = calls.incrementAndGet();
+            if (call == 2 || call == 3) {
+                throw new OutOfMemoryError("Direct buffer memory");
+            }
+            return body(CSV, "\"g-" + call + "\"");
+        }, Schedulers.immediate());
+        time.advanceTimeBy(Duration.ofSeconds(6));
+        assertThat(calls.get()).isEqualTo(4);
+
+        // the console appender is asynchronous: wait for the recovery line to be written
+        await().atMost(Duration.ofSeconds(5)).until(() -> output.getAll().contains(
+                "Polling http://127.0.0.1:9876/counters recovered"));
+        List<String> warnings = output.getAll().lines()
+                .filter(line -> line.contains("WARN") && line.contains("127.0.0.1:9876")).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0)).contains("failed (internal_error): internal error while calling the fetcher:"
+                + " java.lang.OutOfMemoryError: Direct buffer memory");
+        // its stack trace, the cause's included, follows the line
+        assertThat(output.getAll()).contains("Caused by: java.lang.OutOfMemoryError: Direct buffer memory");
     }
 
     @Test

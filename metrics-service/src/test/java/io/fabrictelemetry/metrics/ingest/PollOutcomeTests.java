@@ -26,4 +26,16 @@ class PollOutcomeTests {
                 .isEqualTo(PollOutcome.CONNECT_ERROR);
         assertThat(PollOutcome.of(new AbortedException("closed"))).isEqualTo(PollOutcome.IO_ERROR);
     }
+
+    @Test
+    void anErrorAnywhereInTheCausesOrAFailureOfTheServicesOwnStepsIsAnInternalError() {
+        assertThat(PollOutcome.of(new InternalFailureException("building the snapshot", new IllegalStateException())))
+                .isEqualTo(PollOutcome.INTERNAL_ERROR);
+        // Netty's own direct-memory limit, passed on by the client as the cause of a request failure
+        assertThat(PollOutcome.of(new RuntimeException("request failed", new OutOfMemoryError("Direct buffer memory"))))
+                .isEqualTo(PollOutcome.INTERNAL_ERROR);
+        assertThat(PollOutcome.of(new AssertionError("bug"))).isEqualTo(PollOutcome.INTERNAL_ERROR);
+        assertThat(PollOutcome.INTERNAL_ERROR.tag()).isEqualTo("internal_error");
+        assertThat(PollOutcome.INTERNAL_ERROR.succeeded()).isFalse();
+    }
 }

@@ -33,6 +33,8 @@ RUN java -Djarmode=tools -jar /tmp/app.jar extract --destination /app/run \
 USER 10001
 # Heap from the container's memory limit, not a fixed -Xmx: half of it, leaving the other half for
 # the direct buffers that hold the encoded bodies, metaspace, code cache and threads.
+# -XX:+ExitOnOutOfMemoryError: an exhausted heap ends the process (exit code 3) for the supervisor to
+# restart (compose: restart: unless-stopped); other Errors end only the poll they happen in (README, Health).
 # Exec form: the JVM is PID 1 and receives SIGTERM directly, so shutdown is graceful.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", \
             "-XX:SharedArchiveFile=/app/run/app.jsa", "-jar", "/app/run/app.jar"]

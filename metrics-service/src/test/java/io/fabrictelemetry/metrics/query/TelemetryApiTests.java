@@ -295,7 +295,10 @@ class TelemetryApiTests {
                 .jsonPath("$.components.ingestion").doesNotExist();
         client.get().uri("/actuator/health/liveness").exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.components.ingestion").doesNotExist();
+                .expectBody().jsonPath("$.components.ingestion").doesNotExist()
+                // the poll loop's liveness (health/PollLoopHealthIndicator): 3 x (poll.timeout 1s + poll.interval 1h)
+                .jsonPath("$.components.pollLoopLiveness.status").isEqualTo("UP")
+                .jsonPath("$.components.pollLoopLiveness.details.limitMs").isEqualTo(10_803_000);
     }
 
     @Test

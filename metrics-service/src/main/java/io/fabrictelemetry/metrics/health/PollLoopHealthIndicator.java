@@ -52,7 +52,7 @@ class PollLoopHealthIndicator implements HealthIndicator {
         Duration quiet = Duration.between(progress, clock.instant());
         Health.Builder health = quiet.compareTo(limit) > 0
                 ? Health.down().withDetail("reason", "no poll has completed for longer than " + PERIODS
-                        + " × (poll.timeout + poll.interval) (" + Durations.text(limit)
+                        + " × (poll.timeout + poll.interval) (" + limit.toMillis() + "ms"
                         + "): the poll loop is stuck or has ended")
                 : Health.up();
         health.withDetail("loopStarted", TimeFormat.iso(started));

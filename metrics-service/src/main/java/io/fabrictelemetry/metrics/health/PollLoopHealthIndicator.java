@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
-import io.fabrictelemetry.metrics.snapshot.TimeFormat;
+import io.fabrictelemetry.metrics.body.TimeFormat;
 
 /**
  * The {@code pollLoopLiveness} component, part of the liveness group: DOWN when the poll loop has not

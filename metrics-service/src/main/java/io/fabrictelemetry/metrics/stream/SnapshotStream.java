@@ -1,7 +1,11 @@
 package io.fabrictelemetry.metrics.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,9 +38,11 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The clients of {@code /telemetry/stream}: hands every published snapshot to each of them (they
- * keep at most the latest), ticks them for keepalives and write timeouts, caps their number, and
- * ends every stream when the application stops, before the web server's graceful shutdown, which
- * would otherwise wait for them.
+ * keep at most the latest; clients with the same filter share its encoding), ticks them for
+ * keepalives and write timeouts, caps their number and what they hold together of older snapshots
+ * ({@code stream.max-pending-bytes}), keeps one client's failure from reaching the others, and ends
+ * every stream when the application stops, before the web server's graceful shutdown, which would
+ * otherwise wait for them.
  */
 @Component
 class SnapshotStream implements SmartLifecycle {
@@ -56,6 +62,9 @@ class SnapshotStream implements SmartLifecycle {
     private final Map<StreamClient.Cut, Counter> cuts = new EnumMap<>(StreamClient.Cut.class);
     private final EventEncoder encoder;
     private final AtomicReference<@Nullable StreamEdition> latest = new AtomicReference<>();
+    private final long maxPendingBytes;
+    // only on the fan-out thread: the budget was exceeded at the last snapshot (repeats log at DEBUG)
+    private boolean overBudget;
     private @Nullable Disposable subscription;
     private volatile Phase phase = Phase.NOT_STARTED;
 
@@ -85,9 +94,15 @@ class SnapshotStream implements SmartLifecycle {
             Supplier<Scheduler> fanout, EventEncoder encoder) {
         this.store = store;
         this.encoder = encoder;
+        this.maxPendingBytes = properties.maxPendingBytes().toBytes();
         this.properties = properties;
         this.timer = timer;
         this.fanoutFactory = fanout;
+        Gauge.builder("fabric.stream.pending.bytes", this, SnapshotStream::pendingBytes)
+                .description("Event data of older snapshots that stream connections hold and have not taken yet"
+                        + " (each body once)")
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("fabric.stream.clients", open, AtomicInteger::get)
                 .description("Open /telemetry/stream connections")
                 .register(registry);
@@ -167,6 +182,78 @@ class SnapshotStream implements SmartLifecycle {
         }
     }
 
+    /**
+     * What the clients hold of older snapshots' event data that their connections have not taken,
+     * by body (a body several clients hold is held once): each with the clients holding it.
+     */
+    private Map<EventBody, List<StreamClient>> pendingBodies() {
+        StreamEdition newest = latest.get();
+        // EventBody is equal only to itself: one entry per block of memory
+        Map<EventBody, List<StreamClient>> held = new HashMap<>();
+        if (newest == null) {
+            return held;
+        }
+        for (StreamClient client : clients) {
+            EventBody body = client.pinned();
+            if (body != null && body.sequence() < newest.sequence()) {
+                held.computeIfAbsent(body, key -> new ArrayList<>()).add(client);
+            }
+        }
+        return held;
+    }
+
+    /** Bytes of older snapshots' event data that connections hold and have not taken yet. */
+    long pendingBytes() {
+        long total = 0;
+        for (EventBody body : pendingBodies().keySet()) {
+            total += body.size();
+        }
+        return total;
+    }
+
+    /**
+     * Beyond {@code stream.max-pending-bytes}, cuts the clients that hold the oldest bodies, oldest
+     * first, until the rest fit. Such a client cannot be skipped to the newest snapshot instead: its
+     * event is partly written, and an SSE event cannot be abandoned halfway without corrupting the
+     * stream; closing the connection drops what is queued on it. The client reconnects (as
+     * {@code EventSource} does by itself) and gets the newest snapshot first, so what it misses is
+     * only the snapshots in between, as a slow client skips them anyway.
+     */
+    private void keepPendingBytesWithinBudget() {
+        Map<EventBody, List<StreamClient>> held = pendingBodies();
+        long total = 0;
+        for (EventBody body : held.keySet()) {
+            total += body.size();
+        }
+        if (total <= maxPendingBytes) {
+            overBudget = false;
+            return;
+        }
+        List<EventBody> oldestFirst = new ArrayList<>(held.keySet());
+        oldestFirst.sort(Comparator.comparingLong(EventBody::sequence));
+        int cut = 0;
+        long before = total;
+        for (EventBody body : oldestFirst) {
+            if (total <= maxPendingBytes) {
+                break;
+            }
+            // every holder goes: while one keeps it, the memory stays
+            for (StreamClient client : held.get(body)) {
+                client.cut(StreamClient.Cut.MAX_PENDING_BYTES);
+                cut++;
+            }
+            total -= body.size();
+        }
+        String message = "Stream clients held {} bytes of older snapshots' events, over stream.max-pending-bytes"
+                + " (STREAM_MAX_PENDING_BYTES) {}: disconnected the {} holding the oldest";
+        if (overBudget) {
+            log.debug(message, before, maxPendingBytes, cut);
+        } else {
+            log.warn(message, before, maxPendingBytes, cut);
+        }
+        overBudget = true;
+    }
+
     int clients() {
         return open.get();
     }
@@ -182,6 +269,7 @@ class SnapshotStream implements SmartLifecycle {
             for (StreamClient client : clients) {
                 serve(client, each -> each.offer(edition));
             }
+            keepPendingBytesWithinBudget();
         }, error -> log.error("Streams stopped following snapshots", error));
     }
 

@@ -39,7 +39,12 @@ final class StreamClient {
         /** its connection took nothing for the write timeout */
         WRITE_TIMEOUT("write_timeout"),
         /** its event could not be made (filtering or encoding threw) */
-        ERROR("error");
+        ERROR("error"),
+        /**
+         * it held an older snapshot's event data its connection had not taken, when the stream's
+         * clients held more than {@code stream.max-pending-bytes} of such data
+         */
+        MAX_PENDING_BYTES("max_pending_bytes");
 
         final String tag;
 
@@ -58,8 +63,9 @@ final class StreamClient {
 
     private @Nullable FluxSink<Publisher<DataBuffer>> sink;
     private @Nullable StreamEdition pending;
-    // the data of the last event sent, and this send's buffer over it: kept so that the next client
-    // with the same filter shares the body rather than encoding it again (see StreamEdition)
+    // the data of the last event sent, and this send's buffer over it, until Netty released it: what
+    // the connection still holds (counted against stream.max-pending-bytes), and kept so that the next
+    // client with the same filter shares the body rather than encoding it again (see StreamEdition)
     private @Nullable EventBody sending;
     private @Nullable ByteBuf sendingBuffer;
     private long lastOffered;
@@ -118,9 +124,7 @@ final class StreamClient {
                 unwritableSince = now;
             } else if (now - unwritableSince >= writeTimeoutMillis) {
                 log.debug("Stream client took nothing for {} ms: disconnected", now - unwritableSince);
-                onCut.accept(Cut.WRITE_TIMEOUT);
-                close();
-                outbound.close();
+                cut(Cut.WRITE_TIMEOUT);
             }
             return;
         }
@@ -181,6 +185,31 @@ final class StreamClient {
         log.warn("A stream client's event could not be made; that client's stream is ended", failure);
         onCut.accept(Cut.ERROR);
         close();
+    }
+
+    /**
+     * Disconnects this client: its connection is closed, so that what is queued on it is dropped
+     * (and the buffers over event data are released) instead of waiting to be written.
+     */
+    synchronized void cut(Cut reason) {
+        if (closed) {
+            return;
+        }
+        onCut.accept(reason);
+        close();
+        outbound.close();
+    }
+
+    /**
+     * The data of the last event sent, while the connection still holds it (Netty has not written
+     * all of it to the socket yet: its buffer over the data is not released); else null.
+     */
+    synchronized @Nullable EventBody pinned() {
+        if (sendingBuffer != null && sendingBuffer.refCnt() == 0) {
+            sending = null;
+            sendingBuffer = null;
+        }
+        return sending;
     }
 
     /** Ends the stream (shutdown, or the client is cut); the response completes. */

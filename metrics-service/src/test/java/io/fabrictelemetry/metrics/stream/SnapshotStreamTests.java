@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.unit.DataSize;
 
 import io.fabrictelemetry.metrics.query.ListMetricsFilter;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
@@ -39,7 +41,8 @@ class SnapshotStreamTests {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     final SnapshotStream stream = new SnapshotStream(store,
-            new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30)), registry, time, Schedulers::immediate,
+            new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30), DataSize.ofMegabytes(64)), registry, time,
+            Schedulers::immediate,
             EventEncoder.LIST_METRICS);
     final FakeOutbound outbound = new FakeOutbound();
 
@@ -72,10 +75,16 @@ class SnapshotStreamTests {
         time.dispose();
     }
 
-    /** A started stream of its own: room for ten clients, events made by {@code encoder}. */
+    final SimpleMeterRegistry ownRegistry = new SimpleMeterRegistry();
+
+    /** A started stream of its own (its meters in {@link #ownRegistry}): room for ten clients, events made by {@code encoder}. */
     SnapshotStream streamWith(EventEncoder encoder) {
+        return streamWith(encoder, DataSize.ofMegabytes(64));
+    }
+
+    SnapshotStream streamWith(EventEncoder encoder, DataSize maxPendingBytes) {
         SnapshotStream own = new SnapshotStream(store, new StreamProperties(Duration.ofSeconds(15), 10,
-                Duration.ofSeconds(30)), registry, time, Schedulers::immediate, encoder);
+                Duration.ofSeconds(30), maxPendingBytes), ownRegistry, time, Schedulers::immediate, encoder);
         own.start();
         started.add(own);
         return own;
@@ -89,21 +98,37 @@ class SnapshotStreamTests {
 
     /**
      * A client that takes every event at once (unbounded demand), over a connection of its own; its
-     * events' buffers are released once read, as the server's connection does once it wrote them.
+     * events' buffers are released once read, as the server's connection does once it wrote them,
+     * unless it is told to hold them (a connection that has not written them yet) until {@link #take()}.
      */
     static final class Client {
         final FakeOutbound outbound = new FakeOutbound();
         final List<String> events = new CopyOnWriteArrayList<>();
+        final List<DataBuffer> held = new CopyOnWriteArrayList<>();
         volatile boolean ended;
 
         Client(SnapshotStream stream, ListMetricsFilter filter) {
+            this(stream, filter, false);
+        }
+
+        Client(SnapshotStream stream, ListMetricsFilter filter, boolean hold) {
             stream.events(filter, outbound)
                     .concatMap(event -> DataBufferUtils.join(event).map(buffer -> {
                         String text = buffer.toString(StandardCharsets.UTF_8);
-                        DataBufferUtils.release(buffer);
+                        if (hold) {
+                            held.add(buffer);
+                        } else {
+                            DataBufferUtils.release(buffer);
+                        }
                         return text;
                     }))
                     .subscribe(events::add, error -> ended = true, () -> ended = true);
+        }
+
+        /** The connection wrote what it held: its buffers are released. */
+        void take() {
+            held.forEach(DataBufferUtils::release);
+            held.clear();
         }
 
         List<Long> ids() {
@@ -267,7 +292,7 @@ class SnapshotStreamTests {
     @Test
     void newSnapshotReachesAFilteredClientOffThePublishingThread() {
         SnapshotStream threaded = new SnapshotStream(store, new StreamProperties(Duration.ofSeconds(15), 2,
-                Duration.ofSeconds(30)), new SimpleMeterRegistry(), time, () -> Schedulers.newSingle("fanout-under-test"),
+                Duration.ofSeconds(30), DataSize.ofMegabytes(64)), new SimpleMeterRegistry(), time, () -> Schedulers.newSingle("fanout-under-test"),
                 EventEncoder.LIST_METRICS);
         threaded.start();
         try {
@@ -312,7 +337,7 @@ class SnapshotStreamTests {
         assertThat(failing.ended).as("the failing client's stream ended").isTrue();
         assertThat(failing.ids()).containsExactly(1L);
         assertThat(own.clients()).isEqualTo(2);
-        assertThat(registry.get("fabric.stream.clients.cut").tag("reason", "error").counter().count()).isEqualTo(1);
+        assertThat(cuts("error")).isEqualTo(1);
     }
 
     /** Issue 21 §6: stream fan-out isolation. */
@@ -379,5 +404,48 @@ class SnapshotStreamTests {
         assertThat(other.ids()).containsExactly(1L, 2L, 3L);
         assertThat(encodings.get(dashboard)).as("encodings of the six tabs' filter, three snapshots").hasValue(3);
         assertThat(encodings.get(metric("latency_us"))).as("another filter is encoded on its own").hasValue(3);
+    }
+
+    double cuts(String reason) {
+        return ownRegistry.get("fabric.stream.clients.cut").tag("reason", reason).counter().count();
+    }
+
+    double pendingBytes() {
+        return ownRegistry.get("fabric.stream.pending.bytes").gauge().value();
+    }
+
+    @Test
+    void clientsHoldingOlderSnapshotsPastTheBudgetAreCutOldestFirstAndASharedBodyCountsOnce() {
+        long body = publish(1).listMetricsBody().remaining();
+        // room for one older body, not two
+        SnapshotStream own = streamWith(EventEncoder.LIST_METRICS, DataSize.ofBytes(body + body / 2));
+        Client parkedOnFirst = new Client(own, UNFILTERED, true);
+        Client alsoParkedOnFirst = new Client(own, UNFILTERED, true);
+        Client fast = new Client(own, UNFILTERED);
+        parkedOnFirst.outbound.writable = false;
+        alsoParkedOnFirst.outbound.writable = false;
+
+        long second = publish(2).listMetricsBody().remaining();
+        Client parkedOnSecond = new Client(own, UNFILTERED, true);
+        parkedOnSecond.outbound.writable = false;
+        assertThat(pendingBytes()).as("snapshot 1's body, held by two clients, counted once").isEqualTo(body);
+        assertThat(parkedOnFirst.ended).isFalse();
+
+        publish(3);
+        // snapshots 1 and 2 held: over the budget; both holders of the oldest go, so its memory can
+        assertThat(parkedOnFirst.ended).isTrue();
+        assertThat(parkedOnFirst.outbound.closed).as("connection closed: what it queued is dropped").isTrue();
+        assertThat(alsoParkedOnFirst.ended).isTrue();
+        assertThat(parkedOnSecond.ended).isFalse();
+        assertThat(cuts("max_pending_bytes")).isEqualTo(2);
+        assertThat(pendingBytes()).as("snapshot 2's body").isEqualTo(second);
+        assertThat(fast.ids()).containsExactly(1L, 2L, 3L);
+
+        parkedOnSecond.take();
+        assertThat(pendingBytes()).as("nothing held once the connection wrote it").isZero();
+        parkedOnSecond.outbound.writable = true;
+        time.advanceTimeBy(SnapshotStream.TICK);
+        assertThat(parkedOnSecond.ids()).containsExactly(2L, 3L);
+        assertThat(own.clients()).isEqualTo(2);
     }
 }

@@ -31,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
 class StreamHandlerTests {
 
     final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
-    final StreamProperties properties = new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30));
+    final StreamProperties properties = new StreamProperties(Duration.ofSeconds(15), 2, Duration.ofSeconds(30),
+            DataSize.ofMegabytes(64));
     final SnapshotStream stream = new SnapshotStream(store, properties, new SimpleMeterRegistry(), Schedulers.parallel(),
             Schedulers::immediate, EventEncoder.LIST_METRICS);
     final SnapshotAnswers answers = new SnapshotAnswers(store,

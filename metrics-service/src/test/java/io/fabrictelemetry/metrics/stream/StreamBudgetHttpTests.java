@@ -1,4 +1,4 @@
-package io.fabrictelemetry.metrics.api;
+package io.fabrictelemetry.metrics.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.fabrictelemetry.metrics.api.NoGenerator;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;

@@ -266,17 +266,46 @@ public final class Snapshot {
         }
         switch (table.kind(row, column)) {
             case CellKind.INTEGER -> out.number(table.cell(row, column));
+            case CellKind.DECIMAL -> writeDecimal(out, Double.longBitsToDouble(table.cell(row, column)));
+            default -> out.ascii("null");
+        }
+    }
+
+    private static void writeDecimal(JsonOut out, double value) {
+        long thousandths = Decimals.shortThousandths(value);
+        if (thousandths == Decimals.NOT_SHORT) {
+            out.ascii(NumberOutput.toString(value, true));
+        } else {
+            out.thousandths(thousandths);
+        }
+    }
+
+    /**
+     * Writes a value kept apart from its snapshot (a point of history: a {@link CellKind} and its
+     * 64 bits) with the very text {@link #writeValue(JsonOut, int, int)} gives that cell, so that
+     * every endpoint writes one double the same way. {@code rate}: the value is a derived
+     * {@code <counter>_per_second}, whose whole thousandths are written in full
+     * ({@code 12500000000.0}, where a generator's decimal is {@code 1.25E10}); a value that is no
+     * whole number of thousandths (no rate is) is written as a decimal whatever {@code rate} says.
+     */
+    public static void writeValue(JsonOut out, byte kind, long bits, boolean rate) {
+        switch (kind) {
+            case CellKind.INTEGER -> out.number(bits);
             case CellKind.DECIMAL -> {
-                double value = Double.longBitsToDouble(table.cell(row, column));
-                long thousandths = Decimals.shortThousandths(value);
-                if (thousandths == Decimals.NOT_SHORT) {
-                    out.ascii(NumberOutput.toString(value, true));
+                double value = Double.longBitsToDouble(bits);
+                if (rate && (Math.abs(value) >= 9.0e12 || Math.round(value * 1000) / 1000.0 == value)) {
+                    CounterRates.write(out, value);
                 } else {
-                    out.thousandths(thousandths);
+                    writeDecimal(out, value);
                 }
             }
             default -> out.ascii("null");
         }
+    }
+
+    /** True when a column of {@link #metrics()} is a derived {@code <counter>_per_second}, not a generator's. */
+    public boolean isRate(int column) {
+        return column >= table.metrics().size();
     }
 
     /** A cell as a double: NaN for no reading. (Integers beyond 2^53 lose precision, as in any float export.) */

@@ -132,4 +132,56 @@ class ValueTextTests {
         assertThat(bytes(snapshot, 1, 1)).isEqualTo("1.0");
         assertThat(bytes(snapshot, 2, 1)).isEqualTo("null");
     }
+    /**
+     * A value kept apart from its snapshot (a point of history: kind, bits, and whether its metric
+     * is a rate) is written with the very text the snapshot gives that cell: large, tiny, negative
+     * and integral decimals of the generator, and rates, whose large values are written in full.
+     */
+    @Test
+    void valueKeptApartFromItsSnapshotIsWrittenAsTheSnapshotWritesIt() {
+        double[] decimals = {1.25e10, -1.25e10, 1.0e-5, -1.0e-5, 3.0, -3.0, 0.0, -0.0, 1.0e7, 9_999_999.999, 0.001,
+                123_456_789.125, 1.7e308, 4.9e-324, 2.5, -2.5, 12_500_000_000.5};
+        long[] increases = {12_500_000_000L, 1, 3, 0, 9_000_000_000_000_000L, 25_000_000_000_000L, 12_500_000_000_001L};
+        SplittableRandom random = new SplittableRandom(5);
+        int switches = decimals.length + increases.length + 500;
+        List<String> ids = new ArrayList<>();
+        long[] before = new long[switches * 2];
+        long[] after = new long[switches * 2];
+        byte[] kinds = new byte[switches * 2];
+        for (int row = 0; row < switches; row++) {
+            ids.add("sw-" + row);
+            double decimal = row < decimals.length ? decimals[row] : randomDouble(random);
+            kinds[row * 2] = Double.isFinite(decimal) ? CellKind.DECIMAL : CellKind.NONE;
+            before[row * 2] = after[row * 2] = Double.doubleToRawLongBits(decimal);
+            kinds[row * 2 + 1] = CellKind.INTEGER;
+            int k = row - decimals.length;
+            after[row * 2 + 1] = k >= 0 && k < increases.length ? increases[k] : random.nextLong(0, Long.MAX_VALUE);
+        }
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)),
+                new CounterProperties(List.of("packet_errors")));
+        List<String> metrics = List.of("latency_us", "packet_errors");
+        store.publish(Table.of(metrics, ids, before, kinds, 0, 0), T0, T0, null);
+        Snapshot snapshot = store.publish(Table.of(metrics, ids, after, kinds, 0, 0), T0.plusSeconds(1),
+                T0.plusSeconds(1), null);
+        assertThat(snapshot.metrics()).containsExactly("latency_us", "packet_errors", "packet_errors_per_second");
+        assertThat(snapshot.isRate(1)).isFalse();
+        assertThat(snapshot.isRate(2)).isTrue();
+        for (int row = 0; row < switches; row++) {
+            for (int column = 0; column < 3; column++) {
+                int r = row;
+                int c = column;
+                assertThat(bytes(out -> Snapshot.writeValue(out, snapshot.cellKind(r, c), snapshot.cellBits(r, c),
+                        snapshot.isRate(c)))).as("row %d column %d", row, column).isEqualTo(bytes(snapshot, row, column));
+            }
+        }
+        // the cases the issue names, as GetMetric writes them
+        int rate = snapshot.metricColumn("packet_errors_per_second");
+        assertThat(bytes(snapshot, decimals.length, rate)).isEqualTo("12500000000.0");
+        assertThat(bytes(snapshot, 0, 0)).isEqualTo("1.25E10");
+        assertThat(bytes(snapshot, 2, 0)).isEqualTo("1.0E-5");
+        assertThat(bytes(snapshot, 5, 0)).isEqualTo("-3.0");
+        // a generator column that only looks like a rate keeps every digit
+        assertThat(bytes(out -> Snapshot.writeValue(out, CellKind.DECIMAL, Double.doubleToRawLongBits(1.23456), true)))
+                .isEqualTo("1.23456");
+    }
 }

@@ -23,12 +23,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.api.SnapshotAnswers;
-import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.body.JsonOut;
 import io.fabrictelemetry.metrics.body.TimeFormat;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * GetMetricHistory: the kept points of one series, oldest first, then the current snapshot's
@@ -38,7 +36,6 @@ import tools.jackson.core.json.JsonFactory;
 @Component
 public class HistoryHandler {
 
-    private static final JsonFactory JSON = Bodies.JSON;
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private final SnapshotAnswers answers;
@@ -80,7 +77,10 @@ public class HistoryHandler {
                         snapshot.cellBits(row, column)));
             }
         }
-        byte[] body = encode(switchId, metric, points);
+        // written as GetMetric writes the cell: a rate's text differs from a decimal's (12500000000.0
+        // where a decimal is 1.25E10); a metric gone from the snapshot is judged by its name
+        boolean rate = column >= 0 ? snapshot.isRate(column) : metric.endsWith(Snapshot.RATE_SUFFIX);
+        byte[] body = encode(switchId, metric, points, rate);
         Instant newest = points.isEmpty()
                 ? snapshot.sampledAt(switchId)
                 : Instant.ofEpochMilli(points.get(points.size() - 1).sampledAtMillis());
@@ -135,29 +135,23 @@ public class HistoryHandler {
                         + "from now (30s, 5m, 2h, PT5M), but was '" + text + "'");
     }
 
-    private byte[] encode(String switchId, String metric, List<Point> points) {
+    /** The body, written with the snapshot's own value writer, so that a number reads as in every other answer. */
+    private byte[] encode(String switchId, String metric, List<Point> points, boolean rate) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(96 + points.size() * 48);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringProperty("switch", switchId);
-            json.writeStringProperty("metric", metric);
-            json.writeStringProperty("retention", retention);
-            json.writeName("points");
-            json.writeStartArray();
-            for (Point point : points) {
-                json.writeStartObject();
-                json.writeStringProperty("sampledAt", TimeFormat.iso(Instant.ofEpochMilli(point.sampledAtMillis())));
-                json.writeName("value");
-                switch (point.kind()) {
-                    case Columns.INTEGER -> json.writeNumber(point.bits());
-                    case Columns.DECIMAL -> json.writeNumber(point.decimal());
-                    default -> json.writeNull();
-                }
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
+        JsonOut json = new JsonOut(out, 96 + points.size() * 48)
+                .ascii("{\"switch\":").string(switchId)
+                .ascii(",\"metric\":").string(metric)
+                .ascii(",\"retention\":").string(retention)
+                .ascii(",\"points\":[");
+        for (int i = 0; i < points.size(); i++) {
+            Point point = points.get(i);
+            json.ascii(i == 0 ? "{\"sampledAt\":\"" : ",{\"sampledAt\":\"")
+                    .ascii(TimeFormat.iso(Instant.ofEpochMilli(point.sampledAtMillis())))
+                    .ascii("\",\"value\":");
+            Snapshot.writeValue(json, point.kind(), point.bits(), rate);
+            json.ascii('}');
         }
+        json.ascii("]}").flush();
         return out.toByteArray();
     }
 

@@ -29,6 +29,9 @@ import tools.jackson.core.io.NumberOutput;
  */
 public final class Snapshot {
 
+    /** What a derived counter rate's name ends with: {@code <counter>_per_second}. */
+    public static final String RATE_SUFFIX = CounterRates.SUFFIX;
+
     private final long sequence;
     private final Instant sampledAt;
     private final Instant collectedAt;
@@ -45,6 +48,7 @@ public final class Snapshot {
     private final ByteBuffer listMetricsJson;
     private final long listMetricsGeneratorBytes;
     private final Mono<byte[]> listMetricsGzip;
+    private final long switchIdChars;
 
     /**
      * @param previous            the snapshot this one replaces, for the counters' rates (not kept)
@@ -75,6 +79,11 @@ public final class Snapshot {
             this.metrics = List.copyOf(all);
             this.metricIndex = indexOf(metrics);
         }
+        long idChars = 0;
+        for (int row = 0; row < table.switchCount(); row++) {
+            idChars += table.switchId(row).length();
+        }
+        this.switchIdChars = idChars;
         this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint);
         this.listMetricsGeneratorBytes = ListMetricsEncoder.generatorBytes(this, listMetricsJson.remaining());
         // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
@@ -160,6 +169,14 @@ public final class Snapshot {
 
     public int switchCount() {
         return table.switchCount();
+    }
+
+    /**
+     * The characters of every switch ID together: what the IDs add to a body that lists every
+     * switch, known without a pass over them (a switch ID has no length limit in the CSV contract).
+     */
+    public long switchIdChars() {
+        return switchIdChars;
     }
 
     public int rejectedRows() {

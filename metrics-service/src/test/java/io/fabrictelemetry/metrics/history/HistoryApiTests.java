@@ -127,6 +127,41 @@ class HistoryApiTests {
                 .jsonPath("$.points[2].value").isEqualTo(3.0);
     }
 
+    /**
+     * Every number reads as GetMetric writes it, byte for byte (in GetMetricHistory, TopSwitches and
+     * a filtered ListMetrics): large, tiny, negative and integral
+     * decimals of the generator, integers, and a large rate ({@code 12500000000.0}, where a
+     * decimal of the same value is {@code 1.25E10}).
+     */
+    @Test
+    void everyValueIsWrittenAsGetMetricWritesIt() {
+        double[] latencies = {1.25e10, -1.25e10, 1.0e-5, -1.0e-5, 3.0, -3.5, 123_456_789.125, 0.001};
+        for (int i = 0; i < latencies.length; i++) {
+            String id = sw + "-" + i;
+            publish(id, latencies[i], 0, now.minusSeconds(60 - 2 * i));
+            publish(id, latencies[i], 12_500_000_000L + i, now.minusSeconds(59 - 2 * i));
+            for (String metric : List.of("latency_us", "packet_errors", "packet_errors_per_second")) {
+                String current = text("/telemetry/GetMetric?switch=" + id + "&metric=" + metric);
+                String history = text("/telemetry/GetMetricHistory?switch=" + id + "&metric=" + metric);
+                String value = current.substring(current.indexOf("\"value\":") + 8, current.indexOf(",\"sampledAt\""));
+                assertThat(history).as("%s of %s", metric, id).endsWith("\"value\":" + value + "}]}");
+                // TopSwitches and ListMetrics (filtered: the stream's body too) write it the same way
+                assertThat(text("/telemetry/TopSwitches?metric=" + metric)).endsWith("\"value\":" + value + "}]}");
+                assertThat(text("/telemetry/ListMetrics?switch=" + id + "&metric=" + metric))
+                        .endsWith("\"" + metric + "\":" + value + "}}}");
+            }
+        }
+        assertThat(text("/telemetry/GetMetricHistory?switch=" + sw + "-0&metric=packet_errors_per_second"))
+                .endsWith("\"value\":12500000000.0}]}");
+        assertThat(text("/telemetry/GetMetricHistory?switch=" + sw + "-0&metric=latency_us"))
+                .endsWith("\"value\":1.25E10}]}");
+    }
+
+    String text(String uri) {
+        return client.get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody();
+    }
+
     @Test
     void nullReadingIsJsonNullInThePoint() {
         publish(sw, Double.NaN, 1, now.minusSeconds(5));

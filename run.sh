@@ -2,7 +2,8 @@
 # Runs the whole system on this machine: builds the jars when they are missing or older than the
 # sources, starts the generator and the metrics-service with their default configuration, waits
 # until the API answers, prints example calls, and stops both cleanly on Ctrl-C.
-# Needs only a JDK 17+ (the Maven wrapper fetches Maven). Logs go to logs/.
+# Needs only a JDK 17+ (the Maven wrapper fetches Maven) and bash 3.2 or newer (the one macOS ships:
+# no `wait -n`, no associative arrays, no ${var,,}). Logs go to logs/ (LOGS_DIR elsewhere).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +19,15 @@ API_HOST="${METRICS_SERVER_HOST:-127.0.0.1}"
 # heap that starts at 64 MB grows only as far as the load asks (the whole 256 MB otherwise: the
 # initial heap would be 1/64 of the machine's memory, capped at the maximum).
 JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx256m}"
+# An OutOfMemoryError (heap or direct memory) ends the JVM instead of leaving a service that looks
+# alive and no longer ingests. Always given, before JAVA_OPTS, so JAVA_OPTS can still turn it off
+# (-XX:-ExitOnOutOfMemoryError: the last setting of a flag wins).
+JAVA_OPTS="-XX:+ExitOnOutOfMemoryError $JAVA_OPTS"
+# Where the services' logs go (relative paths from the repository root).
+LOGS_DIR="${LOGS_DIR:-logs}"
+# RUN_BUILD=false never builds: the jars are used as they are (RunScriptIT sets it, so a test never
+# rewrites the jars of a ./run.sh the user is running from the same checkout).
+RUN_BUILD="${RUN_BUILD:-true}"
 # Class Data Sharing (JAVA_CDS=false turns it off): each service runs from its jar extracted into
 # <module>/target/cds/ with an archive of the classes its startup loads, parsed and verified once by
 # a training run that stops as soon as the Spring context has refreshed. It halves the CPU a start
@@ -36,13 +46,38 @@ needs_build() {
   return 1
 }
 
+mkdir -p "$LOGS_DIR"
+
+# Maven's whole output goes to $LOGS_DIR/build.log; the terminal gets one line per module and a
+# count of downloaded files every 100, so a first build (minutes of downloads) is seen moving.
+build() {
+  local line downloads=0
+  echo "Building the services (the first run downloads Maven and the dependencies; full output in $LOGS_DIR/build.log) ..."
+  if ./mvnw -B -DskipTests -Dstyle.color=never package 2>&1 | tee "$LOGS_DIR/build.log" | while IFS= read -r line; do
+      case "$line" in
+        "[INFO] Building "*" ["*"]"|"[INFO] BUILD "*|"[ERROR]"*) echo "  ${line#\[INFO\] }" ;;
+        *"Downloaded from "*)
+          downloads=$((downloads + 1))
+          [ $((downloads % 100)) -ne 0 ] || echo "  ... $downloads files downloaded"
+          ;;
+      esac
+    done; then
+    return 0
+  fi
+  echo "The build failed; the end of $LOGS_DIR/build.log:" >&2
+  tail -n 40 "$LOGS_DIR/build.log" >&2
+  exit 1
+}
+
 if needs_build; then
-  echo "Building the services (first run: Maven and the dependencies are downloaded) ..."
-  ./mvnw -B -q -DskipTests package
+  if [ "$RUN_BUILD" = false ]; then
+    echo "The jars are missing or older than the sources, and RUN_BUILD=false: run ./mvnw -B -DskipTests package." >&2
+    exit 1
+  fi
+  build
 fi
 GEN_JAR="$(jar_of generator-service)"
 API_JAR="$(jar_of metrics-service)"
-mkdir -p logs
 
 # The CDS layout of a module: its jar extracted into <module>/target/cds/ plus app.jsa, the archive a
 # training run writes. Paths stay relative to the repository root: an archive only maps for the very
@@ -61,11 +96,11 @@ cds_prepare() { # module jar
   # shellcheck disable=SC2086
   if { java -Djarmode=tools -jar "$jar" extract --destination "$dir" \
       && java $JAVA_OPTS -XX:ArchiveClassesAtExit="$dir/app.jsa" -Dspring.context.exit=onRefresh \
-           -jar "$dir/$(basename "$jar")"; } > "logs/cds-$module.log" 2>&1 && [ -f "$dir/app.jsa" ]; then
+           -jar "$dir/$(basename "$jar")"; } > "$LOGS_DIR/cds-$module.log" 2>&1 && [ -f "$dir/app.jsa" ]; then
     echo "$JAVA_VERSION_TEXT" > "$dir/java.version"
   else
     rm -rf "$dir"
-    echo "Could not build the CDS archive of $module (see logs/cds-$module.log); starting it without." >&2
+    echo "Could not build the CDS archive of $module (see $LOGS_DIR/cds-$module.log); starting it without." >&2
   fi
 }
 launch_args() { # module jar -> the java arguments that start it
@@ -122,20 +157,20 @@ trap 'stop 0' INT TERM
 trap 'stop $?' EXIT
 
 # shellcheck disable=SC2086
-java $JAVA_OPTS $GEN_ARGS > logs/generator.log 2>&1 &
+java $JAVA_OPTS $GEN_ARGS > "$LOGS_DIR/generator.log" 2>&1 &
 GEN_PID=$!
 # shellcheck disable=SC2086
-GENERATOR_URL="$GEN_URL" java $JAVA_OPTS $API_ARGS > logs/metrics-service.log 2>&1 &
+GENERATOR_URL="$GEN_URL" java $JAVA_OPTS $API_ARGS > "$LOGS_DIR/metrics-service.log" 2>&1 &
 API_PID=$!
-echo "generator-service (pid $GEN_PID) on 127.0.0.1:$GEN_PORT, log: logs/generator.log"
-echo "metrics-service   (pid $API_PID) on $API_HOST:$API_PORT, polling $GEN_URL, log: logs/metrics-service.log"
+echo "generator-service (pid $GEN_PID) on 127.0.0.1:$GEN_PORT, log: $LOGS_DIR/generator.log"
+echo "metrics-service   (pid $API_PID) on $API_HOST:$API_PORT, polling $GEN_URL, log: $LOGS_DIR/metrics-service.log"
 echo "Waiting for the first snapshot ..."
 
 for _ in $(seq 1 240); do
   for pid in "$GEN_PID" "$API_PID"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "A service exited during startup; the end of its log:" >&2
-      tail -n 30 logs/generator.log logs/metrics-service.log >&2
+      tail -n 30 "$LOGS_DIR/generator.log" "$LOGS_DIR/metrics-service.log" >&2
       exit 1
     fi
   done
@@ -143,7 +178,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 if [ "$(http_status "$API_PORT" /telemetry/ListMetrics)" != 200 ]; then
-  echo "The API did not answer within 120 s; see logs/." >&2
+  echo "The API did not answer within 120 s; see $LOGS_DIR/." >&2
   exit 1
 fi
 
@@ -155,7 +190,7 @@ cat <<MSG
 
 Ready. The dashboard: http://$DASHBOARD_HOST:$API_PORT/
 
-Try:
+Try (with curl, and jq to pretty-print: apt-get install curl jq, or brew install jq):
   curl -s 'http://127.0.0.1:$API_PORT/telemetry/ListMetrics' | jq .
   curl -s 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=latency_us' | jq .
   curl -si 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=bandwidth_gbps'
@@ -164,6 +199,11 @@ Try:
 
 Press Ctrl-C to stop both services.
 MSG
-wait -n "$GEN_PID" "$API_PID" || true
-echo "A service stopped on its own; see logs/." >&2
+# Until one of them ends. bash 3.2 has no `wait -n`: both pids are looked at every second (a
+# `wait` on a background sleep, so Ctrl-C and SIGTERM run the trap at once, not after the sleep).
+while kill -0 "$GEN_PID" 2>/dev/null && kill -0 "$API_PID" 2>/dev/null; do
+  sleep 1 &
+  wait $! || true
+done
+echo "A service stopped on its own; see $LOGS_DIR/." >&2
 exit 1

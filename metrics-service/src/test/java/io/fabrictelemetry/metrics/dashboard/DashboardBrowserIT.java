@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * operator would use it; the last one stops the generator.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(BrowserTests.class)
 class DashboardBrowserIT {
 
     private static final Duration STALE_AFTER = Duration.ofSeconds(5);
@@ -50,6 +52,7 @@ class DashboardBrowserIT {
 
     @BeforeAll
     static void startTheFabricAndABrowser() throws Exception {
+        chromium = HeadlessChromium.start(1280, 800);
         fabric = RunningFabric.start(Map.of(
                         "GENERATOR_SWITCHES", Integer.toString(SWITCHES),
                         "GENERATOR_SEED", "11",
@@ -58,7 +61,6 @@ class DashboardBrowserIT {
                         "GENERATOR_LINK_DOWN_PROBABILITY", "0.05"),
                 "--poll.interval=" + POLL_INTERVAL.toMillis() + "ms", "--poll.timeout=900ms",
                 "--stale.after=" + STALE_AFTER.toMillis() + "ms");
-        chromium = HeadlessChromium.start(1280, 800);
         chromium.driver().get(fabric.metricsUrl("/"));
     }
 

@@ -1,7 +1,5 @@
 package io.fabrictelemetry.metrics.dashboard;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +18,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Debian's headless Chromium driven through its chromedriver, with a fresh profile directory and
- * no network use of its own. Missing binaries fail the test: a browser test that silently skips
- * proves nothing. {@code CHROMIUM_BIN} and {@code CHROMEDRIVER_BIN} point elsewhere when needed.
+ * Headless Chromium driven through its chromedriver, with a fresh profile directory and no network
+ * use of its own. {@link BrowserTests} finds the binaries ({@code CHROMIUM_BIN} and
+ * {@code CHROMEDRIVER_BIN}, then the usual places) and skips a test class without them unless they
+ * are required; a required browser that is missing fails here, saying what was looked for.
  */
 final class HeadlessChromium implements AutoCloseable {
 
@@ -35,8 +34,13 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     static HeadlessChromium start(int width, int height) throws IOException {
-        Path browser = executable("CHROMIUM_BIN", "/usr/bin/chromium");
-        Path chromedriver = executable("CHROMEDRIVER_BIN", "/usr/bin/chromedriver");
+        BrowserTests.Lookup lookup = BrowserTests.lookup();
+        BrowserTests.Binaries binaries = lookup.binaries().orElseThrow(() -> new AssertionError(
+                "The dashboard's browser tests are required (" + lookup.requiredBy() + ") but " + lookup.missing()
+                        + " were not found: apt-get install chromium chromium-driver (.ci/run installs them), "
+                        + "or set CHROMIUM_BIN and CHROMEDRIVER_BIN"));
+        Path browser = binaries.chromium();
+        Path chromedriver = binaries.chromedriver();
         Path profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-profile-");
 
         ChromeOptions options = new ChromeOptions();
@@ -57,16 +61,6 @@ final class HeadlessChromium implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20)).pageLoadTimeout(Duration.ofSeconds(30));
         return new HeadlessChromium(driver);
-    }
-
-    private static Path executable(String variable, String standard) {
-        String configured = System.getenv(variable);
-        Path path = Path.of(configured == null || configured.isBlank() ? standard : configured);
-        if (!Files.isExecutable(path)) {
-            fail("No executable at " + path + " (" + variable + "): the dashboard tests need Debian's chromium and "
-                    + "chromium-driver packages (apt-get install chromium chromium-driver; .ci/run installs them)");
-        }
-        return path;
     }
 
     ChromeDriver driver() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -23,18 +24,19 @@ import io.fabrictelemetry.metrics.MetricsApplication;
 
 /**
  * The real generator (its built jar, in its own JVM) and the real metrics-service (an application
- * context in this JVM) on free loopback ports, as the end-to-end test runs them.
+ * context in this JVM) on free loopback ports, as the end-to-end test runs them; or the
+ * metrics-service alone, polling a stand-in generator the test serves.
  */
 final class RunningFabric implements AutoCloseable {
 
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final Process generator;
+    private final @Nullable Process generator;
     private final ConfigurableApplicationContext metrics;
     private final int generatorPort;
     private final int metricsPort;
 
-    private RunningFabric(Process generator, int generatorPort, ConfigurableApplicationContext metrics) {
+    private RunningFabric(@Nullable Process generator, int generatorPort, ConfigurableApplicationContext metrics) {
         this.generator = generator;
         this.generatorPort = generatorPort;
         this.metrics = metrics;
@@ -55,20 +57,35 @@ final class RunningFabric implements AutoCloseable {
         try {
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
                     .until(() -> get("http://127.0.0.1:" + generatorPort + "/counters").statusCode() == 200);
-            List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                    "--generator.host=127.0.0.1", "--generator.port=" + generatorPort,
-                    "--METRICS_CONFIG_FILE=target/no-metrics-config.yml"));
-            arguments.addAll(List.of(metricsArguments));
-            ConfigurableApplicationContext metrics = new SpringApplicationBuilder(MetricsApplication.class)
-                    .run(arguments.toArray(String[]::new));
-            RunningFabric fabric = new RunningFabric(generator, generatorPort, metrics);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> get(fabric.metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
-            return fabric;
+            return startMetrics(generator, generatorPort, metricsArguments);
         } catch (Exception | AssertionError e) {
             generator.destroyForcibly();
             throw e;
         }
+    }
+
+    /** The metrics-service alone, polling whatever answers /counters on 127.0.0.1:generatorPort. */
+    static RunningFabric polling(int generatorPort, String... metricsArguments) {
+        return startMetrics(null, generatorPort, metricsArguments);
+    }
+
+    private static RunningFabric startMetrics(@Nullable Process generator, int generatorPort, String... metricsArguments) {
+        // generator.url named here: it would win over host and port if the environment had a GENERATOR_URL
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--generator.url=http://127.0.0.1:" + generatorPort,
+                "--METRICS_CONFIG_FILE=target/no-metrics-config.yml"));
+        arguments.addAll(List.of(metricsArguments));
+        ConfigurableApplicationContext metrics = new SpringApplicationBuilder(MetricsApplication.class)
+                .run(arguments.toArray(String[]::new));
+        RunningFabric fabric = new RunningFabric(generator, generatorPort, metrics);
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> get(fabric.metricsUrl("/telemetry/ListMetrics")).statusCode() == 200);
+        } catch (RuntimeException | AssertionError e) {
+            metrics.close();
+            throw e;
+        }
+        return fabric;
     }
 
     String metricsUrl(String path) {
@@ -77,6 +94,9 @@ final class RunningFabric implements AutoCloseable {
 
     /** Stops the generator gracefully and waits for its JVM to end. */
     void stopGenerator() throws InterruptedException {
+        if (generator == null) {
+            throw new IllegalStateException("no generator process: this fabric polls a stand-in");
+        }
         generator.destroy();
         generator.waitFor();
     }
@@ -105,6 +125,8 @@ final class RunningFabric implements AutoCloseable {
     @Override
     public void close() {
         metrics.close();
-        generator.destroyForcibly();
+        if (generator != null) {
+            generator.destroyForcibly();
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -12,11 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,16 +32,27 @@ import org.junit.jupiter.api.Test;
  * take a training run per build; {@code JAVA_CDS=false} keeps this test to one start per case).
  * Ctrl-C and SIGTERM share one trap in the script; SIGTERM is what a test can send reliably (a
  * process started in the background may inherit an ignored SIGINT).
+ *
+ * <p>It never disturbs a {@code ./run.sh} the user runs from the same checkout: the script gets an
+ * environment of its own (the user's {@code GENERATOR_URL}, {@code METRICS_*}, {@code POLL_*},
+ * {@code JAVA_OPTS}, ... are not passed on: only what finds {@code java} and the locale), its own
+ * free loopback ports, its own logs directory under target/, no CDS (target/cds/ is left alone) and
+ * {@code RUN_BUILD=false} (it never rebuilds the jars a running service may use).
+ * {@code -Drun.sh.bash=/path/to/bash} runs the script with another bash (e.g. a bash 3.2 as macOS ships).
  */
 class RunScriptIT {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** What the script inherits from this JVM's environment; everything else is left out. */
+    private static final List<String> INHERITED = List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR");
     private static final Pattern PID = Pattern.compile("(generator-service|metrics-service)\\s+\\(pid (\\d+)\\)");
 
     private Process script;
     private Thread reader;
     private final List<String> output = new ArrayList<>();
     private final List<Long> pids = new ArrayList<>();
+    private Path logs;
+    private @Nullable String usersLogsBefore;
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -45,8 +62,25 @@ class RunScriptIT {
 
     private void start(Map<String, String> environment) throws IOException {
         assertThat(ROOT.resolve("run.sh")).isExecutable();
-        ProcessBuilder builder = new ProcessBuilder("./run.sh").directory(ROOT.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("JAVA_CDS", "false", "JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1"));
+        usersLogsBefore = listing(ROOT.resolve("logs"));
+        logs = Files.createTempDirectory(Files.createDirectories(Path.of("target", "run-sh-it")).toAbsolutePath(), "logs-");
+        String bash = System.getProperty("run.sh.bash", "");
+        ProcessBuilder builder = new ProcessBuilder(bash.isBlank() ? List.of("./run.sh") : List.of(bash, "run.sh"))
+                .directory(ROOT.toFile()).redirectErrorStream(true);
+        Map<String, String> inherited = new HashMap<>(builder.environment());
+        builder.environment().clear();
+        INHERITED.forEach(name -> {
+            if (inherited.containsKey(name)) {
+                builder.environment().put(name, inherited.get(name));
+            }
+        });
+        // the JDK running this test is the one run.sh finds first
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        builder.environment().put("PATH", javaHome.resolve("bin") + File.pathSeparator + inherited.getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().putAll(Map.of("JAVA_CDS", "false", "RUN_BUILD", "false", "LOGS_DIR", logs.toString(),
+                "GENERATOR_HOST", "127.0.0.1", "METRICS_SERVER_HOST", "127.0.0.1",
+                "JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1"));
         builder.environment().putAll(environment);
         script = builder.start();
         reader = new Thread(() -> {
@@ -99,8 +133,19 @@ class RunScriptIT {
         return script.exitValue();
     }
 
+    /** The names and sizes of the files in a directory, or null when there is none. */
+    private static @Nullable String listing(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.sorted().map(file -> file.getFileName() + " " + file.toFile().length()
+                    + " " + file.toFile().lastModified()).collect(Collectors.joining("\n"));
+        }
+    }
+
     @AfterEach
-    void stopEverything() throws InterruptedException {
+    void stopEverything() throws InterruptedException, IOException {
         if (script != null && script.isAlive()) {
             script.toHandle().destroy();
             script.waitFor(60, TimeUnit.SECONDS);
@@ -108,6 +153,8 @@ class RunScriptIT {
         synchronized (output) {
             pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
+        // a ./run.sh the user runs from this checkout writes there: the test never does
+        assertThat(listing(ROOT.resolve("logs"))).as("the repository's logs/ directory").isEqualTo(usersLogsBefore);
     }
 
     @Test
@@ -134,11 +181,17 @@ class RunScriptIT {
     @Test
     void sigtermStopsBothServicesExitsZeroAndTheBindAddressNeverBecomesThePollTarget() throws Exception {
         int generatorPort = freePort();
+        // a bind address other than the poll target's 127.0.0.1, still loopback only
         start(Map.of("GENERATOR_PORT", Integer.toString(generatorPort), "METRICS_SERVER_PORT",
-                Integer.toString(freePort()), "GENERATOR_HOST", "0.0.0.0"));
+                Integer.toString(freePort()), "GENERATOR_HOST", "localhost"));
         awaitReady();
-        String metricsLog = Files.readString(ROOT.resolve("logs/metrics-service.log"));
+        String metricsLog = Files.readString(logs.resolve("metrics-service.log"));
         assertThat(metricsLog).contains("Polling http://127.0.0.1:" + generatorPort + "/counters");
+        // JAVA_OPTS is set (start() sets it) and the flag is still given to both JVMs
+        for (String service : List.of("generator-service", "metrics-service")) {
+            assertThat(ProcessHandle.of(pidOf(service)).orElseThrow().info().arguments().map(List::of).orElse(List.of()))
+                    .as(service + "'s JVM arguments").contains("-XX:+ExitOnOutOfMemoryError", "-Xmx128m");
+        }
 
         // SIGTERM, the same trap as Ctrl-C; through the handle, because Process.destroy() also closes
         // the pipes, and the script's goodbye would then die of SIGPIPE

@@ -13,12 +13,15 @@ const UNITS = {
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
 
+// own keys only: a column named `constructor` has no unit, not Object's constructor
+const unitOfColumn = (column) => (Object.hasOwn(UNITS, column) ? UNITS[column] : undefined);
+
 export function unitOf(metric) {
   if (metric.endsWith('_per_second')) {
-    const base = UNITS[metric.slice(0, -'_per_second'.length)];
+    const base = unitOfColumn(metric.slice(0, -'_per_second'.length));
     return base ? `${base}/s` : '/s';
   }
-  return UNITS[metric] ?? '';
+  return unitOfColumn(metric) ?? '';
 }
 
 /** A value with its unit; null (no reading) says so instead of pretending to be 0. */

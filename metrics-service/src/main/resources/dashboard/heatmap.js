@@ -220,7 +220,7 @@ export class Heatmap {
       PageDown: columns * 5, PageUp: -columns * 5,
     };
     let next = this.focus;
-    if (event.key in moves) next = this.focus + moves[event.key];
+    if (Object.hasOwn(moves, event.key)) next = this.focus + moves[event.key];
     else if (event.key === 'Home') next = 0;
     else if (event.key === 'End') next = count - 1;
     else if (event.key === 'Enter' || event.key === ' ') {

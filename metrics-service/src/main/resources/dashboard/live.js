@@ -9,9 +9,11 @@ export class LiveStream {
    * @param {() => string} url the stream's address, read on every (re)connect
    * @param {(snapshot: object) => void} onSnapshot each `snapshot` event's parsed data
    * @param {(state: string, detail?: string) => void} onState 'connecting' | 'open' | 'reconnecting'
+   * @param {() => void} onRefused the server closed or refused the stream (before the pause to retry)
    */
-  constructor(url, onSnapshot, onState) {
+  constructor(url, onSnapshot, onState, onRefused = () => {}) {
     this.url = url;
+    this.onRefused = onRefused;
     this.onSnapshot = onSnapshot;
     this.onState = onState;
     this.source = null;
@@ -48,6 +50,7 @@ export class LiveStream {
         this.delay = Math.min(MAX_DELAY_MS, this.delay * 2);
         this.onState('reconnecting', `stream refused or closed; retrying in ${Math.round(delay / 1000)} s`);
         this.timer = setTimeout(() => this.start(), delay);
+        this.onRefused();
       } else {
         this.onState('reconnecting', 'connection lost; the browser is resuming it');
       }

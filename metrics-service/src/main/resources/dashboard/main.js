@@ -16,12 +16,17 @@ const setText = (id, text) => {
 };
 const DEFAULT_METRICS = ['utilization_pct', 'bandwidth_gbps', 'latency_us'];
 const LINK_METRICS = ['link_state', 'link_down_count'];
+const MAX_SILENCE_MS = 30000;
+/** A key of a parsed JSON object: its own property only, so a switch named `constructor` is just a name. */
+const own = (object, key) => (object != null && Object.hasOwn(object, key) ? object[key] : undefined);
+/** A JSON object (switch or metric names as keys) as a Map, which has no inherited keys at all. */
+const mapOf = (object) => new Map(object ? Object.entries(object) : []);
 
 const state = {
   metrics: [],          // every metric of the snapshot (from an unfiltered ListMetrics)
   metric: null,         // the one the map is coloured by
   order: 'desc',
-  snapshot: null,       // {sequence, sampledAt, collectedAt, switches, carriedOver}
+  snapshot: null,       // {sequence, sampledAt, collectedAt, switches: Map id -> row, carriedOver: Map id -> sampledAt}
   ids: [],
   offsetMs: 0,          // server clock minus this browser's clock
   staleAfterMs: null,
@@ -33,11 +38,16 @@ const state = {
   streamDetail: '',
   selected: null,
   history: { id: null, metric: null, points: [], retentionMs: null },
-  requests: { top: 0, detail: 0, history: 0, metric: 0 },
+  requests: { top: 0, detail: 0, history: 0, metric: 0, metrics: 0 },
+  metricNote: '',       // says why the chosen metric changed by itself (it left the snapshot)
+  snapshotEveryMs: null, // the time between the last two snapshots' sampledAt
+  silenceTimer: null,
+  silenceMs: null,
 };
 
 const heatmap = new Heatmap($('heatmap'), $('tooltip'), $('heatmap-announcer'), (id) => openDetail(id, true));
-const stream = new LiveStream(streamUrl, (snapshot) => applySnapshot(snapshot, 'stream'), onStreamState);
+const stream = new LiveStream(streamUrl, (snapshot) => applySnapshot(snapshot, 'stream'), onStreamState,
+  () => checkMetrics()); // a refused stream: perhaps a metric it is filtered to is gone (404)
 
 // ---- snapshots ------------------------------------------------------------------------------
 
@@ -57,10 +67,14 @@ function applySnapshot(snapshot, source) {
     sequence: snapshot.sequence,
     sampledAt: snapshot.sampledAt,
     collectedAt: snapshot.collectedAt,
-    switches: snapshot.switches ?? {},
-    carriedOver: snapshot.carriedOver ?? {},
+    switches: mapOf(snapshot.switches),
+    carriedOver: mapOf(snapshot.carriedOver),
   };
-  state.ids = Object.keys(state.snapshot.switches);
+  state.ids = [...state.snapshot.switches.keys()];
+  if (isNew && previous) {
+    const every = Date.parse(snapshot.sampledAt) - Date.parse(previous.sampledAt);
+    if (every > 0) state.snapshotEveryMs = every;
+  }
   if (source === 'stream' && state.health) {
     // a snapshot was just published, so a poll just succeeded: ingestion is up
     state.health = { ...state.health, status: 'UP' };
@@ -69,16 +83,64 @@ function applySnapshot(snapshot, source) {
   updateFreshness();
   if (isNew) {
     refreshTop();
+    if (source === 'stream') checkMetrics(); // a column may have appeared or gone
     if (state.selected) {
       refreshDetail();
       appendHistoryPoint();
     }
+    awaitNextSnapshot(null);
   }
 }
 
+// ---- the snapshot's metrics -------------------------------------------------------------------
+// The stream is filtered to what the page shows, so it says nothing of other columns, and it sends
+// no event at all once a metric it is filtered to has left the snapshot (a new stream would be
+// refused with 404). So the page re-reads the metric names (a one-switch ListMetrics: a few hundred
+// bytes) on every new snapshot, when the stream is refused, and when no snapshot came for twice the
+// usual time between two (then again at growing pauses, at most 30 s, while none comes).
+
+/** Re-arms the silence timer: `delay` null after a snapshot, the previous delay doubled otherwise. */
+function awaitNextSnapshot(delay) {
+  clearTimeout(state.silenceTimer);
+  const usual = state.snapshotEveryMs ?? 10000;
+  state.silenceMs = delay ?? Math.max(2000, 2 * usual + 1000);
+  state.silenceTimer = setTimeout(() => {
+    checkMetrics();
+    awaitNextSnapshot(Math.min(MAX_SILENCE_MS, state.silenceMs * 2));
+  }, state.silenceMs);
+}
+
+async function checkMetrics() {
+  const id = state.ids[0];
+  if (id === undefined) return;
+  const token = ++state.requests.metrics;
+  let result;
+  try {
+    result = await api.listMetrics({ switch: id });
+  } catch {
+    return; // unreachable: the stream's state and the freshness panel say so
+  }
+  if (token !== state.requests.metrics || result.status !== 200 || !Array.isArray(result.body?.metrics)) return;
+  const metrics = result.body.metrics;
+  if (metrics.length === state.metrics.length && metrics.every((m, i) => m === state.metrics[i])) return;
+  const shownBefore = shownMetrics().join(',');
+  state.metrics = metrics;
+  if (!metrics.includes(state.metric)) {
+    const gone = state.metric;
+    const next = DEFAULT_METRICS.find((m) => metrics.includes(m)) ?? metrics[0];
+    state.metricNote = `${gone} is no longer in the snapshot (the generator stopped sending it)`
+      + (next ? `: showing ${next}.` : '.');
+    fillMetricSelect(next);
+    if (next) changeMetric(next, true);
+    return;
+  }
+  fillMetricSelect(state.metric);
+  // the stream follows the metrics shown: link_state or link_down_count may have come or gone
+  if (shownMetrics().join(',') !== shownBefore) changeMetric(state.metric, true);
+}
+
 function valueOf(id, metric = state.metric) {
-  const row = state.snapshot.switches[id];
-  const value = row ? row[metric] : undefined;
+  const value = own(state.snapshot.switches.get(id), metric);
   return value === undefined ? null : value;
 }
 
@@ -94,13 +156,13 @@ function paint() {
     scale,
     value: (id) => valueOf(id),
     down,
-    carried: (id) => snap.carriedOver[id] !== undefined,
-    sampledAt: (id) => snap.carriedOver[id] ?? snap.sampledAt,
+    carried: (id) => snap.carriedOver.has(id),
+    sampledAt: (id) => snap.carriedOver.get(id) ?? snap.sampledAt,
   });
   paintLegend(scale);
   paintLinkDown(down);
   const downCount = state.ids.filter(down).length;
-  const carried = Object.keys(snap.carriedOver).length;
+  const carried = snap.carriedOver.size;
   $('heatmap').setAttribute('aria-label', `Fabric heatmap of ${metric}${unitOf(metric) ? ` (${unitOf(metric)})` : ''} `
     + `for ${state.ids.length} switches` + (scale.min === null ? ', no readings'
       : `, from ${formatValue(metric, scale.min)} (dark purple) to ${formatValue(metric, scale.max)} (yellow)`)
@@ -232,7 +294,7 @@ async function refreshDetail() {
   }
   if (token !== state.requests.detail || id !== state.selected) return;
   const rows = $('detail-metrics');
-  const values = result.status === 200 ? result.body.switches?.[id] : undefined;
+  const values = result.status === 200 ? own(result.body.switches, id) : undefined;
   if (!values) {
     rows.replaceChildren();
     $('detail-sampled').textContent = result.status === 404 || result.status === 200
@@ -240,7 +302,7 @@ async function refreshDetail() {
     return;
   }
   updateOffset(result);
-  const carried = result.body.carriedOver?.[id];
+  const carried = own(result.body.carriedOver, id);
   $('detail-sampled').textContent = carried
     ? `Carried over: the latest payload had no usable row for ${id}; these values were sampled at ${formatInstant(carried)}.`
     : `Sampled at ${formatInstant(result.body.sampledAt)} (snapshot ${result.body.sequence}).`;
@@ -252,7 +314,7 @@ async function refreshDetail() {
     name.scope = 'row';
     name.textContent = metric;
     const value = document.createElement('td');
-    value.textContent = formatValue(metric, values[metric] ?? null);
+    value.textContent = formatValue(metric, own(values, metric) ?? null);
     tr.append(name, value);
     return tr;
   }));
@@ -298,7 +360,7 @@ function appendHistoryPoint() {
   const history = state.history;
   const snap = state.snapshot;
   if (history.id !== state.selected || history.metric !== state.metric || history.retentionMs === null) return;
-  if (!(history.id in snap.switches) || snap.carriedOver[history.id] !== undefined) return;
+  if (!snap.switches.has(history.id) || snap.carriedOver.has(history.id)) return;
   const last = history.points[history.points.length - 1];
   if (last && Date.parse(last.sampledAt) >= Date.parse(snap.sampledAt)) return;
   history.points.push({ sampledAt: snap.sampledAt, value: valueOf(history.id) });
@@ -370,7 +432,7 @@ function updateFreshness() {
   setText('fresh-age', formatAge(age) + (state.staleAfterMs === null ? ' (stale limit unknown)'
     : ` (stale after ${formatAge(state.staleAfterMs)})`));
   setText('fresh-sequence', `#${snap.sequence}, ${state.ids.length} switches`);
-  const carried = Object.keys(snap.carriedOver).length;
+  const carried = snap.carriedOver.size;
   setText('fresh-carried', carried === 0 ? 'none'
     : `${carried} switch${carried === 1 ? '' : 'es'} show older values (black corner, top left, on the map)`);
 
@@ -421,7 +483,7 @@ function writeHash() {
   history.replaceState(null, '', `#${params}`);
 }
 
-function fillMetricSelect() {
+function fillMetricSelect(chosen) {
   const select = $('metric');
   select.replaceChildren(...state.metrics.map((metric) => {
     const option = document.createElement('option');
@@ -429,11 +491,19 @@ function fillMetricSelect() {
     option.textContent = unitOf(metric) ? `${metric} (${unitOf(metric)})` : metric;
     return option;
   }));
-  select.value = state.metric;
+  select.value = chosen;
   select.disabled = false;
+  const note = $('metric-note');
+  note.hidden = !state.metricNote;
+  setText('metric-note', state.metricNote);
 }
 
-async function changeMetric(metric) {
+/** `byPage`: the page changed it (the chosen metric left the snapshot), not the user. */
+async function changeMetric(metric, byPage = false) {
+  if (!byPage && state.metricNote) {
+    state.metricNote = '';
+    $('metric-note').hidden = true;
+  }
   state.metric = metric;
   writeHash();
   const token = ++state.requests.metric;
@@ -486,7 +556,7 @@ async function boot() {
   const wanted = readHash();
   state.metric = state.metrics.includes(wanted.metric) ? wanted.metric
     : DEFAULT_METRICS.find((m) => state.metrics.includes(m)) ?? state.metrics[0];
-  fillMetricSelect();
+  fillMetricSelect(state.metric);
   updateOffset(first);
   applySnapshot(first.body, 'fetch');
   if (wanted.switch && state.ids.includes(wanted.switch)) openDetail(wanted.switch, false);

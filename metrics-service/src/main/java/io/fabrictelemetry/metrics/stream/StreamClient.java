@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.stream;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -65,9 +66,13 @@ final class StreamClient {
     private @Nullable StreamEdition pending;
     // the data of the last event sent, and this send's buffer over it, until Netty released it: what
     // the connection still holds (counted against stream.max-pending-bytes), and kept so that the next
-    // client with the same filter shares the body rather than encoding it again (see StreamEdition)
-    private @Nullable EventBody sending;
-    private @Nullable ByteBuf sendingBuffer;
+    // client with the same filter shares the body rather than encoding it again (see StreamEdition).
+    // Read without the client's lock (the pending-bytes gauge, on any thread, must never wait for an
+    // encoding that holds it).
+    private final AtomicReference<@Nullable Sent> sent = new AtomicReference<>();
+
+    private record Sent(EventBody body, ByteBuf buffer) {
+    }
     private long lastOffered;
     private long lastSent;
     private long lastWriteAt;
@@ -129,6 +134,7 @@ final class StreamClient {
             return;
         }
         unwritableSince = -1;
+        pinned(); // lets go of a body once written
         drain();
         if (pending == null && now - lastWriteAt >= keepaliveMillis && demand()) {
             emit(Flux.just(BUFFERS.wrap(KEEPALIVE)), now);
@@ -159,8 +165,7 @@ final class StreamClient {
         lastSent = edition.sequence();
         byte[] head = ("event: snapshot\nid: " + edition.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
         ByteBuf data = body.wrap();
-        sending = body;
-        sendingBuffer = data;
+        sent.set(new Sent(body, data));
         emit(Flux.just(BUFFERS.wrap(head), BUFFERS.wrap(data), BUFFERS.wrap(END)), clock.getAsLong());
     }
 
@@ -204,12 +209,17 @@ final class StreamClient {
      * The data of the last event sent, while the connection still holds it (Netty has not written
      * all of it to the socket yet: its buffer over the data is not released); else null.
      */
-    synchronized @Nullable EventBody pinned() {
-        if (sendingBuffer != null && sendingBuffer.refCnt() == 0) {
-            sending = null;
-            sendingBuffer = null;
+    @Nullable EventBody pinned() {
+        Sent last = sent.get();
+        if (last == null) {
+            return null;
         }
-        return sending;
+        if (last.buffer().refCnt() == 0) {
+            // written: the body is no longer this client's to keep
+            sent.compareAndSet(last, null);
+            return null;
+        }
+        return last.body();
     }
 
     /** Ends the stream (shutdown, or the client is cut); the response completes. */
@@ -219,8 +229,7 @@ final class StreamClient {
         }
         closed = true;
         pending = null;
-        sending = null;
-        sendingBuffer = null;
+        sent.set(null);
         if (sink != null) {
             sink.complete();
         }

@@ -144,7 +144,7 @@ class SnapshotStream implements SmartLifecycle {
             Disposable ticks = Flux.interval(TICK, TICK, timer)
                     .onBackpressureDrop()
                     .subscribe(tick -> serve(client, StreamClient::tick), error -> log.warn("Stream ticks ended", error));
-            sink.onRequest(n -> client.drain());
+            sink.onRequest(n -> serve(client, StreamClient::drain));
             sink.onDispose(() -> {
                 ticks.dispose();
                 clients.remove(client);
@@ -158,7 +158,8 @@ class SnapshotStream implements SmartLifecycle {
             }
             Snapshot current = store.current();
             if (current != null) {
-                client.offer(edition(current));
+                StreamEdition edition = edition(current);
+                serve(client, each -> each.offer(edition));
             } else {
                 client.greetWhileWaiting();
             }

@@ -14,7 +14,6 @@ import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.query.ListMetricsFilter;
-import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import reactor.core.publisher.Flux;
@@ -24,8 +23,10 @@ import reactor.core.publisher.FluxSink;
  * One stream client: holds at most one pending snapshot (the latest; one it replaces unsent is
  * counted as dropped) and writes it as an event once the connection takes more. A connection that
  * stays unwritable longer than the write timeout is cut; one idle for the keepalive period gets a
- * comment line. All state changes happen under the client's lock, held only for a few field updates
- * and one hand-over to the response.
+ * comment line; a failure to make its event ends its stream alone. It knows the event data its
+ * connection still holds ({@link #pinned()}), which the stream bounds for all clients together. All
+ * state changes happen under the client's lock, held for a few field updates, one hand-over to the
+ * response and, when no client with the same filter made it first, the encoding of a filtered event.
  */
 final class StreamClient {
 

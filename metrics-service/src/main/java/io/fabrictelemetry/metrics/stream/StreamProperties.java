@@ -21,7 +21,7 @@ import org.springframework.util.unit.DataSize;
  *                     clients holding the oldest are disconnected. The newest snapshot's data is not
  *                     counted: the service keeps it anyway. Spring's MB are MiB. The default, 64MB,
  *                     never binds before the write timeout at 10,000 switches (a ListMetrics body of
- *                     1.7 MB, about 2.8 MB with counter rates: fifteen of them, 30 s of 2 s polls,
+ *                     1.7 MB, about 2.8 MB with counter rates if it scales as at 100,000: fifteen of them, 30 s of 2 s polls,
  *                     are at most 41 MB) and holds a 100,000-switch fabric (17.5 MB, 27.5 MB with
  *                     counter rates) to two older bodies instead of up to fifteen (over 400 MB).
  *                     Below one body, a client still writing the previous snapshot when a new one

@@ -1,7 +1,5 @@
 package io.fabrictelemetry.generator;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 
 import org.slf4j.Logger;
@@ -12,6 +10,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+
+import io.fabrictelemetry.conventions.ConfigFileReport;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -32,13 +32,6 @@ public class GeneratorApplication {
     /** Said once at startup, so that an operator knows whether the file was read. */
     @Bean
     ApplicationRunner configFileReport(@Value("${GENERATOR_CONFIG_FILE:config/generator.yml}") String location) {
-        return args -> {
-            Path file = Path.of(location).toAbsolutePath();
-            if (Files.isRegularFile(file)) {
-                log.info("Configuration read from {}", file);
-            } else {
-                log.info("No configuration file at {}: built-in defaults and environment variables apply", file);
-            }
-        };
+        return new ConfigFileReport(location, log);
     }
 }

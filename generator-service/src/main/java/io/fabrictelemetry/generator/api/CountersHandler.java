@@ -1,8 +1,6 @@
 package io.fabrictelemetry.generator.api;
 
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -14,6 +12,8 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fabrictelemetry.conventions.EntityTags;
+import io.fabrictelemetry.conventions.TimeFormat;
 import io.fabrictelemetry.generator.simulation.Generation;
 import io.fabrictelemetry.generator.simulation.GenerationStore;
 import reactor.core.publisher.Flux;
@@ -29,8 +29,6 @@ class CountersHandler {
 
     static final MediaType TEXT_CSV_UTF8 = MediaType.parseMediaType("text/csv;charset=utf-8");
     static final String SAMPLED_AT = "X-Sampled-At";
-    static final DateTimeFormatter ISO_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final GenerationStore store;
     private final FaultInjector faults;
@@ -54,7 +52,7 @@ class CountersHandler {
                     .bodyValue("injected fault: internal error\n");
         }
         Generation generation = store.current();
-        String sampledAt = ISO_MILLIS.format(generation.sampledAt());
+        String sampledAt = TimeFormat.iso(generation.sampledAt());
         if (faults.truncate()) {
             byte[] csv = generation.csv();
             // Announce the whole body, send half, then fail the stream: the server closes the connection.
@@ -69,7 +67,7 @@ class CountersHandler {
         }
         if (faults.corrupt()) {
             // A distinct ETag, so that a consumer's next conditional request fetches the intact body.
-            String etag = generation.etag().substring(0, generation.etag().length() - 1) + "-corrupt\"";
+            String etag = EntityTags.withSuffix(generation.etag(), "-corrupt");
             return csvResponse(faults.corruptRow(generation.csv()), etag, sampledAt);
         }
         return csvResponse(generation.csv(), generation.etag(), sampledAt);

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -13,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -31,7 +31,7 @@ class SimulationLoop implements SmartLifecycle {
     private final GenerationStore store;
     private final Clock clock;
     private final Fabric fabric;
-    private final String bootId;
+    private final EntityTags etags = EntityTags.bootScoped();
     private final long seed;
     private long number;
     private @Nullable Scheduler scheduler;
@@ -43,7 +43,6 @@ class SimulationLoop implements SmartLifecycle {
         this.clock = clock;
         this.seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
         // A restarted generator must never reuse an ETag, even with the same seed.
-        this.bootId = UUID.randomUUID().toString().substring(0, 8);
         this.fabric = new Fabric(config, seed);
         log.info("Simulating {} switches, metrics {}, period {}, seed {} (replay with GENERATOR_SEED={})",
                 config.switches(), config.metrics(), config.period(), seed, seed);
@@ -55,7 +54,7 @@ class SimulationLoop implements SmartLifecycle {
         Instant sampledAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] csv = fabric.renderCsv();
         number++;
-        store.publish(new Generation(number, sampledAt, "\"" + bootId + "-" + number + "\"", csv,
+        store.publish(new Generation(number, sampledAt, etags.tag(number), csv,
                 fabric.switchesDown()));
     }
 

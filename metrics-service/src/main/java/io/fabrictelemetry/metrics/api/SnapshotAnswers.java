@@ -20,6 +20,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -47,7 +48,7 @@ public final class SnapshotAnswers {
     public SnapshotAnswers(SnapshotStore store, PollProperties poll, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.retryAfterSeconds = Long.toString(Math.max(1, (poll.interval().toMillis() + 999) / 1000));
+        this.retryAfterSeconds = RetryAfter.seconds(poll.interval());
     }
 
     /** The current snapshot; before the first one, a {@code 503} problem that says when to retry. */

@@ -19,6 +19,7 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import reactor.core.publisher.Mono;
 
 /**

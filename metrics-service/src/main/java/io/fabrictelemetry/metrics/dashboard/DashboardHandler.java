@@ -11,6 +11,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import reactor.core.publisher.Mono;
 
 /**
@@ -49,7 +50,7 @@ class DashboardHandler {
     }
 
     private static Mono<ServerResponse> serve(ServerRequest request, DashboardAssets.Asset asset) {
-        boolean notModified = matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), asset.etag());
+        boolean notModified = EntityTags.matches(request.headers().header(HttpHeaders.IF_NONE_MATCH), asset.etag());
         ServerResponse.BodyBuilder response = ServerResponse.status(notModified ? HttpStatus.NOT_MODIFIED : HttpStatus.OK)
                 .eTag(asset.etag())
                 .cacheControl(CacheControl.noCache())
@@ -62,18 +63,5 @@ class DashboardHandler {
         return response.contentType(asset.contentType())
                 .contentLength(asset.body().length)
                 .bodyValue(asset.body());
-    }
-
-    /** {@code If-None-Match} uses the weak comparison (RFC 9110 13.1.2): {@code W/} is ignored. */
-    static boolean matches(List<String> ifNoneMatch, String etag) {
-        for (String header : ifNoneMatch) {
-            for (String candidate : header.split(",")) {
-                String tag = candidate.trim();
-                if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

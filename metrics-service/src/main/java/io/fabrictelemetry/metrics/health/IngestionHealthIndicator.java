@@ -8,7 +8,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-import io.fabrictelemetry.metrics.body.TimeFormat;
+import io.fabrictelemetry.conventions.TimeFormat;
 import io.fabrictelemetry.metrics.ingest.IngestionStatus;
 import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;

@@ -20,11 +20,12 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fabrictelemetry.conventions.EntityTags;
+import io.fabrictelemetry.conventions.TimeFormat;
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.api.SnapshotAnswers;
 import io.fabrictelemetry.metrics.body.JsonOut;
-import io.fabrictelemetry.metrics.body.TimeFormat;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import reactor.core.publisher.Mono;
 
@@ -162,7 +163,6 @@ public class HistoryHandler {
     private static String etag(Snapshot snapshot, byte[] body) {
         CRC32 crc = new CRC32();
         crc.update(body);
-        String base = snapshot.etag();
-        return base.substring(0, base.length() - 1) + "-h" + Long.toHexString(crc.getValue()) + "\"";
+        return EntityTags.withSuffix(snapshot.etag(), "-h" + Long.toHexString(crc.getValue()));
     }
 }

@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.body.JsonOut;
@@ -231,7 +232,7 @@ public final class ListMetricsFilter {
             if ((rows == null || rows.length <= LITERAL_ROWS) && (columns == null || columns.length <= LITERAL_COLUMNS)) {
                 // a small selection is named outright by its rows and columns, which within one
                 // snapshot stand for the names: exact, and cheaper than a digest
-                StringBuilder tag = new StringBuilder(etag.length() + 32).append(etag, 0, etag.length() - 1).append("-r");
+                StringBuilder tag = EntityTags.withoutClosingQuote(etag, 32).append("-r");
                 indexes(tag, rows).append("-c");
                 return indexes(tag, columns).append('"').toString();
             }
@@ -254,7 +255,7 @@ public final class ListMetricsFilter {
                 }
             }
             String hash = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest.digest(), 18));
-            return etag.substring(0, etag.length() - 1) + "-f" + hash + "\"";
+            return EntityTags.withSuffix(etag, "-f" + hash);
         }
 
         /**

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.api.SnapshotAnswers;
@@ -107,7 +108,7 @@ public class TelemetryHandler {
 
     /** The ETag of the gzip-encoded variant of a representation: another representation, another tag. */
     private static String gzipEtag(String etag) {
-        return etag.substring(0, etag.length() - 1) + "-gzip\"";
+        return EntityTags.withSuffix(etag, "-gzip");
     }
 
     /** True when the client lists gzip without {@code q=0}. */

@@ -14,7 +14,7 @@ import io.fabrictelemetry.metrics.body.Bodies;
 import io.fabrictelemetry.metrics.body.Decimals;
 import io.fabrictelemetry.metrics.body.Gzip;
 import io.fabrictelemetry.metrics.body.JsonOut;
-import io.fabrictelemetry.metrics.body.TimeFormat;
+import io.fabrictelemetry.conventions.TimeFormat;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JsonGenerator;

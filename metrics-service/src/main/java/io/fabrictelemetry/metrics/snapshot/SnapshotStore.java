@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -22,7 +22,7 @@ import reactor.core.publisher.Sinks;
 public class SnapshotStore {
 
     // A restarted service never answers 304 to an ETag that a previous process issued.
-    private final String bootId = UUID.randomUUID().toString().substring(0, 8);
+    private final EntityTags etags = EntityTags.bootScoped();
     private final AtomicReference<@Nullable Snapshot> current = new AtomicReference<>();
     // Subscribers (history, streams) take each snapshot in onNext and hand it off at once: the
     // publishing thread never waits for them. One with no demand would miss it: they request all.
@@ -67,7 +67,7 @@ public class SnapshotStore {
         long sizeHint = previous == null || previous.switchCount() == 0 ? 0
                 : previous.listMetricsGeneratorBytes() * merged.table().switchCount() / previous.switchCount();
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
-                "\"" + bootId + "-" + sequence + "\"", merged.table(), merged.carriedOver(), previous, counters,
+                etags.tag(sequence), merged.table(), merged.carriedOver(), previous, counters,
                 sizeHint);
         current.set(next);
         // single writer, so never contended; no subscriber is not a failure

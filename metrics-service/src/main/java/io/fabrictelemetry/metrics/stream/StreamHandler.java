@@ -13,6 +13,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fabrictelemetry.metrics.api.ProblemException;
+import io.fabrictelemetry.metrics.api.RetryAfter;
 import io.fabrictelemetry.metrics.api.SnapshotAnswers;
 import io.fabrictelemetry.metrics.query.ListMetricsFilter;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
@@ -36,7 +37,7 @@ public class StreamHandler {
         this.stream = stream;
         this.answers = answers;
         // a place frees up when a client leaves: no better hint than a keepalive period
-        this.retryAfterSeconds = Long.toString(Math.max(1, (properties.keepalive().toMillis() + 999) / 1000));
+        this.retryAfterSeconds = RetryAfter.seconds(properties.keepalive());
     }
 
     public Mono<ServerResponse> stream(ServerRequest request) {

@@ -75,7 +75,7 @@ class TelemetryApiTests {
     }
 
     private static String iso(Instant instant) {
-        return io.fabrictelemetry.metrics.body.TimeFormat.iso(instant);
+        return io.fabrictelemetry.conventions.TimeFormat.iso(instant);
     }
 
     @Test

@@ -1,10 +1,10 @@
-package io.fabrictelemetry.metrics.body;
+package io.fabrictelemetry.conventions;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** ISO-8601 UTC with exactly three fractional digits, the one time format of the API. */
+/** ISO-8601 UTC with exactly three fractional digits: the one time format of both services' answers. */
 public final class TimeFormat {
 
     private static final DateTimeFormatter ISO_MILLIS =

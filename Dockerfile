@@ -5,12 +5,15 @@ ARG SERVICE
 WORKDIR /src
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
+COPY service-conventions/pom.xml service-conventions/
 COPY generator-service/pom.xml generator-service/
 COPY metrics-service/pom.xml metrics-service/
 COPY bench/pom.xml bench/
+COPY bench/floor/pom.xml bench/floor/
+COPY service-conventions/src service-conventions/src
 COPY generator-service/src generator-service/src
 COPY metrics-service/src metrics-service/src
-# only the service (and what it depends on); the bench module's pom is there for the reactor to load
+# only the service (and what it depends on); the bench modules' poms are there for the reactor to load
 RUN ./mvnw -B -q -DskipTests -pl ${SERVICE} -am package
 
 FROM eclipse-temurin:17-jre

@@ -14,27 +14,19 @@ public final class Decimals {
     private Decimals() {
     }
 
-    /**
-     * A double as Jackson writes it ({@code JsonGenerator.writeNumber(double)} with the fast writer,
-     * which formats as {@code Double.toString} does from Java 19: the shortest decimal that reads back
-     * as the same double), when that text is plain and has at most three decimals: {@code 1.0E-3 <= |v| < 1.0E7}
-     * and {@code v} is the double nearest to some number of thousandths. Then the shortest decimal
-     * is that number of thousandths: any other decimal of as few digits lies at least 0.001 away,
-     * far outside the 2 ulp (under 4.0E-9 here) in which decimals read back as {@code v}. Returns the
-     * length written to {@code out}, or -1 for any other value (the caller formats it in full).
-     * {@code DecimalsTests} compares it with Jackson's output on millions of values.
-     */
-    public static int shortDecimal(double v, char[] out) {
-        long thousandths = shortThousandths(v);
-        return thousandths == NOT_SHORT ? -1 : thousandths(thousandths, out);
-    }
-
     /** What {@link #shortThousandths} returns for a value it does not write. */
     public static final long NOT_SHORT = Long.MIN_VALUE;
 
     /**
-     * The number of thousandths whose text ({@link #thousandths}, {@link JsonOut#thousandths}) is
-     * the one {@link #shortDecimal} writes for {@code v}, or {@link #NOT_SHORT}.
+     * The number of thousandths whose text ({@link #thousandths}, {@link JsonOut#thousandths}) is the
+     * text Jackson writes for {@code v} ({@code JsonGenerator.writeNumber(double)} with the fast
+     * writer, which formats as {@code Double.toString} does from Java 19: the shortest decimal that
+     * reads back as the same double), when that text is plain and has at most three decimals:
+     * {@code 1.0E-3 <= |v| < 1.0E7} and {@code v} is the double nearest to some number of thousandths.
+     * Then the shortest decimal is that number of thousandths: any other decimal of as few digits lies
+     * at least 0.001 away, far outside the 2 ulp (under 4.0E-9 here) in which decimals read back as
+     * {@code v}. {@link #NOT_SHORT} for any other value (the caller formats it in full).
+     * {@code DecimalsTests} compares the text with Jackson's output on millions of values.
      */
     public static long shortThousandths(double v) {
         double magnitude = Math.abs(v);

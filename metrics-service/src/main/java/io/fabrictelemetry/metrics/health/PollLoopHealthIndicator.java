@@ -8,9 +8,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.conventions.TimeFormat;
 import io.fabrictelemetry.metrics.ingest.IngestionTracker;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
-import io.fabrictelemetry.metrics.body.TimeFormat;
 
 /**
  * The {@code pollLoopLiveness} component, part of the liveness group: DOWN when the poll loop has not

@@ -17,7 +17,6 @@ import io.fabrictelemetry.metrics.body.JsonOut;
 import io.fabrictelemetry.conventions.TimeFormat;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.io.NumberOutput;
 
 /**
@@ -250,31 +249,10 @@ public final class Snapshot {
         return table.kind(row, column);
     }
 
-    /** Writes one cell as a JSON value: an integer, a decimal, or {@code null} for no reading. */
-    public void writeValue(JsonGenerator json, int row, int column) {
-        char[] scratch = new char[Decimals.MAX_LENGTH];
-        if (column >= table.metrics().size()) {
-            CounterRates.write(json, rates.value(column - table.metrics().size(), row), scratch);
-            return;
-        }
-        switch (table.kind(row, column)) {
-            case CellKind.INTEGER -> json.writeNumber(table.cell(row, column));
-            case CellKind.DECIMAL -> {
-                double value = Double.longBitsToDouble(table.cell(row, column));
-                int length = Decimals.shortDecimal(value, scratch);
-                if (length < 0) {
-                    json.writeNumber(value);
-                } else {
-                    json.writeNumber(scratch, 0, length);
-                }
-            }
-            default -> json.writeNull();
-        }
-    }
-
     /**
-     * Writes one cell as bytes, the same text as {@link #writeValue(JsonGenerator, int, int)}: the
-     * form the ListMetrics encoder and the small answers use.
+     * Writes one cell as a JSON value, as bytes: an integer, a decimal (the text Jackson's
+     * {@code writeNumber(double)} gives it), or {@code null} for no reading. The form the ListMetrics
+     * encoder and the small answers use; {@code ValueTextTests} holds it to a generator's text.
      */
     public void writeValue(JsonOut out, int row, int column) {
         if (column >= table.metrics().size()) {

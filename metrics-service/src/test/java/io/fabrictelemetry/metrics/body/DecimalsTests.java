@@ -19,8 +19,8 @@ class DecimalsTests {
 
     /** The fast path's text, or null when it declines. */
     private static String fast(double value) {
-        int length = Decimals.shortDecimal(value, OUT);
-        return length < 0 ? null : new String(OUT, 0, length);
+        long thousandths = Decimals.shortThousandths(value);
+        return thousandths == Decimals.NOT_SHORT ? null : new String(OUT, 0, Decimals.thousandths(thousandths, OUT));
     }
 
     private static void agrees(double value) {

@@ -11,7 +11,7 @@ import tools.jackson.core.JsonGenerator;
 
 /**
  * The reference for ListMetrics bodies in tests: the document written with the API's Jackson
- * generator, value by value through {@link Snapshot#writeValue(JsonGenerator, int, int)}, as the
+ * generator, value by value through {@link JacksonValues#writeValue}, as the
  * service encoded it before it wrote bytes itself. The encoder must give exactly these bytes.
  */
 public final class JacksonListMetrics {
@@ -52,7 +52,7 @@ public final class JacksonListMetrics {
                 json.writeStartObject();
                 for (int column : cols) {
                     json.writeName(metrics.get(column));
-                    snapshot.writeValue(json, row, column);
+                    JacksonValues.writeValue(snapshot, json, row, column);
                 }
                 json.writeEndObject();
             }

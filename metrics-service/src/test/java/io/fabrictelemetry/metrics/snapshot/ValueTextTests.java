@@ -21,7 +21,7 @@ import tools.jackson.core.JsonGenerator;
 
 /**
  * {@link Snapshot#writeValue(JsonOut, int, int)} — how every answer writes a value, as bytes — is exactly what
- * {@link Snapshot#writeValue} writes through the API's JSON generator, for every kind of cell and
+ * {@link JacksonValues#writeValue} writes through the API's JSON generator, for every kind of cell and
  * for derived rates, over random values.
  */
 class ValueTextTests {
@@ -91,7 +91,7 @@ class ValueTextTests {
             for (int column = 0; column < 2; column++) {
                 int r = row;
                 int c = column;
-                assertThat(bytes(snapshot, row, column)).isEqualTo(written(json -> snapshot.writeValue(json, r, c)));
+                assertThat(bytes(snapshot, row, column)).isEqualTo(written(json -> JacksonValues.writeValue(snapshot, json, r, c)));
                 if (snapshot.cellKind(row, column) == CellKind.DECIMAL) { // and what Jackson alone writes
                     double value = Double.longBitsToDouble(snapshot.cellBits(row, column));
                     assertThat(bytes(snapshot, row, column)).isEqualTo(written(json -> json.writeNumber(value)));
@@ -111,7 +111,7 @@ class ValueTextTests {
                 default -> randomDouble(random);
             };
             double value = rate;
-            assertThat(bytes(out -> CounterRates.write(out, value))).as("%s", rate).isEqualTo(written(json -> CounterRates.write(json, value, new char[Decimals.MAX_LENGTH])));
+            assertThat(bytes(out -> CounterRates.write(out, value))).as("%s", rate).isEqualTo(written(json -> JacksonValues.writeRate(json, value, new char[Decimals.MAX_LENGTH])));
         }
     }
 
@@ -126,7 +126,7 @@ class ValueTextTests {
         assertThat(snapshot.metrics()).containsExactly("packet_errors", "packet_errors_per_second");
         for (int row = 0; row < 3; row++) {
             int r = row;
-            assertThat(bytes(snapshot, row, 1)).isEqualTo(written(json -> snapshot.writeValue(json, r, 1)));
+            assertThat(bytes(snapshot, row, 1)).isEqualTo(written(json -> JacksonValues.writeValue(snapshot, json, r, 1)));
         }
         assertThat(bytes(snapshot, 0, 1)).isEqualTo("1.667");
         assertThat(bytes(snapshot, 1, 1)).isEqualTo("1.0");

@@ -41,7 +41,9 @@ needs_build() {
   for module in generator-service metrics-service; do
     jar="$(jar_of "$module")"
     [ -n "$jar" ] || return 0
-    [ -z "$(find "$module/src/main" "$module/pom.xml" pom.xml -newer "$jar" -print -quit)" ] || return 0
+    # stale when its sources, or those of the module both services use, are newer than its jar
+    [ -z "$(find "$module/src/main" "$module/pom.xml" service-conventions/src/main service-conventions/pom.xml \
+      pom.xml -newer "$jar" -print -quit)" ] || return 0
   done
   return 1
 }

@@ -34,29 +34,17 @@ final class QueryString {
             return params;
         }
         int n = rawQuery.length();
-        int i = 0;
-        while (i < n) {
-            char c = rawQuery.charAt(i);
-            if (c == '&' || c == '=') { // no name starts here
-                i++;
-                continue;
-            }
-            int nameEnd = i;
-            while (nameEnd < n && rawQuery.charAt(nameEnd) != '&' && rawQuery.charAt(nameEnd) != '=') {
-                nameEnd++;
-            }
+        for (int i = nameStart(rawQuery, 0); i < n; ) {
+            int nameEnd = nameEnd(rawQuery, i);
             String name = decode(rawQuery, i, nameEnd);
             if (nameEnd < n && rawQuery.charAt(nameEnd) == '=') {
                 int valueStart = nameEnd + 1;
-                int valueEnd = valueStart;
-                while (valueEnd < n && rawQuery.charAt(valueEnd) != '&') {
-                    valueEnd++;
-                }
+                int valueEnd = valueEnd(rawQuery, valueStart);
                 params.add(name, valueEnd > valueStart ? decode(rawQuery, valueStart, valueEnd) : "");
-                i = valueEnd;
+                i = nameStart(rawQuery, valueEnd);
             } else {
                 params.add(name, null);
-                i = nameEnd;
+                i = nameStart(rawQuery, nameEnd);
             }
         }
         return params;
@@ -76,37 +64,25 @@ final class QueryString {
         if (rawQuery.indexOf('%') >= 0 || rawQuery.indexOf('+') >= 0) {
             return parse(rawQuery).get(name);
         }
-        // the same walk as parse's, written out again on purpose: sharing it through a cursor object
-        // (tried in session 6, docs/BENCHMARKS.md) measured a median 3 % less GetMetric throughput in four alternating
-        // runs, and this loop runs twice on every GetMetric request; QueryStringTests holds the two to
-        // the same answers
+        // parse's walk, through the same scanners, without the map and the strings: the scanners are
+        // static methods the JIT inlines, where a shared cursor object (tried in session 6,
+        // docs/BENCHMARKS.md) measured a median 3 % less GetMetric throughput; QueryStringTests holds
+        // the two to the same answers
         List<@Nullable String> values = null;
         int n = rawQuery.length();
-        int i = 0;
-        while (i < n) {
-            char c = rawQuery.charAt(i);
-            if (c == '&' || c == '=') { // no name starts here
-                i++;
-                continue;
-            }
-            int nameEnd = i;
-            while (nameEnd < n && rawQuery.charAt(nameEnd) != '&' && rawQuery.charAt(nameEnd) != '=') {
-                nameEnd++;
-            }
+        for (int i = nameStart(rawQuery, 0); i < n; ) {
+            int nameEnd = nameEnd(rawQuery, i);
             boolean named = nameEnd - i == name.length() && rawQuery.startsWith(name, i);
             @Nullable String value = null;
             if (nameEnd < n && rawQuery.charAt(nameEnd) == '=') {
                 int valueStart = nameEnd + 1;
-                int valueEnd = valueStart;
-                while (valueEnd < n && rawQuery.charAt(valueEnd) != '&') {
-                    valueEnd++;
-                }
+                int valueEnd = valueEnd(rawQuery, valueStart);
                 if (named) {
                     value = rawQuery.substring(valueStart, valueEnd);
                 }
-                i = valueEnd;
+                i = nameStart(rawQuery, valueEnd);
             } else {
-                i = nameEnd;
+                i = nameStart(rawQuery, nameEnd);
             }
             if (named) {
                 if (values == null) {
@@ -120,6 +96,33 @@ final class QueryString {
             }
         }
         return values;
+    }
+
+    /** Where the next name starts at or after {@code i}: past any {@code &} and {@code =} (no name starts there). */
+    private static int nameStart(String query, int i) {
+        int n = query.length();
+        while (i < n && (query.charAt(i) == '&' || query.charAt(i) == '=')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the name that starts at {@code i} ends: at the next {@code &} or {@code =}, or the end. */
+    private static int nameEnd(String query, int i) {
+        int n = query.length();
+        while (i < n && query.charAt(i) != '&' && query.charAt(i) != '=') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the value that starts at {@code i} ends: at the next {@code &}, or the end. */
+    private static int valueEnd(String query, int i) {
+        int n = query.length();
+        while (i < n && query.charAt(i) != '&') {
+            i++;
+        }
+        return i;
     }
 
     private static String decode(String query, int start, int end) {

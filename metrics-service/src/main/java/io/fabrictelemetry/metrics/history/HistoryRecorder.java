@@ -12,15 +12,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.conventions.WorkerSubscription;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Feeds every published snapshot into {@link History}, off the ingestion path: the poll loop
@@ -39,8 +38,7 @@ public class HistoryRecorder implements SmartLifecycle {
     private final AtomicReference<@Nullable Snapshot> waiting = new AtomicReference<>();
     private final Timer appendTime;
     private final Counter skipped;
-    private @Nullable Scheduler worker;
-    private @Nullable Disposable subscription;
+    private final WorkerSubscription running = new WorkerSubscription("history");
 
     public HistoryRecorder(SnapshotStore store, HistoryProperties properties, MeterRegistry registry, Clock clock) {
         this.store = store;
@@ -70,7 +68,7 @@ public class HistoryRecorder implements SmartLifecycle {
 
     /** Hands a snapshot over to the history thread; never blocks. */
     void offer(Snapshot snapshot) {
-        Scheduler target = worker;
+        Scheduler target = running.worker();
         if (!history.enabled() || target == null) {
             return;
         }
@@ -103,13 +101,11 @@ public class HistoryRecorder implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (subscription != null) {
+    public void start() {
+        if (!running.start(worker -> store.published().subscribe(this::offer,
+                error -> log.error("History stopped following snapshots", error)))) {
             return;
         }
-        worker = Schedulers.newSingle("history", true);
-        subscription = store.published().subscribe(this::offer,
-                error -> log.error("History stopped following snapshots", error));
         if (history.enabled()) {
             log.info("Keeping metric history for {} within {} bytes", Duration.ofMillis(history.retentionMillis()),
                     history.maxBytes());
@@ -119,19 +115,12 @@ public class HistoryRecorder implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void stop() {
-        if (subscription != null) {
-            subscription.dispose();
-            subscription = null;
-        }
-        if (worker != null) {
-            worker.dispose();
-            worker = null;
-        }
+    public void stop() {
+        running.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return subscription != null;
+    public boolean isRunning() {
+        return running.isRunning();
     }
 }

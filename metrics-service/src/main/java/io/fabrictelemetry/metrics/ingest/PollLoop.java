@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.conventions.WorkerSubscription;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -43,8 +43,7 @@ class PollLoop implements SmartLifecycle {
     private final PollProperties poll;
     private final IngestMetrics metrics;
     private final String source;
-    private @Nullable Scheduler worker;
-    private @Nullable Disposable subscription;
+    private final WorkerSubscription running = new WorkerSubscription("ingest");
 
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
             GeneratorProperties generator, IngestMetrics metrics) {
@@ -188,32 +187,23 @@ class PollLoop implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (subscription != null) {
-            return;
-        }
-        worker = Schedulers.newSingle("ingest", true);
-        subscription = polls(Schedulers.parallel(), worker).subscribe(
+    public void start() {
+        boolean started = running.start(worker -> polls(Schedulers.parallel(), worker).subscribe(
                 outcome -> { },
-                error -> log.error("Poll loop ended unexpectedly; ingestion has stopped", error));
-        log.info("Polling {} every {} (timeout {})", source, poll.interval(), poll.timeout());
+                error -> log.error("Poll loop ended unexpectedly; ingestion has stopped", error)));
+        if (started) {
+            log.info("Polling {} every {} (timeout {})", source, poll.interval(), poll.timeout());
+        }
     }
 
     /** Cancels the schedule and the poll in flight, if any. */
     @Override
-    public synchronized void stop() {
-        if (subscription != null) {
-            subscription.dispose();
-            subscription = null;
-        }
-        if (worker != null) {
-            worker.dispose();
-            worker = null;
-        }
+    public void stop() {
+        running.stop();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return subscription != null;
+    public boolean isRunning() {
+        return running.isRunning();
     }
 }

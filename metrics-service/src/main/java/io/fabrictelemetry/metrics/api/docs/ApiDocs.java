@@ -51,19 +51,15 @@ public final class ApiDocs {
     }
 
     public static Consumer<Builder> getMetric(boolean head) {
-        return operation -> operation
-                .operationId(head ? "headGetMetric" : "getMetric")
-                .tag(TAG)
-                .summary(head ? "GetMetric's headers, without the body" : "One metric of one switch")
-                .description("The value of `metric` for `switch` in the current snapshot, with the times of"
+        return operation -> fromSnapshot(
+                described(operation, head, "getMetric", "GetMetric's headers, without the body",
+                "One metric of one switch",
+                "The value of `metric` for `switch` in the current snapshot, with the times of"
                         + " its reading. A switch whose row was damaged in the latest payload answers with its"
                         + " previous value and that older `sampledAt` (and data age).")
                 .parameter(name("switch", "Switch ID, e.g. `sw-0001`", true))
-                .parameter(name("metric", "Metric (CSV column), e.g. `latency_us`", true))
-                .parameter(ifNoneMatch())
-                .parameter(requestId())
-                .response(ok(head, JSON, "MetricValue", "The value and its times", SNAPSHOT_HEADERS))
-                .response(notModified(ETAG, DATA_AGE, CACHE_CONTROL, REQUEST_ID))
+                .parameter(name("metric", "Metric (CSV column), e.g. `latency_us`", true)),
+                head, JSON, "MetricValue", "The value and its times")
                 .response(problem(head, "400", "`switch` or `metric` missing, blank, repeated or longer than 256"
                         + " characters (`…:missing-parameter`, `…:repeated-parameter`, `…:parameter-too-long`);"
                         + " a query that is not valid percent-encoded UTF-8 (`…:invalid-query`)"))
@@ -73,11 +69,9 @@ public final class ApiDocs {
     }
 
     public static Consumer<Builder> listMetrics(boolean head) {
-        return operation -> operation
-                .operationId(head ? "headListMetrics" : "listMetrics")
-                .tag(TAG)
-                .summary(head ? "ListMetrics' headers, without the body" : "Every metric of every switch, or a selection")
-                .description("The current snapshot: metrics and switches in the generator's order, a missing"
+        return operation -> described(operation, head, "listMetrics", "ListMetrics' headers, without the body",
+                "Every metric of every switch, or a selection",
+                "The current snapshot: metrics and switches in the generator's order, a missing"
                         + " reading as `null`. With `switch` and/or `metric` only the named ones, still in the"
                         + " generator's order, under their own strong ETag. With `Accept-Encoding: gzip` the"
                         + " body is gzip-compressed (its own ETag again).")
@@ -101,11 +95,10 @@ public final class ApiDocs {
     }
 
     public static Consumer<Builder> topSwitches(boolean head) {
-        return operation -> operation
-                .operationId(head ? "headTopSwitches" : "topSwitches")
-                .tag(TAG)
-                .summary(head ? "TopSwitches' headers, without the body" : "The switches with the highest or lowest values of a metric")
-                .description("Switches without a reading are never listed; equal values keep the generator's"
+        return operation -> fromSnapshot(
+                described(operation, head, "topSwitches", "TopSwitches' headers, without the body",
+                "The switches with the highest or lowest values of a metric",
+                "Switches without a reading are never listed; equal values keep the generator's"
                         + " order. The ranking is computed once per snapshot, metric and order.")
                 .parameter(name("metric", "Metric to rank by, e.g. `latency_us`", true))
                 .parameter(parameterBuilder().in(ParameterIn.QUERY).name("limit").description("How many switches")
@@ -113,11 +106,8 @@ public final class ApiDocs {
                 .parameter(parameterBuilder().in(ParameterIn.QUERY).name("order")
                         .description("`desc`: highest first; `asc`: lowest first")
                         .schema(schemaBuilder().type("string").allowableValues(new String[] {"desc", "asc"})
-                                .defaultValue("desc")))
-                .parameter(ifNoneMatch())
-                .parameter(requestId())
-                .response(ok(head, JSON, "TopSwitches", "The ranked switches", SNAPSHOT_HEADERS))
-                .response(notModified(ETAG, DATA_AGE, CACHE_CONTROL, REQUEST_ID))
+                                .defaultValue("desc"))),
+                head, JSON, "TopSwitches", "The ranked switches")
                 .response(problem(head, "400", "`metric` missing or blank (`…:missing-parameter`), a parameter given"
                         + " twice (`…:repeated-parameter`) or too long (`…:parameter-too-long`), `limit` or `order`"
                         + " out of range (`…:invalid-parameter`), a query that is not valid percent-encoded UTF-8"
@@ -128,11 +118,10 @@ public final class ApiDocs {
     }
 
     public static Consumer<Builder> getMetricHistory(boolean head) {
-        return operation -> operation
-                .operationId(head ? "headGetMetricHistory" : "getMetricHistory")
-                .tag(TAG)
-                .summary(head ? "GetMetricHistory's headers, without the body" : "What one series did over the kept history")
-                .description("One point per distinct accepted snapshot in which the switch had a reading, oldest"
+        return operation -> fromSnapshot(
+                described(operation, head, "getMetricHistory", "GetMetricHistory's headers, without the body",
+                "What one series did over the kept history",
+                "One point per distinct accepted snapshot in which the switch had a reading, oldest"
                         + " first; the last point is the current snapshot's. Kept for `HISTORY_RETENTION` within"
                         + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed.")
                 .parameter(name("switch", "Switch ID, e.g. `sw-0001`", true))
@@ -140,11 +129,8 @@ public final class ApiDocs {
                 .parameter(parameterBuilder().in(ParameterIn.QUERY).name("since")
                         .description("An ISO-8601 instant (`2026-11-29T10:00:00Z`) or a duration back from now (`30s`,"
                                 + " `5m`, `2h`, `PT5M`); the whole retention when absent")
-                        .schema(schemaBuilder().type("string")))
-                .parameter(ifNoneMatch())
-                .parameter(requestId())
-                .response(ok(head, JSON, "MetricHistory", "The points, oldest first", SNAPSHOT_HEADERS))
-                .response(notModified(ETAG, DATA_AGE, CACHE_CONTROL, REQUEST_ID))
+                        .schema(schemaBuilder().type("string"))),
+                head, JSON, "MetricHistory", "The points, oldest first")
                 .response(problem(head, "400", "`switch` or `metric` missing, blank, repeated or too long (as"
                         + " GetMetric), `since` neither an instant nor a duration (`…:invalid-parameter`), a query"
                         + " that is not valid percent-encoded UTF-8 (`…:invalid-query`)"))
@@ -154,11 +140,9 @@ public final class ApiDocs {
     }
 
     public static Consumer<Builder> stream(boolean head) {
-        return operation -> operation
-                .operationId(head ? "headStream" : "stream")
-                .tag(TAG)
-                .summary(head ? "Checks a stream's filter without opening it" : "Server-Sent Events of every published snapshot")
-                .description("On connect the current snapshot, then one event per newly published snapshot:"
+        return operation -> described(operation, head, "stream", "Checks a stream's filter without opening it",
+                "Server-Sent Events of every published snapshot",
+                "On connect the current snapshot, then one event per newly published snapshot:"
                         + " `event: snapshot`, `id: <sequence>`, `data: <ListMetrics JSON on one line>`; a comment"
                         + " `: keepalive` after `STREAM_KEEPALIVE` without an event. `switch`/`metric` filter as"
                         + " ListMetrics and are checked before the stream starts. A client that falls behind skips"
@@ -183,18 +167,36 @@ public final class ApiDocs {
     }
 
     public static Consumer<Builder> prometheus(boolean head) {
-        return operation -> operation
-                .operationId(head ? "headPrometheus" : "prometheus")
+        return operation -> fromSnapshot(
+                described(operation, head, "prometheus", "The fabric export's headers, without the body",
+                "The fabric in the Prometheus text format",
+                "Every value of the current snapshot as a series with a `switch` label (`null`"
+                        + " readings left out), for a Prometheus scrape; encoded at most once per snapshot."),
+                head, "text/plain; version=0.0.4", null, "The Prometheus text exposition format 0.0.4")
+                .response(noDataYet(head));
+    }
+
+    /** What every operation starts with: its ID ({@code head…} for HEAD), tag, summary and description. */
+    private static Builder described(Builder operation, boolean head, String id, String headSummary, String summary,
+            String description) {
+        return operation
+                .operationId(head ? "head" + Character.toUpperCase(id.charAt(0)) + id.substring(1) : id)
                 .tag(TAG)
-                .summary(head ? "The fabric export's headers, without the body" : "The fabric in the Prometheus text format")
-                .description("Every value of the current snapshot as a series with a `switch` label (`null`"
-                        + " readings left out), for a Prometheus scrape; encoded at most once per snapshot.")
+                .summary(head ? headSummary : summary)
+                .description(description);
+    }
+
+    /**
+     * What every answer read from one snapshot shares: {@code If-None-Match}, the request ID, a
+     * {@code 200} with the snapshot's headers and a {@code 304} ({@code SnapshotAnswers}).
+     */
+    private static Builder fromSnapshot(Builder operation, boolean head, String type, @Nullable String schema,
+            String description) {
+        return operation
                 .parameter(ifNoneMatch())
                 .parameter(requestId())
-                .response(ok(head, "text/plain; version=0.0.4", null, "The Prometheus text exposition format 0.0.4",
-                        SNAPSHOT_HEADERS))
-                .response(notModified(ETAG, DATA_AGE, CACHE_CONTROL, REQUEST_ID))
-                .response(noDataYet(head));
+                .response(ok(head, type, schema, description, SNAPSHOT_HEADERS))
+                .response(notModified(ETAG, DATA_AGE, CACHE_CONTROL, REQUEST_ID));
     }
 
     public static Consumer<Builder> options(String operationId) {

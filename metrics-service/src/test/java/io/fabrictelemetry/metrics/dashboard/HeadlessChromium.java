@@ -37,7 +37,7 @@ final class HeadlessChromium implements AutoCloseable {
         BrowserTests.Lookup lookup = BrowserTests.lookup();
         BrowserTests.Binaries binaries = lookup.binaries().orElseThrow(() -> new AssertionError(
                 "The dashboard's browser tests are required (" + lookup.requiredBy() + ") but " + lookup.missing()
-                        + " were not found: apt-get install chromium chromium-driver (.ci/run installs them), "
+                        + " could not be found: apt-get install chromium chromium-driver (.ci/run installs them), "
                         + "or set CHROMIUM_BIN and CHROMEDRIVER_BIN"));
         Path browser = binaries.chromium();
         Path chromedriver = binaries.chromedriver();

@@ -218,6 +218,37 @@ public final class ListMetricsFilter {
         }
 
         /**
+         * About how many bytes the body takes, known without encoding it: a measure of the cost of
+         * encoding and compressing it, which a few cells with long names can make large. IDs and
+         * names by their characters (escapes aside), ten bytes a value (most are shorter), the
+         * punctuation; a pass over the named switches and metrics only (every switch's IDs are
+         * counted once per snapshot).
+         */
+        public long estimatedBytes() {
+            long idChars;
+            int switchCount;
+            if (rows == null) {
+                idChars = snapshot.switchIdChars();
+                switchCount = snapshot.switchCount();
+            } else {
+                idChars = 0;
+                for (int row : rows) {
+                    idChars += snapshot.switchId(row).length();
+                }
+                switchCount = rows.length;
+            }
+            List<String> metrics = snapshot.metrics();
+            long perRow = 5; // the ID's quotes and colon, the braces, a comma
+            int columnCount = columns == null ? metrics.size() : columns.length;
+            for (int i = 0; i < columnCount; i++) {
+                perRow += metrics.get(columns == null ? i : columns[i]).length() + 4 + 10;
+            }
+            // carried-over switches are listed again, each with its sampledAt
+            long carried = snapshot.carriedOver().isEmpty() ? 0 : idChars + 32L * switchCount;
+            return 256 + perRow + idChars + switchCount * perRow + carried;
+        }
+
+        /**
          * The strong ETag of this representation: the snapshot's when unfiltered; otherwise the
          * snapshot's with the selected rows and columns (up to a few) or a digest of the selected
          * switches and metrics (more), each in the generator's order, so

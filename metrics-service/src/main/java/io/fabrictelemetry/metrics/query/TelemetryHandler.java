@@ -2,7 +2,9 @@ package io.fabrictelemetry.metrics.query;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -37,17 +39,36 @@ import reactor.core.scheduler.Schedulers;
 @Component
 public class TelemetryHandler {
 
-    /** Filtered bodies up to this many values are encoded on the event loop (tens of microseconds). */
+    /**
+     * Filtered bodies up to this many values, and about {@link #INLINE_ENCODING_BYTES}, are encoded
+     * on the event loop (tens of microseconds); larger ones on a worker.
+     */
     static final long INLINE_ENCODING_CELLS = 20_000;
+    /** The estimated size of a filtered body beyond which it is encoded off the event loop, whatever its cells. */
+    static final long INLINE_ENCODING_BYTES = 1 << 20;
+    /**
+     * The size of a filtered body beyond which it is compressed off the event loop: gzip costs in
+     * proportion to the bytes, which a few cells can make large (switch IDs have no length limit
+     * in the CSV contract).
+     */
+    static final int INLINE_GZIP_BYTES = 64 * 1024;
 
     /** What a GetMetric body usually takes (a long switch ID or metric name grows the buffer). */
     private static final int METRIC_BODY_SIZE = 192;
 
     private final SnapshotAnswers answers;
     private final TopRanking ranking = new TopRanking();
+    private final UnaryOperator<byte[]> compression;
 
+    @Autowired
     TelemetryHandler(SnapshotAnswers answers) {
+        this(answers, Gzip::compress);
+    }
+
+    /** With the compression as a seam: tests see on which thread a body is compressed. */
+    TelemetryHandler(SnapshotAnswers answers, UnaryOperator<byte[]> compression) {
         this.answers = answers;
+        this.compression = compression;
     }
 
     public Mono<ServerResponse> listMetrics(ServerRequest request) {
@@ -75,7 +96,9 @@ public class TelemetryHandler {
 
     /**
      * A filtered ListMetrics: encoded per request (and compressed when asked), under the selection's
-     * own ETag, checked before anything is encoded. Large selections are encoded off the event loop.
+     * own ETag, checked before anything is encoded. Work in proportion to the body never runs on the
+     * event loop beyond a small size: a body large in cells or in (estimated) bytes is encoded, and a
+     * body large in bytes compressed, on a worker.
      */
     private Mono<ServerResponse> filteredListMetrics(ServerRequest request, ListMetricsFilter.Selection selection) {
         Snapshot snapshot = selection.snapshot();
@@ -86,15 +109,22 @@ public class TelemetryHandler {
         if (notModified != null) {
             return notModified;
         }
-        if (!gzip && selection.cells() <= INLINE_ENCODING_CELLS) {
+        boolean encodeInline = selection.cells() <= INLINE_ENCODING_CELLS
+                && selection.estimatedBytes() <= INLINE_ENCODING_BYTES;
+        if (!gzip && encodeInline) {
             return Mono.just(answers.answer(etag, snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(selection.body()))
                     .varying(HttpHeaders.ACCEPT_ENCODING, null));
         }
-        Mono<ByteBuffer> body = Mono.fromSupplier(() -> gzip
-                ? ByteBuffer.wrap(Gzip.compress(Bodies.toArray(selection.body())))
-                : selection.body());
-        if (selection.cells() > INLINE_ENCODING_CELLS) {
-            body = body.subscribeOn(Schedulers.boundedElastic());
+        Mono<ByteBuffer> body;
+        if (encodeInline) { // and compressed: on the event loop only while the body is small in bytes
+            body = Mono.fromSupplier(selection::body).flatMap(plain -> {
+                Mono<ByteBuffer> compressed = Mono.fromSupplier(() -> compress(plain));
+                return compressesInline(plain.remaining()) ? compressed
+                        : compressed.subscribeOn(Schedulers.boundedElastic());
+            });
+        } else {
+            body = Mono.fromSupplier(() -> gzip ? compress(selection.body()) : selection.body())
+                    .subscribeOn(Schedulers.boundedElastic());
         }
         return body.flatMap(bytes -> {
             ServerResponse.BodyBuilder response = answers.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag,
@@ -106,22 +136,114 @@ public class TelemetryHandler {
         });
     }
 
+    private ByteBuffer compress(ByteBuffer body) {
+        return ByteBuffer.wrap(compression.apply(Bodies.toArray(body)));
+    }
+
+    /** True when a body of this many bytes is compressed on the event loop: only a small one. */
+    static boolean compressesInline(int bytes) {
+        return bytes <= INLINE_GZIP_BYTES;
+    }
+
     /** The ETag of the gzip-encoded variant of a representation: another representation, another tag. */
     private static String gzipEtag(String etag) {
         return EntityTags.withSuffix(etag, "-gzip");
     }
 
-    /** True when the client lists gzip without {@code q=0}. */
+    /**
+     * True when the client lists gzip with a weight above zero. Codings, parameter names and
+     * values are case-insensitive (RFC 9110 §12.4.2, §12.5.3): {@code gzip;Q=0} refuses gzip as
+     * {@code gzip;q=0} does. Reads the header in place, without splitting or a pattern: it runs on
+     * every ListMetrics request.
+     */
     static boolean acceptsGzip(ServerRequest request) {
         for (String value : request.headers().header(HttpHeaders.ACCEPT_ENCODING)) {
-            for (String coding : value.split(",")) {
-                String[] parts = coding.trim().split(";");
-                if (parts[0].trim().equalsIgnoreCase("gzip")) {
-                    return parts.length < 2 || !parts[1].replace(" ", "").matches("q=0(\\.0*)?");
-                }
+            int verdict = gzipIn(value);
+            if (verdict != NOT_LISTED) {
+                return verdict == ACCEPTED;
             }
         }
         return false;
+    }
+
+    static final int NOT_LISTED = -1;
+    static final int REFUSED = 0;
+    static final int ACCEPTED = 1;
+
+    /** What one {@code Accept-Encoding} value says of gzip: {@link #ACCEPTED}, {@link #REFUSED} ({@code q=0}) or {@link #NOT_LISTED}. */
+    static int gzipIn(String value) {
+        int n = value.length();
+        for (int start = 0; start < n; ) {
+            int end = value.indexOf(',', start);
+            if (end < 0) {
+                end = n;
+            }
+            int nameEnd = value.indexOf(';', start);
+            if (nameEnd < 0 || nameEnd > end) {
+                nameEnd = end;
+            }
+            if (isToken(value, start, nameEnd, "gzip")) {
+                return weightIsZero(value, nameEnd, end) ? REFUSED : ACCEPTED;
+            }
+            start = end + 1;
+        }
+        return NOT_LISTED;
+    }
+
+    /** True when the parameters in {@code [from, to)} (each after a {@code ;}) hold a weight of zero. */
+    private static boolean weightIsZero(String value, int from, int to) {
+        for (int at = from; at < to; ) {
+            int next = value.indexOf(';', at + 1);
+            if (next < 0 || next > to) {
+                next = to;
+            }
+            int equals = value.indexOf('=', at + 1);
+            if (equals > 0 && equals < next && isToken(value, at + 1, equals, "q")) {
+                return isZero(value, equals + 1, next);
+            }
+            at = next;
+        }
+        return false;
+    }
+
+    /** {@code 0}, {@code 0.}, {@code 0.0}, {@code 0.000} …, with optional whitespace around. */
+    private static boolean isZero(String value, int from, int to) {
+        while (from < to && isSpace(value.charAt(from))) {
+            from++;
+        }
+        while (to > from && isSpace(value.charAt(to - 1))) {
+            to--;
+        }
+        if (from == to || value.charAt(from) != '0') {
+            return false;
+        }
+        if (++from == to) {
+            return true;
+        }
+        if (value.charAt(from++) != '.') {
+            return false;
+        }
+        for (; from < to; from++) {
+            if (value.charAt(from) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when {@code [from, to)}, whitespace around it aside, is {@code token} in any case. */
+    private static boolean isToken(String value, int from, int to, String token) {
+        while (from < to && isSpace(value.charAt(from))) {
+            from++;
+        }
+        while (to > from && isSpace(value.charAt(to - 1))) {
+            to--;
+        }
+        return to - from == token.length() && value.regionMatches(true, from, token, 0, token.length());
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     public Mono<ServerResponse> getMetric(ServerRequest request) {

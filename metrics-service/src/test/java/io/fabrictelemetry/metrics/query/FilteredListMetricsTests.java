@@ -191,6 +191,44 @@ class FilteredListMetricsTests {
                 .expectBody().isEmpty();
     }
 
+    /**
+     * {@code Accept-Encoding} weights are case-insensitive: {@code gzip;Q=0} refuses gzip as
+     * {@code gzip;q=0} does, for every answer that can be compressed: the whole snapshot, a small
+     * filtered answer, and one large enough (over 20,000 values) to be encoded off the event loop.
+     */
+    @Test
+    void gzipWithAWeightOfZeroInAnyCaseIsRefusedByEveryAnswerThatCanCompress() {
+        int switches = 7_000; // 21,000 values
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < switches; i++) {
+            ids.add("sw-" + i);
+        }
+        byte[] kinds = new byte[switches * 3];
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        store.publish(Table.of(METRICS, ids, new long[switches * 3], kinds, 0, 0), Instant.now().minusMillis(500),
+                Instant.now(), "\"g-big\"");
+        WebTestClient client = this.client.mutate()
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 << 20)).build();
+        List<String> targets = List.of("/telemetry/ListMetrics", "/telemetry/ListMetrics?switch=sw-1",
+                "/telemetry/ListMetrics?metric=bandwidth_gbps,packet_errors,latency_us");
+        for (String target : targets) {
+            for (String refusal : List.of("gzip;q=0", "gzip;Q=0", "GZIP;Q=0.0", "gzip ; Q = 0", "br, gzip;Q=0.000, identity")) {
+                client.get().uri(target).header("Accept-Encoding", refusal).exchange()
+                        .expectStatus().isOk()
+                        .expectHeader().doesNotExist("Content-Encoding")
+                        .expectHeader().value("ETag", etag -> assertThat(etag).as("%s with %s", target, refusal)
+                                .doesNotEndWith("-gzip\""));
+            }
+            for (String acceptance : List.of("gzip", "GZIP;Q=0.5", "gzip;Q=1", "identity;Q=0, Gzip")) {
+                client.get().uri(target).header("Accept-Encoding", acceptance).exchange()
+                        .expectStatus().isOk()
+                        .expectHeader().valueEquals("Content-Encoding", "gzip")
+                        .expectHeader().value("ETag", etag -> assertThat(etag).as("%s with %s", target, acceptance)
+                                .endsWith("-gzip\""));
+            }
+        }
+    }
+
     @Test
     void headAnswersLikeGetWithoutABody() {
         String etag = etagOf("switch=sw-0001");

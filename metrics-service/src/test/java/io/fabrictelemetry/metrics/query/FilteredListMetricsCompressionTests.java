@@ -1,0 +1,100 @@
+package io.fabrictelemetry.metrics.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.reactive.function.server.MockServerRequest;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fabrictelemetry.metrics.api.SnapshotAnswers;
+import io.fabrictelemetry.metrics.body.Gzip;
+import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.Table;
+
+/**
+ * Where a filtered ListMetrics is compressed: by its size in bytes, not its cells. A few cells can
+ * make a large body (a switch ID has no length limit in the CSV contract), and gzip costs in
+ * proportion to the bytes, so such a body is compressed off the caller's thread (the event loop),
+ * while a small one is compressed at once. The compression is the handler's seam: it notes its thread.
+ */
+class FilteredListMetricsCompressionTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)));
+    private final AtomicReference<String> compressedOn = new AtomicReference<>();
+    private final TelemetryHandler handler = new TelemetryHandler(
+            new SnapshotAnswers(store, new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(1500),
+                    DataSize.ofMegabytes(64)), Clock.systemUTC()),
+            body -> {
+                compressedOn.set(Thread.currentThread().getName());
+                return Gzip.compress(body);
+            });
+
+    /** Switches with IDs of this length, one metric {@code a}. */
+    private void publish(int switches, int idLength) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < switches; i++) {
+            ids.add(("sw-" + i + "-").repeat(idLength).substring(0, idLength));
+        }
+        long[] cells = new long[switches];
+        byte[] kinds = new byte[switches];
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        store.publish(Table.of(List.of("a"), ids, cells, kinds, 0, 0), T0, T0, null);
+    }
+
+    private ServerResponse gzipRequest(String query) {
+        MockServerRequest request = MockServerRequest.builder()
+                .uri(URI.create("http://localhost/telemetry/ListMetrics?" + query))
+                .header("Accept-Encoding", "gzip")
+                .build();
+        return handler.listMetrics(request).block(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void fewCellsWithLongNamesAreCompressedOffTheCallersThread() {
+        publish(2, 100_000); // two cells, about 200 KB
+
+        ServerResponse response = gzipRequest("metric=a");
+
+        assertThat(response.headers().getFirst("Content-Encoding")).isEqualTo("gzip");
+        assertThat(response.headers().getContentLength()).isPositive();
+        assertThat(compressedOn.get()).startsWith("boundedElastic-");
+    }
+
+    @Test
+    void fewCellsWithLongNamesBeyondTheEncodingEstimateAreCompressedOffTheCallersThreadToo() {
+        publish(3, 500_000); // three cells, about 1.5 MB: encoded off the caller's thread as well
+
+        gzipRequest("metric=a");
+
+        assertThat(compressedOn.get()).startsWith("boundedElastic-");
+    }
+
+    @Test
+    void smallBodyIsCompressedAtOnce() {
+        publish(3, 10);
+
+        gzipRequest("metric=a");
+
+        assertThat(compressedOn.get()).isEqualTo(Thread.currentThread().getName());
+    }
+
+    @Test
+    void compressionMovesOffTheEventLoopBySizeInBytes() {
+        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_GZIP_BYTES)).isTrue();
+        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_GZIP_BYTES + 1)).isFalse();
+    }
+}

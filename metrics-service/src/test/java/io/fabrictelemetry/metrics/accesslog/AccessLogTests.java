@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.accesslog;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -59,5 +60,12 @@ class AccessLogTests {
                 line -> line.matches(".* access +: access-test-1 GET /telemetry/GetMetric\\?switch=sw-0001&metric=latency_us 200 \\d+ms")));
         await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().lines().anyMatch(
                 line -> line.matches(".* access +: access-test-2 GET /telemetry/GetMetric\\?switch=sw-9999&metric=latency_us 404 \\d+ms")));
+        // lines are written in order: once a later request's line is out, a second line for either
+        // of the first two would be too
+        client.get().uri("/telemetry/ListMetrics").header("X-Request-Id", "access-test-3").exchange()
+                .expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains(" access-test-3 GET /telemetry/ListMetrics 200 "));
+        assertThat(output.getOut().lines().filter(line -> line.contains(" access-test-1 "))).hasSize(1);
+        assertThat(output.getOut().lines().filter(line -> line.contains(" access-test-2 "))).hasSize(1);
     }
 }

@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -183,13 +187,42 @@ class EndToEndIT {
 
     @Test
     @Order(3)
-    void fabricExportHasEverySwitchAndIsSavedForPromtool() throws Exception {
+    void fabricExportHasEveryMetricOfEverySwitchAndIsSavedForPromtool() throws Exception {
         HttpResponse<String> export = get(metricsUrl("/telemetry/prometheus"));
         assertThat(export.statusCode()).isEqualTo(200);
         assertThat(export.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain;version=0.0.4"));
-        assertThat(export.body()).contains("fabric_link_state{switch=\"sw-0040\"}")
-                .contains("# TYPE fabric_packet_errors_total counter");
+        assertThat(export.body()).contains("# TYPE fabric_packet_errors_total counter");
+        // every column the generator serves is one family (its HELP names the column; the derived
+        // rates are left to Prometheus's rate()), with one series for every switch whose cell has a
+        // reading, and none for an empty cell
+        List<CsvRecord> csv = new ArrayList<>();
+        CsvReader.builder().ofCsvRecord(get(generatorUrl("/counters")).body()).forEach(csv::add);
+        List<String> header = csv.get(0).getFields();
+        Map<String, String> familyOfColumn = new TreeMap<>();
+        Matcher help = Pattern.compile("(?m)^# HELP (\\S+) .*CSV column (\\S+)").matcher(export.body());
+        while (help.find()) {
+            // a counter's family is written with its _total, as its samples are
+            assertThat(familyOfColumn.put(help.group(2), help.group(1).replaceFirst("_total$", "")))
+                    .as("column %s", help.group(2)).isNull();
+        }
+        assertThat(familyOfColumn.keySet()).containsExactlyInAnyOrderElementsOf(header.subList(1, header.size()));
+        Pattern sample = Pattern.compile("(?m)^(fabric_\\w+)\\{switch=\"([^\"]+)\"} \\S+$");
+        Map<String, List<String>> switchesOfFamily = new TreeMap<>();
+        for (Matcher m = sample.matcher(export.body()); m.find(); ) {
+            String family = m.group(1).replaceFirst("_total$", "");
+            switchesOfFamily.computeIfAbsent(family, f -> new ArrayList<>()).add(m.group(2));
+        }
+        assertThat(switchesOfFamily.keySet()).containsExactlyInAnyOrderElementsOf(familyOfColumn.values());
+        assertThat(csv).hasSize(41);
+        for (int c = 1; c < header.size(); c++) {
+            int column = c;
+            List<String> withReading = csv.subList(1, csv.size()).stream()
+                    .filter(row -> !row.getField(column).isEmpty()).map(row -> row.getField(0)).toList();
+            assertThat(switchesOfFamily.get(familyOfColumn.get(header.get(c)))).as(header.get(c))
+                    .containsExactlyInAnyOrderElementsOf(withReading);
+        }
+        assertThat(switchesOfFamily.get("fabric_link_state")).hasSize(40);
         // .ci/run pipes these through `promtool check metrics`
         Files.writeString(Path.of("target", "fabric-export.prom"), export.body());
         Files.writeString(Path.of("target", "generator-actuator.prom"),

@@ -73,12 +73,17 @@ class FailureIsolationTests {
                 csv("9.9", "\"b\"").withFixedDelay(2_000));
         List<PollOutcome> outcomes = List.of(PollOutcome.HTTP_ERROR, PollOutcome.IO_ERROR, PollOutcome.PARSE_ERROR,
                 PollOutcome.TIMEOUT);
+        // what each fault's lastError says (the reset's words are the transport's)
+        List<String> errors = List.of("generator answered HTTP 500", "(?i).*connection reset.*",
+                "Content-Type text/html is not CSV", "no complete response within poll.timeout");
         for (int i = 0; i < faults.size(); i++) {
             serveAndAwait(faults.get(i), outcomes.get(i));
             apiAnswers("1.5");
+            String error = errors.get(i);
             client.get().uri("/actuator/health").exchange().expectBody()
                     .jsonPath("$.components.ingestion.details.lastOutcome").isEqualTo(outcomes.get(i).tag())
-                    .jsonPath("$.components.ingestion.details.lastError").exists();
+                    .jsonPath("$.components.ingestion.details.lastError").value(String.class,
+                            lastError -> assertThat(lastError).matches(error));
         }
 
         serveAndAwait(csv("3.25", "\"c\""), PollOutcome.SUCCESS);

@@ -20,6 +20,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fabrictelemetry.metrics.api.NoGenerator;
 import io.fabrictelemetry.metrics.api.TelemetryAnswer;
+import io.fabrictelemetry.metrics.ingest.IngestionStatus;
+import io.fabrictelemetry.metrics.ingest.IngestionTracker;
+import io.fabrictelemetry.metrics.ingest.PollOutcome;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -47,6 +50,9 @@ class TelemetryApiTests {
 
     @Autowired
     SnapshotStore store;
+
+    @Autowired
+    IngestionTracker tracker;
 
     Snapshot snapshot;
 
@@ -278,11 +284,33 @@ class TelemetryApiTests {
     }
 
     @Test
-    void healthShowsTheIngestionComponentWithDetails() {
+    void healthShowsTheIngestionStatusAndEveryDetailTheDashboardReads() {
+        // the one poll of the hour, at startup, aims where nothing listens: refused, or cut at the
+        // 1 s timeout when a cold JVM on a loaded machine takes longer to try
+        await().atMost(Duration.ofSeconds(15)).until(() -> tracker.status().lastPollAt() != null);
+        IngestionStatus status = tracker.status();
+        assertThat(status.lastOutcome()).isIn(PollOutcome.CONNECT_ERROR, PollOutcome.TIMEOUT);
+        assertThat(status.lastError()).matches(status.lastOutcome() == PollOutcome.CONNECT_ERROR
+                ? ".*Connection refused.*127\\.0\\.0\\.1:" + NoGenerator.PORT + ".*"
+                : "no complete response within poll\\.timeout");
+        Snapshot current = store.current();
+        // main.js reads the ingestion component's status, staleAfterMs, lastOutcome, consecutiveFailures, lastError
         client.get().uri("/actuator/health").exchange()
+                .expectStatus().isEqualTo(503)
                 .expectBody()
-                .jsonPath("$.components.ingestion.status").exists()
-                .jsonPath("$.components.ingestion.details.consecutiveFailures").exists()
+                .jsonPath("$.status").isEqualTo("DOWN")
+                .jsonPath("$.components.ingestion.status").isEqualTo("DOWN")
+                .jsonPath("$.components.ingestion.details.reason").isEqualTo("no poll has succeeded yet")
+                .jsonPath("$.components.ingestion.details.staleAfterMs").isEqualTo(7_200_000)
+                .jsonPath("$.components.ingestion.details.lastOutcome").isEqualTo(status.lastOutcome().tag())
+                .jsonPath("$.components.ingestion.details.consecutiveFailures").isEqualTo(1)
+                .jsonPath("$.components.ingestion.details.lastError").isEqualTo(status.lastError())
+                .jsonPath("$.components.ingestion.details.failingSince").isEqualTo(iso(status.failingSince()))
+                .jsonPath("$.components.ingestion.details.lastPollDurationMs")
+                        .isEqualTo((int) status.lastPollDuration().toMillis())
+                .jsonPath("$.components.ingestion.details.snapshotSequence").isEqualTo((int) current.sequence())
+                .jsonPath("$.components.ingestion.details.switches").isEqualTo(2)
+                .jsonPath("$.components.ingestion.details.lastSuccess").doesNotExist()
                 .jsonPath("$.components.snapshot.status").isEqualTo("UP");
     }
 

@@ -403,15 +403,16 @@ class TelemetryApiTests {
     @Test
     void actuatorPrometheusShowsIngestionAndRouteTaggedRequestMetrics() {
         client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange().expectStatus().isOk();
-        // the one poll of this context (at startup, one hour apart) met a closed port; counters for
-        // every outcome exist from the start at 0, so only a count of 1 shows that a poll was recorded
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.get().uri("/actuator/prometheus").exchange()
-                .expectBody(String.class).returnResult().getResponseBody()
-                .contains("fabric_ingest_polls_total{outcome=\"connect_error\"} 1.0"));
+        // the one poll of this context (at startup, one hour apart) met a closed port: refused, or
+        // cut at the 1 s timeout when a cold JVM on a loaded machine takes longer to try; counters
+        // for every outcome exist from the start at 0, so only a count of 1 shows that a poll was recorded
+        await().atMost(Duration.ofSeconds(20)).until(() -> tracker.status().lastPollAt() != null);
+        String outcome = tracker.status().lastOutcome().tag();
+        assertThat(outcome).isIn("connect_error", "timeout");
         client.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body)
-                        .contains("fabric_ingest_polls_total{outcome=\"connect_error\"} 1.0")
+                        .contains("fabric_ingest_polls_total{outcome=\"" + outcome + "\"} 1.0")
                         .contains("fabric_ingest_polls_total{outcome=\"success\"} 0.0")
                         .contains("fabric_ingest_poll_duration_seconds_count 1")
                         .contains("fabric_ingest_poll_duration_seconds_bucket")

@@ -19,8 +19,9 @@ API_HOST="${METRICS_SERVER_HOST:-127.0.0.1}"
 # heap that starts at 64 MB grows only as far as the load asks (the whole 256 MB otherwise: the
 # initial heap would be 1/64 of the machine's memory, capped at the maximum).
 JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx256m}"
-# An OutOfMemoryError (heap or direct memory) ends the JVM instead of leaving a service that looks
-# alive and no longer ingests. Always given, before JAVA_OPTS, so JAVA_OPTS can still turn it off
+# An OutOfMemoryError of the heap ends the JVM instead of leaving a service that looks alive and no
+# longer ingests (a direct-memory one is thrown to the code that allocated: a poll ends as
+# internal_error and the next one runs; docs/RELIABILITY.md). Always given, before JAVA_OPTS, so JAVA_OPTS can still turn it off
 # (-XX:-ExitOnOutOfMemoryError: the last setting of a flag wins).
 JAVA_OPTS="-XX:+ExitOnOutOfMemoryError $JAVA_OPTS"
 # Where the services' logs go (relative paths from the repository root).

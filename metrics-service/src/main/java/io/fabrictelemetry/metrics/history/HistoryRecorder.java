@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import io.fabrictelemetry.conventions.WorkerSubscription;
+import io.fabrictelemetry.conventions.WorkerLifecycle;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -28,7 +28,7 @@ import reactor.core.scheduler.Scheduler;
  * is replaced (and counted), so a slow append never queues up snapshots or holds on to them.
  */
 @Component
-public class HistoryRecorder implements SmartLifecycle {
+public class HistoryRecorder extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
 
@@ -38,9 +38,9 @@ public class HistoryRecorder implements SmartLifecycle {
     private final AtomicReference<@Nullable Snapshot> waiting = new AtomicReference<>();
     private final Timer appendTime;
     private final Counter skipped;
-    private final WorkerSubscription running = new WorkerSubscription("history");
 
     public HistoryRecorder(SnapshotStore store, HistoryProperties properties, MeterRegistry registry, Clock clock) {
+        super("history");
         this.store = store;
         this.clock = clock;
         this.history = new History(properties.retention().toMillis(), properties.maxBytes().toBytes());
@@ -68,7 +68,7 @@ public class HistoryRecorder implements SmartLifecycle {
 
     /** Hands a snapshot over to the history thread; never blocks. */
     void offer(Snapshot snapshot) {
-        Scheduler target = running.worker();
+        Scheduler target = worker();
         if (!history.enabled() || target == null) {
             return;
         }
@@ -101,26 +101,18 @@ public class HistoryRecorder implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!running.start(worker -> store.published().subscribe(this::offer,
-                error -> log.error("History stopped following snapshots", error)))) {
-            return;
-        }
+    protected Disposable subscribe(Scheduler worker) {
+        return store.published().subscribe(this::offer,
+                error -> log.error("History stopped following snapshots", error));
+    }
+
+    @Override
+    protected void started() {
         if (history.enabled()) {
             log.info("Keeping metric history for {} within {} bytes", Duration.ofMillis(history.retentionMillis()),
                     history.maxBytes());
         } else {
             log.info("Metric history is off (history.retention or history.max-bytes is 0)");
         }
-    }
-
-    @Override
-    public void stop() {
-        running.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running.isRunning();
     }
 }

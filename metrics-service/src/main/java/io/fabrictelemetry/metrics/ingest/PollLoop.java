@@ -8,13 +8,13 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import io.fabrictelemetry.conventions.WorkerSubscription;
+import io.fabrictelemetry.conventions.WorkerLifecycle;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -33,7 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * the loop stops completing polls.
  */
 @Component
-class PollLoop implements SmartLifecycle {
+class PollLoop extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
@@ -43,10 +43,10 @@ class PollLoop implements SmartLifecycle {
     private final PollProperties poll;
     private final IngestMetrics metrics;
     private final String source;
-    private final WorkerSubscription running = new WorkerSubscription("ingest");
 
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
             GeneratorProperties generator, IngestMetrics metrics) {
+        super("ingest");
         this.fetcher = fetcher;
         this.store = store;
         this.tracker = tracker;
@@ -187,23 +187,15 @@ class PollLoop implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        boolean started = running.start(worker -> polls(Schedulers.parallel(), worker).subscribe(
+    protected Disposable subscribe(Scheduler worker) {
+        return polls(Schedulers.parallel(), worker).subscribe(
                 outcome -> { },
-                error -> log.error("Poll loop ended unexpectedly; ingestion has stopped", error)));
-        if (started) {
-            log.info("Polling {} every {} (timeout {})", source, poll.interval(), poll.timeout());
-        }
-    }
-
-    /** Cancels the schedule and the poll in flight, if any. */
-    @Override
-    public void stop() {
-        running.stop();
+                error -> log.error("Poll loop ended unexpectedly; ingestion has stopped", error));
     }
 
     @Override
-    public boolean isRunning() {
-        return running.isRunning();
+    protected void started() {
+        log.info("Polling {} every {} (timeout {})", source, poll.interval(), poll.timeout());
     }
-}
+
+    /** Cancels the schedule and the poll in flight, if any. */}

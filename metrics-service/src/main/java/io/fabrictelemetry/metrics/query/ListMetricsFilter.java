@@ -114,48 +114,36 @@ public final class ListMetricsFilter {
      * snapshot does not have one of them (the unknown-metric problem lists the valid metrics).
      */
     public Selection select(Snapshot snapshot) {
-        int @Nullable [] rows;
-        if (switches == null) {
-            rows = null;
-        } else {
-            rows = new int[switches.size()];
-            int i = 0;
-            List<String> unknown = new ArrayList<>();
-            for (String id : switches) {
-                int row = snapshot.switchRow(id);
-                if (row < 0) {
-                    unknown.add(id);
-                }
-                rows[i++] = row;
-            }
-            if (!unknown.isEmpty()) {
-                throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
-                        named("switch", "switches", unknown) + " not in the current snapshot");
-            }
-            Arrays.sort(rows);
-        }
-        int @Nullable [] columns;
-        if (metrics == null) {
-            columns = null;
-        } else {
-            columns = new int[metrics.size()];
-            int i = 0;
-            List<String> unknown = new ArrayList<>();
-            for (String metric : metrics) {
-                int column = snapshot.metricColumn(metric);
-                if (column < 0) {
-                    unknown.add(metric);
-                }
-                columns[i++] = column;
-            }
-            if (!unknown.isEmpty()) {
-                throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-metric",
-                        named("metric", "metrics", unknown) + " not in the current snapshot",
-                        Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
-            }
-            Arrays.sort(columns);
-        }
+        int @Nullable [] rows = switches == null ? null : indexes(snapshot, switches, true);
+        int @Nullable [] columns = metrics == null ? null : indexes(snapshot, metrics, false);
         return new Selection(snapshot, rows, columns);
+    }
+
+    /**
+     * The rows of {@code names} (switches) or their columns (metrics) in {@code snapshot}, in the
+     * generator's order; the {@code 404} problem naming every one the snapshot does not have.
+     */
+    private static int[] indexes(Snapshot snapshot, Set<String> names, boolean ofSwitches) {
+        int[] indexes = new int[names.size()];
+        int i = 0;
+        List<String> unknown = new ArrayList<>();
+        for (String name : names) {
+            int index = ofSwitches ? snapshot.switchRow(name) : snapshot.metricColumn(name);
+            if (index < 0) {
+                unknown.add(name);
+            }
+            indexes[i++] = index;
+        }
+        if (!unknown.isEmpty()) {
+            throw ofSwitches
+                    ? new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
+                            named("switch", "switches", unknown) + " not in the current snapshot")
+                    : new ProblemException(HttpStatus.NOT_FOUND, "unknown-metric",
+                            named("metric", "metrics", unknown) + " not in the current snapshot",
+                            Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
+        }
+        Arrays.sort(indexes);
+        return indexes;
     }
 
     /**

@@ -52,13 +52,11 @@ public final class ApiDocs {
 
     public static Consumer<Builder> getMetric(boolean head) {
         return operation -> fromSnapshot(
-                described(operation, head, "getMetric", "GetMetric's headers, without the body",
+                oneSeries(described(operation, head, "getMetric", "GetMetric's headers, without the body",
                 "One metric of one switch",
                 "The value of `metric` for `switch` in the current snapshot, with the times of"
                         + " its reading. A switch whose row was damaged in the latest payload answers with its"
-                        + " previous value and that older `sampledAt` (and data age).")
-                .parameter(name("switch", "Switch ID, e.g. `sw-0001`", true))
-                .parameter(name("metric", "Metric (CSV column), e.g. `latency_us`", true)),
+                        + " previous value and that older `sampledAt` (and data age).")),
                 head, JSON, "MetricValue", "The value and its times")
                 .response(problem(head, "400", "`switch` or `metric` missing, blank, repeated or longer than 256"
                         + " characters (`…:missing-parameter`, `…:repeated-parameter`, `…:parameter-too-long`);"
@@ -119,13 +117,11 @@ public final class ApiDocs {
 
     public static Consumer<Builder> getMetricHistory(boolean head) {
         return operation -> fromSnapshot(
-                described(operation, head, "getMetricHistory", "GetMetricHistory's headers, without the body",
+                oneSeries(described(operation, head, "getMetricHistory", "GetMetricHistory's headers, without the body",
                 "What one series did over the kept history",
                 "One point per distinct accepted snapshot in which the switch had a reading, oldest"
                         + " first; the last point is the current snapshot's. Kept for `HISTORY_RETENTION` within"
-                        + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed.")
-                .parameter(name("switch", "Switch ID, e.g. `sw-0001`", true))
-                .parameter(name("metric", "Metric (CSV column), e.g. `latency_us`", true))
+                        + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed."))
                 .parameter(parameterBuilder().in(ParameterIn.QUERY).name("since")
                         .description("An ISO-8601 instant (`2026-11-29T10:00:00Z`) or a duration back from now (`30s`,"
                                 + " `5m`, `2h`, `PT5M`); the whole retention when absent")
@@ -184,6 +180,13 @@ public final class ApiDocs {
                 .tag(TAG)
                 .summary(head ? headSummary : summary)
                 .description(description);
+    }
+
+    /** The two parameters that name one series: {@code switch} and {@code metric}, both required. */
+    private static Builder oneSeries(Builder operation) {
+        return operation
+                .parameter(name("switch", "Switch ID, e.g. `sw-0001`", true))
+                .parameter(name("metric", "Metric (CSV column), e.g. `latency_us`", true));
     }
 
     /**

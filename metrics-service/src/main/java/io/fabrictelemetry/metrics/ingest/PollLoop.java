@@ -197,5 +197,4 @@ class PollLoop extends WorkerLifecycle {
     protected void started() {
         log.info("Polling {} every {} (timeout {})", source, poll.interval(), poll.timeout());
     }
-
-    /** Cancels the schedule and the poll in flight, if any. */}
+}

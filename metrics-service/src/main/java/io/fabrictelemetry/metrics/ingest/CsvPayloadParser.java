@@ -17,6 +17,7 @@ import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.RecordType;
+import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -27,9 +28,10 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * field over as characters, so numbers go straight into primitive columns without a String per cell.
  *
  * <p>Rules: the payload as a whole is rejected (an exception) when it is empty, when its header's
- * first column is not {@code switch_id}, when a metric column is blank, repeated or contains a
- * comma, or when no data row is usable. A row with the wrong number of cells, a blank or repeated
- * {@code switch_id}, a {@code switch_id} that contains a comma, or a last row without its line break
+ * first column is not {@code switch_id}, when a metric column is blank, repeated, contains a
+ * comma or is longer than {@link QueryParameters#MAX_PARAMETER_LENGTH} characters, or when no data
+ * row is usable. A row with the wrong number of cells, a blank or repeated {@code switch_id}, a
+ * {@code switch_id} that contains a comma or is longer than that, or a last row without its line break
  * (a body cut short), is skipped and counted; the other rows apply. A row skipped for its cell count
  * whose switch has no other row is reported as damaged, so that the switch's previous values can be
  * carried over. An empty cell is no reading; a cell that is not a finite number is no reading too,
@@ -41,7 +43,8 @@ import io.fabrictelemetry.metrics.snapshot.Table;
  * here, where the other names are judged: a metric name is part of the header, so like a blank or
  * repeated one it rejects the payload; a switch ID is part of its row, so like a blank or repeated
  * one it skips the row, counted as rejected and as unaddressable. Such a switch is never carried
- * over: it was never in a snapshot.
+ * over: it was never in a snapshot. Names too long to ask for (every endpoint refuses a name over
+ * {@link QueryParameters#MAX_PARAMETER_LENGTH} characters, the same constant) are refused alike.
  */
 final class CsvPayloadParser {
 
@@ -231,6 +234,11 @@ final class CsvPayloadParser {
                     throw new PayloadRejectedException("header names metric '" + abbreviate(name)
                             + "', which contains a comma: no filter could address it");
                 }
+                if (!addressableLength(name)) {
+                    throw new PayloadRejectedException("header names metric '" + abbreviate(name) + "', which is "
+                            + name.length() + " characters long: no request could address it (at most "
+                            + QueryParameters.MAX_PARAMETER_LENGTH + ")");
+                }
             }
             if (header.size() < 2) {
                 throw new PayloadRejectedException("header has no metric columns");
@@ -249,7 +257,7 @@ final class CsvPayloadParser {
                 rejectedRows++;
                 return;
             }
-            if (idQuoted && id.indexOf(',') >= 0) {
+            if (idQuoted && id.indexOf(',') >= 0 || !addressableLength(id)) {
                 rejectedRows++;
                 unaddressableRows++; // and never damaged: never in a snapshot, nothing to carry over
                 return;
@@ -278,7 +286,7 @@ final class CsvPayloadParser {
                 switchId = switchId.substring(1, switchId.length() - 1).replace("\"\"", "\"");
             }
             // a cut inside the switch_id itself names no known switch, and is carried as nothing
-            if (comma >= 0 && !switchId.isEmpty() && !switchId.contains("\"")) {
+            if (comma >= 0 && !switchId.isEmpty() && !switchId.contains("\"") && addressableLength(switchId)) {
                 damagedAt.putIfAbsent(switchId, rows.rows());
             }
         }
@@ -326,6 +334,15 @@ final class CsvPayloadParser {
         }
         long rows = sample == 0 ? 0 : (long) lines * length / sample;
         return (int) Math.min(Integer.MAX_VALUE / 2, rows + rows / 16 + 16);
+    }
+
+    /**
+     * True when a request could name {@code name}: every endpoint refuses a (decoded) name longer
+     * than {@link QueryParameters#MAX_PARAMETER_LENGTH} characters, counted as {@link String#length()}
+     * as the query side counts them.
+     */
+    static boolean addressableLength(String name) {
+        return name.length() <= QueryParameters.MAX_PARAMETER_LENGTH;
     }
 
     /** For messages: bounded, and printable whatever the payload held. */

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.Counter;
@@ -52,8 +53,9 @@ class IngestMetrics {
                         + "switch_id)")
                 .register(registry);
         unaddressableRows = Counter.builder("fabric.ingest.rejected.unaddressable.rows")
-                .description("Of the rows skipped, those whose switch_id contains a comma, which no filter could "
-                        + "address (filters split on commas)")
+                .description("Of the rows skipped, those whose switch_id no request could address: it contains a "
+                        + "comma (filters split on commas) or is longer than a query name may be ("
+                        + QueryParameters.MAX_PARAMETER_LENGTH + " characters)")
                 .register(registry);
         rejectedValues = Counter.builder("fabric.ingest.rejected.values")
                 .description("Cells of accepted payloads that were not finite numbers, kept as no reading")
@@ -110,7 +112,7 @@ class IngestMetrics {
         payloadBytes.record(bytes);
     }
 
-    /** An accepted payload's rejected rows (of which {@code unaddressable} for a comma in the ID) and values. */
+    /** An accepted payload's rejected rows (of which {@code unaddressable} for a comma in the ID or its length) and values. */
     void rejected(int rows, int unaddressable, int values) {
         rejectedRows.increment(rows);
         unaddressableRows.increment(unaddressable);

@@ -48,8 +48,8 @@ public class TelemetryHandler {
     static final long INLINE_ENCODING_BYTES = 1 << 20;
     /**
      * The size of a filtered body beyond which it is compressed off the event loop: gzip costs in
-     * proportion to the bytes, which a few cells can make large (switch IDs have no length limit
-     * in the CSV contract).
+     * proportion to the bytes, which fewer cells than {@link #INLINE_ENCODING_CELLS} can make large
+     * (switch IDs and metric names run to 256 characters).
      */
     static final int INLINE_GZIP_BYTES = 64 * 1024;
 

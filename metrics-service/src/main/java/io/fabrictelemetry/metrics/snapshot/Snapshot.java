@@ -172,7 +172,7 @@ public final class Snapshot {
 
     /**
      * The characters of every switch ID together: what the IDs add to a body that lists every
-     * switch, known without a pass over them (a switch ID has no length limit in the CSV contract).
+     * switch, known without a pass over them (an ID may run to 256 characters, the longest a query can name).
      */
     public long switchIdChars() {
         return switchIdChars;

@@ -138,9 +138,9 @@ public final class Table {
     }
 
     /**
-     * Of {@link #rejectedRows()}, those skipped because their {@code switch_id} contains a comma:
-     * every filter (ListMetrics {@code switch=a,b}, the stream's) splits on commas, so no request
-     * could name that switch.
+     * Of {@link #rejectedRows()}, those skipped because their {@code switch_id} contains a comma
+     * (every filter, ListMetrics {@code switch=a,b}, the stream's, splits on commas) or is longer
+     * than any endpoint accepts a name: no request could name that switch.
      */
     public int unaddressableRows() {
         return unaddressableRows;

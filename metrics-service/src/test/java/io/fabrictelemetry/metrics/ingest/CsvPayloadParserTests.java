@@ -9,6 +9,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -95,6 +96,40 @@ class CsvPayloadParserTests {
         assertThat(table.rejectedRows()).isEqualTo(3);
         assertThat(table.unaddressableRows()).isEqualTo(2);
         assertThat(table.damaged()).containsExactly(new Table.Damaged("sw-5", 2));
+    }
+
+    /**
+     * Every endpoint refuses a query name over {@link QueryParameters#MAX_PARAMETER_LENGTH} characters
+     * (decoded, as {@code String.length()} counts them): a metric named longer could be listed and
+     * never asked for. One at the limit, of characters outside ASCII, is kept.
+     */
+    @Test
+    void metricColumnWhoseNameIsLongerThanAQueryNameMayBeFailsThePoll() {
+        String atLimit = "é".repeat(QueryParameters.MAX_PARAMETER_LENGTH);
+        assertThat(parse("switch_id,a," + atLimit + "\r\nsw-1,1,2\r\n").metrics()).containsExactly("a", atLimit);
+
+        String tooLong = "m".repeat(QueryParameters.MAX_PARAMETER_LENGTH + 1);
+        assertThatExceptionOfType(PayloadRejectedException.class)
+                .isThrownBy(() -> parse("switch_id,a," + tooLong + "\r\nsw-1,1,2\r\n"))
+                .withMessage("header names metric '" + "m".repeat(64) + "…', which is 257 characters long: "
+                        + "no request could address it (at most 256)");
+    }
+
+    /**
+     * A switch ID longer than a query name may be could be listed and never asked for: its row is
+     * skipped and counted, as unaddressable too, and is never a candidate to carry over, even
+     * with the wrong number of cells or cut short. One at the limit is kept.
+     */
+    @Test
+    void rowWhoseSwitchIdIsLongerThanAQueryNameMayBeIsSkippedAndCountedAsUnaddressable() {
+        String atLimit = "é".repeat(QueryParameters.MAX_PARAMETER_LENGTH);
+        String tooLong = "s".repeat(QueryParameters.MAX_PARAMETER_LENGTH + 1);
+        Table table = parse("switch_id,a,b\r\nsw-1,1,2\r\n" + tooLong + ",3,4\r\n\"" + tooLong + "x\",5\r\n"
+                + atLimit + ",6,7\r\n" + tooLong + "y,8");
+        assertThat(table.switchIds()).containsExactly("sw-1", atLimit);
+        assertThat(table.rejectedRows()).isEqualTo(3);
+        assertThat(table.unaddressableRows()).isEqualTo(2);
+        assertThat(table.damaged()).isEmpty();
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
+import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +26,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 /** The ingestion metrics after a scripted sequence of polls: success, 304, timeout, parse error. */
 class IngestMetricsTests {
 
-    private static final String CSV = "switch_id,a,b\r\nsw-1,1,2\r\nsw-2,x,3\r\nsw-3,1\r\n\"sw,4\",1,2\r\n";
+    private static final String CSV = "switch_id,a,b\r\nsw-1,1,2\r\nsw-2,x,3\r\nsw-3,1\r\n\"sw,4\",1,2\r\n"
+            + "s".repeat(QueryParameters.MAX_PARAMETER_LENGTH + 1) + ",1,2\r\n";
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -68,8 +70,8 @@ class IngestMetricsTests {
         assertThat(gauge("fabric.snapshot.switches")).isEqualTo(2);
         assertThat(gauge("fabric.snapshot.metrics")).isEqualTo(2);
         assertThat(gauge("fabric.snapshot.data.age")).isEqualTo(10.0);
-        assertThat(registry.get("fabric.ingest.rejected.rows").counter().count()).isEqualTo(2);
-        assertThat(registry.get("fabric.ingest.rejected.unaddressable.rows").counter().count()).isEqualTo(1);
+        assertThat(registry.get("fabric.ingest.rejected.rows").counter().count()).isEqualTo(3);
+        assertThat(registry.get("fabric.ingest.rejected.unaddressable.rows").counter().count()).isEqualTo(2);
         assertThat(registry.get("fabric.ingest.rejected.values").counter().count()).isEqualTo(1);
         assertThat(registry.get("fabric.ingest.payload").summary().totalAmount()).isEqualTo(CSV.length());
 

@@ -15,6 +15,7 @@ import org.springframework.mock.web.reactive.function.server.MockServerRequest;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.api.SnapshotAnswers;
 import io.fabrictelemetry.metrics.body.Gzip;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
@@ -24,10 +25,11 @@ import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
 /**
- * Where a filtered ListMetrics is compressed: by its size in bytes, not its cells. A few cells can
- * make a large body (a switch ID has no length limit in the CSV contract), and gzip costs in
+ * Where a filtered ListMetrics is compressed: by its size in bytes, not its cells. Fewer cells than
+ * the inline limit can make a large body (IDs up to the longest a query may name), and gzip costs in
  * proportion to the bytes, so such a body is compressed off the caller's thread (the event loop),
  * while a small one is compressed at once. The compression is the handler's seam: it notes its thread.
+ * Names are never longer than a query may ask for: ingestion refuses longer ones.
  */
 class FilteredListMetricsCompressionTests {
 
@@ -43,8 +45,9 @@ class FilteredListMetricsCompressionTests {
                 return Gzip.compress(body);
             });
 
-    /** Switches with IDs of this length, one metric {@code a}. */
+    /** Switches with IDs of this length (at most a query name's), one metric {@code a}. */
     private void publish(int switches, int idLength) {
+        assertThat(idLength).isLessThanOrEqualTo(QueryParameters.MAX_PARAMETER_LENGTH);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < switches; i++) {
             ids.add(("sw-" + i + "-").repeat(idLength).substring(0, idLength));
@@ -65,7 +68,7 @@ class FilteredListMetricsCompressionTests {
 
     @Test
     void fewCellsWithLongNamesAreCompressedOffTheCallersThread() {
-        publish(2, 100_000); // two cells, about 200 KB
+        publish(800, 256); // 800 cells (encoded inline), about 215 KB
 
         ServerResponse response = gzipRequest("metric=a");
 
@@ -76,7 +79,7 @@ class FilteredListMetricsCompressionTests {
 
     @Test
     void fewCellsWithLongNamesBeyondTheEncodingEstimateAreCompressedOffTheCallersThreadToo() {
-        publish(3, 500_000); // three cells, about 1.5 MB: encoded off the caller's thread as well
+        publish(6_000, 256); // 6,000 cells, about 1.6 MB: encoded off the caller's thread as well
 
         gzipRequest("metric=a");
 

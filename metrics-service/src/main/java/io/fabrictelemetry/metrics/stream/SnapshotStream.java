@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,7 +56,7 @@ class SnapshotStream implements SmartLifecycle {
     private final StreamProperties properties;
     private final Scheduler timer;
     private final Supplier<Scheduler> fanoutFactory;
-    private @Nullable Scheduler fanout;
+    private volatile @Nullable Scheduler fanout;
     private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
@@ -86,8 +87,9 @@ class SnapshotStream implements SmartLifecycle {
 
     /**
      * {@code timer} drives the clients' ticks and tells their time; {@code fanout} makes the thread on
-     * which new snapshots are handed to the clients (where a filtered client's event is encoded), so
-     * that this work never runs on the ingestion thread that published the snapshot; {@code encoder}
+     * which new snapshots are handed to the clients, a new client's first one too (where every event
+     * is made, a filtered client's encoded), so that this work never runs on the ingestion thread
+     * that published the snapshot nor on an event loop (a client subscribing or asking for more); {@code encoder}
      * makes each event's data.
      */
     SnapshotStream(SnapshotStore store, StreamProperties properties, MeterRegistry registry, Scheduler timer,
@@ -152,16 +154,27 @@ class SnapshotStream implements SmartLifecycle {
                 open.decrementAndGet();
             });
             clients.add(client);
-            if (phase != Phase.RUNNING) {
+            Scheduler thread = fanout;
+            if (phase != Phase.RUNNING || thread == null) {
                 client.close();
                 return;
             }
-            Snapshot current = store.current();
-            if (current != null) {
-                StreamEdition edition = edition(current);
-                serve(client, each -> each.offer(edition));
-            } else {
+            if (store.current() == null) {
                 client.greetWhileWaiting();
+            }
+            // the first event is made on the fan-out thread, as every other: this callback runs on
+            // the subscribing thread, an event loop, where work proportional to a body never runs
+            try {
+                thread.schedule(() -> {
+                    Snapshot current = store.current();
+                    if (current != null) {
+                        StreamEdition edition = edition(current);
+                        serve(client, each -> each.offer(edition));
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                // the stream stopped meanwhile: it ends every client
+                client.close();
             }
         }, FluxSink.OverflowStrategy.BUFFER);
     }

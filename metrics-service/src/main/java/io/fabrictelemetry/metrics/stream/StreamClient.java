@@ -25,8 +25,10 @@ import reactor.core.publisher.FluxSink;
  * stays unwritable longer than the write timeout is cut; one idle for the keepalive period gets a
  * comment line; a failure to make its event ends its stream alone. It knows the event data its
  * connection still holds ({@link #pinned()}), which the stream bounds for all clients together. All
- * state changes happen under the client's lock, held for a few field updates, one hand-over to the
- * response and, when no client with the same filter made it first, the encoding of a filtered event.
+ * state changes happen under the client's lock, held for a few field updates and one hand-over to
+ * the response: an event's data is made before it is taken, by {@link #offer} on the stream's
+ * fan-out thread, so that neither an event loop (a new connection's demand) nor a lock ever waits
+ * for an encoding.
  */
 final class StreamClient {
 
@@ -64,7 +66,8 @@ final class StreamClient {
     private final Consumer<Cut> onCut;
 
     private @Nullable FluxSink<Publisher<DataBuffer>> sink;
-    private @Nullable StreamEdition pending;
+    // the next event to send, made by offer (on the fan-out thread)
+    private @Nullable EventBody pending;
     // the data of the last event sent, and this send's buffer over it, until Netty released it: what
     // the connection still holds (counted against stream.max-pending-bytes), and kept so that the next
     // client with the same filter shares the body rather than encoding it again (see StreamEdition).
@@ -75,7 +78,6 @@ final class StreamClient {
     private record Sent(EventBody body, ByteBuf buffer) {
     }
     private long lastOffered;
-    private long lastSent;
     private long lastWriteAt;
     private long unwritableSince = -1;
     private boolean closed;
@@ -106,17 +108,36 @@ final class StreamClient {
         drain();
     }
 
-    /** A snapshot to send: replaces the pending one (dropped) and sends it if the connection takes it. */
-    synchronized void offer(StreamEdition edition) {
-        if (closed || edition.sequence() <= lastOffered) {
-            return;
+    /**
+     * A snapshot to send: its event data is made here, outside the client's lock (only on the
+     * stream's fan-out thread, never on an event loop), then it replaces the pending event (dropped)
+     * and is sent if the connection takes it.
+     */
+    void offer(StreamEdition edition) {
+        synchronized (this) {
+            if (closed || edition.sequence() <= lastOffered) {
+                return;
+            }
         }
-        lastOffered = edition.sequence();
-        if (pending != null) {
-            onDrop.run();
+        EventBody body;
+        try {
+            body = edition.body(filter);
+        } catch (ProblemException gone) {
+            // a named switch or metric is not in this snapshot: nothing to send for it
+            log.debug("Snapshot {} skipped for a stream client: {}", edition.sequence(), gone.getMessage());
+            body = null;
         }
-        pending = edition;
-        drain();
+        synchronized (this) {
+            if (closed || edition.sequence() <= lastOffered) {
+                return;
+            }
+            lastOffered = edition.sequence();
+            if (pending != null) {
+                onDrop.run();
+            }
+            pending = body;
+            drain();
+        }
     }
 
     /** The periodic check: the write timeout, a pending event the connection now takes, the keepalive. */
@@ -142,29 +163,18 @@ final class StreamClient {
         }
     }
 
+    /** Sends the pending event, already made, if the connection takes it: never encodes anything. */
     synchronized void drain() {
         if (greet && pending == null && !closed && demand()) {
             greet = false;
             emit(Flux.just(BUFFERS.wrap(WAITING)), clock.getAsLong());
         }
-        StreamEdition edition = pending;
-        if (closed || edition == null || !outbound.writable() || !demand()) {
+        EventBody body = pending;
+        if (closed || body == null || !outbound.writable() || !demand()) {
             return;
         }
         pending = null;
-        EventBody body;
-        try {
-            body = edition.body(filter);
-        } catch (ProblemException gone) {
-            // a named switch or metric is not in this snapshot: nothing to send for it
-            log.debug("Snapshot {} skipped for a stream client: {}", edition.sequence(), gone.getMessage());
-            return;
-        } catch (RuntimeException | Error failure) {
-            fail(failure);
-            return;
-        }
-        lastSent = edition.sequence();
-        byte[] head = ("event: snapshot\nid: " + edition.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = ("event: snapshot\nid: " + body.sequence() + "\ndata: ").getBytes(StandardCharsets.US_ASCII);
         ByteBuf data = body.wrap();
         sent.set(new Sent(body, data));
         emit(Flux.just(BUFFERS.wrap(head), BUFFERS.wrap(data), BUFFERS.wrap(END)), clock.getAsLong());
@@ -234,9 +244,5 @@ final class StreamClient {
         if (sink != null) {
             sink.complete();
         }
-    }
-
-    synchronized long lastSent() {
-        return lastSent;
     }
 }

@@ -7,9 +7,9 @@ import io.fabrictelemetry.metrics.query.ListMetricsFilter;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 
 /**
- * One published snapshot as the stream sends it: the event data for each filter, made once and
- * shared by every client with that filter (every dashboard tab showing the same metrics), not
- * encoded once per client.
+ * One published snapshot as the stream sends it: the event data for each filter, shared by every
+ * client with that filter (every dashboard tab showing the same metrics) while one of them holds
+ * it, not encoded once per client.
  *
  * <p>A body is kept only weakly: while a client still sends or holds it, the next client with the
  * same filter gets the same one; once none does, its memory can go, so a snapshot with many

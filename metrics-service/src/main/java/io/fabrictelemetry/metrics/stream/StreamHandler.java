@@ -23,8 +23,8 @@ import reactor.core.publisher.Mono;
  * {@code GET /telemetry/stream}: Server-Sent Events, one per published snapshot, each the
  * snapshot's ListMetrics (filtered as ListMetrics with the same parameters). Filters are checked
  * before the stream starts; the unfiltered event body is the snapshot's pre-encoded bytes, shared
- * by every client without a copy, and a filtered one is encoded once per snapshot and filter
- * ({@link StreamEdition}).
+ * by every client without a copy, and a filtered one is encoded off the event loop and shared by
+ * the clients with the same filter while any of them holds it ({@link StreamEdition}).
  */
 @Component
 public class StreamHandler {

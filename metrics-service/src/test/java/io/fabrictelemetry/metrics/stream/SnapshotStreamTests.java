@@ -28,6 +28,8 @@ import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.fabrictelemetry.metrics.snapshot.Table;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -309,6 +311,52 @@ class SnapshotStreamTests {
                     .verify(Duration.ofSeconds(30));
         } finally {
             threaded.stop();
+        }
+    }
+
+    /**
+     * Issue 21 §4: work proportional to a body never runs on an event loop. The client subscribes
+     * and asks for more from a thread standing for the server's event loop; every encoding (its
+     * first event, and one made when its demand drains a pending snapshot) is on the fan-out's thread.
+     */
+    /** An event's text, read where it arrives (its buffers are there already: nothing waits). */
+    static String text(org.reactivestreams.Publisher<DataBuffer> event) {
+        DataBuffer joined = DataBufferUtils.join(event).toFuture().getNow(null);
+        String text = joined.toString(StandardCharsets.UTF_8);
+        DataBufferUtils.release(joined);
+        return text;
+    }
+
+    @Test
+    void eventsAreEncodedOnTheFanOutThreadNeverOnTheThreadThatSubscribesOrAsksForMore() {
+        List<String> encodedOn = new CopyOnWriteArrayList<>();
+        Scheduler fanout = Schedulers.newSingle("fanout-under-test");
+        SnapshotStream threaded = new SnapshotStream(store, new StreamProperties(Duration.ofSeconds(15), 2,
+                Duration.ofSeconds(30), DataSize.ofMegabytes(64)), new SimpleMeterRegistry(), time,
+                () -> fanout, (snapshot, filter) -> {
+                    encodedOn.add(Thread.currentThread().getName());
+                    return EventEncoder.LIST_METRICS.encode(snapshot, filter);
+                });
+        Scheduler eventLoop = Schedulers.newSingle("reactor-http-nio-under-test");
+        threaded.start();
+        try {
+            publish(1);
+            StepVerifier.create(threaded.events(metric("packet_errors"), outbound).subscribeOn(eventLoop), 1)
+                    .assertNext(event -> assertThat(text(event)).contains("id: 1\n"))
+                    .then(() -> {
+                        publish(2);
+                        // the fan-out has handed snapshot 2 out (to a client without demand) before it asks
+                        Mono.fromRunnable(() -> { }).subscribeOn(fanout).block(Duration.ofSeconds(30));
+                    })
+                    .thenRequest(1)
+                    .assertNext(event -> assertThat(text(event)).contains("id: 2\n"))
+                    .thenCancel()
+                    .verify(Duration.ofSeconds(30));
+            assertThat(encodedOn).as("threads that encoded the client's events").isNotEmpty()
+                    .allSatisfy(thread -> assertThat(thread).startsWith("fanout-under-test"));
+        } finally {
+            threaded.stop();
+            eventLoop.dispose();
         }
     }
 

@@ -152,38 +152,67 @@ class PollLoop extends WorkerLifecycle {
         return collectedAt;
     }
 
+    /**
+     * Records a completed poll. Each step is guarded ({@link #guarded}): a throwable of the tracker
+     * or the metrics, {@link Error}s included, is logged, the other steps still run, and the next
+     * tick polls again; outside {@link #applyGuarded} nothing else would stop it ending the schedule.
+     */
     private void succeeded(PollOutcome outcome, long started, Scheduler timer) {
         long now = timer.now(TimeUnit.MILLISECONDS);
-        IngestionStatus before = tracker.status();
         Duration took = Duration.ofMillis(now - started);
-        tracker.update(status -> status.succeeded(outcome, Instant.ofEpochMilli(now), took));
-        metrics.poll(outcome, took);
-        if (before.failingSince() != null) {
-            log.info("Polling {} recovered after {} ({} failed polls)", source,
-                    Duration.ofMillis(now - before.failingSince().toEpochMilli()), before.consecutiveFailures());
-        }
+        guarded("updating the ingestion status", () -> {
+            IngestionStatus before = tracker.status();
+            tracker.update(status -> status.succeeded(outcome, Instant.ofEpochMilli(now), took));
+            if (before.failingSince() != null) {
+                log.info("Polling {} recovered after {} ({} failed polls)", source,
+                        Duration.ofMillis(now - before.failingSince().toEpochMilli()), before.consecutiveFailures());
+            }
+        });
+        guarded("counting the poll", () -> metrics.poll(outcome, took));
     }
 
+    /** Records a failed poll, each step guarded as in {@link #succeeded}; returns its outcome. */
     private PollOutcome failed(Throwable error, long started, Scheduler timer) {
         long now = timer.now(TimeUnit.MILLISECONDS);
-        PollOutcome outcome = PollOutcome.of(error);
-        String description = PollOutcome.describe(error);
         Duration took = Duration.ofMillis(now - started);
-        PollOutcome previous = tracker.status().lastOutcome();
-        IngestionStatus status = tracker.update(s -> s.failed(outcome, description, Instant.ofEpochMilli(now), took));
-        metrics.poll(outcome, took);
-        if (outcome == PollOutcome.INTERNAL_ERROR && previous != PollOutcome.INTERNAL_ERROR) {
-            // the service's own fault: said at once with its stack trace, even within a generator outage
-            log.warn("Polling {} failed ({}): {}; serving the last snapshot, polling again at the next tick", source,
-                    outcome.tag(), description, error);
-        } else if (status.consecutiveFailures() == 1) {
-            log.warn("Polling {} failed ({}): {}; serving the last snapshot until it recovers", source,
-                    outcome.tag(), description);
-        } else {
-            log.debug("Polling {} failed again ({}, {} in a row): {}", source, outcome.tag(),
-                    status.consecutiveFailures(), description);
+        PollOutcome outcome;
+        try {
+            outcome = PollOutcome.of(error);
+        } catch (Throwable classifying) {
+            log.error("Classifying a failed poll failed; counted as {}", PollOutcome.INTERNAL_ERROR.tag(), classifying);
+            outcome = PollOutcome.INTERNAL_ERROR;
         }
-        return outcome;
+        PollOutcome counted = outcome;
+        guarded("updating the ingestion status", () -> {
+            String description = PollOutcome.describe(error);
+            PollOutcome previous = tracker.status().lastOutcome();
+            IngestionStatus status = tracker.update(s -> s.failed(counted, description, Instant.ofEpochMilli(now), took));
+            if (counted == PollOutcome.INTERNAL_ERROR && previous != PollOutcome.INTERNAL_ERROR) {
+                // the service's own fault: said at once with its stack trace, even within a generator outage
+                log.warn("Polling {} failed ({}): {}; serving the last snapshot, polling again at the next tick",
+                        source, counted.tag(), description, error);
+            } else if (status.consecutiveFailures() == 1) {
+                log.warn("Polling {} failed ({}): {}; serving the last snapshot until it recovers", source,
+                        counted.tag(), description);
+            } else {
+                log.debug("Polling {} failed again ({}, {} in a row): {}", source, counted.tag(),
+                        status.consecutiveFailures(), description);
+            }
+        });
+        guarded("counting the poll", () -> metrics.poll(counted, took));
+        return counted;
+    }
+
+    /**
+     * One bookkeeping step of a poll: whatever it throws, {@link Error}s included, is logged and
+     * goes no further, so that it cannot end the schedule.
+     */
+    private static void guarded(String step, Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable error) {
+            log.error("Recording a poll failed ({}); polling again at the next tick", step, error);
+        }
     }
 
     @Override

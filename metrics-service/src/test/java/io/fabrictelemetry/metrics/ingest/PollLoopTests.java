@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -206,6 +207,66 @@ class PollLoopTests {
         time.advanceTimeBy(Duration.ofSeconds(2));
         assertThat(calls.get()).isEqualTo(3);
         assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+    }
+
+    /**
+     * The bookkeeping after a poll is guarded too: an Error thrown while counting a successful poll
+     * is logged, the poll is still recorded in the status, and the next tick polls again.
+     */
+    @Test
+    void errorThrownWhileCountingASuccessfulPollIsLoggedAndTheNextTickPollsAgain() {
+        AtomicInteger counted = new AtomicInteger();
+        IngestMetrics metrics = new IngestMetrics(registry, tracker, store, Clock.systemUTC()) {
+            @Override
+            void poll(PollOutcome outcome, Duration took) {
+                if (counted.incrementAndGet() == 1) {
+                    // JVM-fatal to Reactor, which re-throws it from doOnNext instead of signalling it
+                    throw new NoClassDefFoundError("io/micrometer/core/instrument/Counter");
+                }
+                super.poll(outcome, took);
+            }
+        };
+        running = new PollLoop(fetcher(call -> body(CSV, "\"g-" + call + "\"")), store, tracker, POLL, source, metrics)
+                .polls(time, Schedulers.immediate()).subscribe();
+        assertThat(tracker.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().sequence()).isEqualTo(1);
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+
+        assertThat(etagsSent).hasSize(2);
+        assertThat(store.current().sequence()).isEqualTo(2);
+        assertThat(polls("success")).isEqualTo(1);
+    }
+
+    /**
+     * An Error thrown while recording a failed poll's status is logged, the poll is still counted
+     * under its outcome, and the next tick polls again.
+     */
+    @Test
+    void errorThrownWhileRecordingAFailedPollIsLoggedAndTheNextTickPollsAgain() {
+        AtomicInteger updates = new AtomicInteger();
+        IngestionTracker failingOnce = new IngestionTracker() {
+            @Override
+            IngestionStatus update(UnaryOperator<IngestionStatus> change) {
+                if (updates.incrementAndGet() == 2) {
+                    throw new NoClassDefFoundError("io/fabrictelemetry/metrics/ingest/IngestionStatus");
+                }
+                return super.update(change);
+            }
+        };
+        running = new PollLoop(fetcher(call -> call == 2 ? Mono.error(new GeneratorHttpException(500))
+                : body(CSV, "\"g-" + call + "\"")), store, failingOnce, POLL, source,
+                new IngestMetrics(registry, failingOnce, store, Clock.systemUTC()))
+                .polls(time, Schedulers.immediate()).subscribe();
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(updates.get()).isEqualTo(2);
+        assertThat(polls("http_error")).isEqualTo(1);
+
+        time.advanceTimeBy(Duration.ofSeconds(2));
+        assertThat(etagsSent).hasSize(3);
+        assertThat(failingOnce.status().lastOutcome()).isEqualTo(PollOutcome.SUCCESS);
         assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
     }
 

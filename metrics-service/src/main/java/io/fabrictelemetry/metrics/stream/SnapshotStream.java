@@ -60,6 +60,7 @@ class SnapshotStream implements SmartLifecycle {
     private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
+    private final Counter budgetCheckFailures;
     private final Map<StreamClient.Cut, Counter> cuts = new EnumMap<>(StreamClient.Cut.class);
     private final EventEncoder encoder;
     private final AtomicReference<@Nullable StreamEdition> latest = new AtomicReference<>();
@@ -110,6 +111,10 @@ class SnapshotStream implements SmartLifecycle {
                 .register(registry);
         this.dropped = Counter.builder("fabric.stream.events.dropped")
                 .description("Snapshot events a stream client skipped because it had not taken the previous one yet")
+                .register(registry);
+        this.budgetCheckFailures = Counter.builder("fabric.stream.budget.check.failures")
+                .description("Snapshots after which the stream's stream.max-pending-bytes check threw (logged;"
+                        + " the stream goes on)")
                 .register(registry);
         for (StreamClient.Cut reason : StreamClient.Cut.values()) {
             cuts.put(reason, Counter.builder("fabric.stream.clients.cut")
@@ -253,8 +258,10 @@ class SnapshotStream implements SmartLifecycle {
             }
             // every holder goes: while one keeps it, the memory stays
             for (StreamClient client : held.get(body)) {
-                client.cut(StreamClient.Cut.MAX_PENDING_BYTES);
-                cut++;
+                // counted without its lock: it may have written the body since
+                if (client.cutIfHolding(body, StreamClient.Cut.MAX_PENDING_BYTES)) {
+                    cut++;
+                }
             }
             total -= body.size();
         }
@@ -283,7 +290,14 @@ class SnapshotStream implements SmartLifecycle {
             for (StreamClient client : clients) {
                 serve(client, each -> each.offer(edition));
             }
-            keepPendingBytesWithinBudget();
+            try {
+                keepPendingBytesWithinBudget();
+            } catch (RuntimeException | Error failure) {
+                // left to propagate it would end this subscription: no client would get another snapshot
+                budgetCheckFailures.increment();
+                log.error("The stream's pending-bytes check failed; the stream goes on with the next snapshot",
+                        failure);
+            }
         }, error -> log.error("Streams stopped following snapshots", error));
     }
 

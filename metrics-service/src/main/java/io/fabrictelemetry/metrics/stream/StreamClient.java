@@ -217,6 +217,18 @@ final class StreamClient {
     }
 
     /**
+     * Cuts this client for the pending-bytes budget if it still holds {@code body}, re-checked under
+     * its lock (its connection may have written it since the budget was counted): else nothing.
+     */
+    synchronized boolean cutIfHolding(EventBody body, Cut reason) {
+        if (closed || pinned() != body) {
+            return false;
+        }
+        cut(reason);
+        return true;
+    }
+
+    /**
      * The data of the last event sent, while the connection still holds it (Netty has not written
      * all of it to the socket yet: its buffer over the data is not released); else null.
      */

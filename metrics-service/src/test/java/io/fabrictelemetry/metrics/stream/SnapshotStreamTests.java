@@ -51,6 +51,8 @@ class SnapshotStreamTests {
     static final class FakeOutbound implements StreamOutbound {
         volatile boolean writable = true;
         volatile boolean closed;
+        volatile boolean failOnClose;
+        volatile Runnable onClose = () -> { };
 
         @Override
         public boolean writable() {
@@ -60,6 +62,11 @@ class SnapshotStreamTests {
         @Override
         public void close() {
             closed = true;
+            onClose.run();
+            if (failOnClose) {
+                failOnClose = false;
+                throw new IllegalStateException("closing a connection failed, under test");
+            }
         }
     }
 
@@ -495,5 +502,51 @@ class SnapshotStreamTests {
         time.advanceTimeBy(SnapshotStream.TICK);
         assertThat(parkedOnSecond.ids()).containsExactly(2L, 3L);
         assertThat(own.clients()).isEqualTo(2);
+    }
+
+    /**
+     * The budget check throws (here: closing a cut client's connection fails): it is counted, and
+     * the next snapshots still reach every client, the fan-out's only subscription goes on.
+     */
+    @Test
+    void aFailingPendingBytesCheckIsCountedAndTheNextSnapshotsStillReachEveryClient() {
+        long body = publish(1).listMetricsBody().remaining();
+        SnapshotStream own = streamWith(EventEncoder.LIST_METRICS, DataSize.ofBytes(body / 2));
+        Client parked = new Client(own, UNFILTERED, true);
+        parked.outbound.writable = false;
+        Client fast = new Client(own, UNFILTERED);
+        parked.outbound.failOnClose = true;
+
+        publish(2);
+        publish(3);
+        publish(4);
+
+        assertThat(fast.ids()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(fast.ended).isFalse();
+        assertThat(ownRegistry.get("fabric.stream.budget.check.failures").counter().count())
+                .as("the check threw once").isEqualTo(1);
+    }
+
+    /**
+     * A client counted as holding an old body that its connection writes before the check cuts it
+     * (here: the connection of the other holder, cut first, lets it go as it closes) is not cut.
+     */
+    @Test
+    void aClientWhoseConnectionWroteItsBodyAfterTheBudgetWasCountedIsNotCut() {
+        long body = publish(1).listMetricsBody().remaining();
+        SnapshotStream own = streamWith(EventEncoder.LIST_METRICS, DataSize.ofBytes(body / 2));
+        Client first = new Client(own, UNFILTERED, true);
+        Client second = new Client(own, UNFILTERED, true);
+        first.outbound.writable = false;
+        second.outbound.writable = false;
+        // whichever is cut first, the other's connection has written snapshot 1 by the time it is checked
+        first.outbound.onClose = second::take;
+        second.outbound.onClose = first::take;
+
+        publish(2);
+
+        assertThat(cuts("max_pending_bytes")).as("only the holder still holding it is cut").isEqualTo(1);
+        assertThat(List.of(first.ended, second.ended)).containsExactlyInAnyOrder(true, false);
+        assertThat(pendingBytes()).isZero();
     }
 }

@@ -6,16 +6,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.EntityTags;
+import io.fabrictelemetry.conventions.WorkerLifecycle;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Advances the fabric once per period on its own thread, independently of requests, and
@@ -23,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * exists before the web server accepts a request.
  */
 @Component
-class SimulationLoop implements SmartLifecycle {
+class SimulationLoop extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SimulationLoop.class);
 
@@ -34,10 +32,9 @@ class SimulationLoop implements SmartLifecycle {
     private final EntityTags etags = EntityTags.bootScoped();
     private final long seed;
     private long number;
-    private @Nullable Scheduler scheduler;
-    private @Nullable Disposable schedule;
 
     SimulationLoop(FabricProperties config, GenerationStore store, Clock clock) {
+        super("fabric-simulation");
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -73,30 +70,9 @@ class SimulationLoop implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (schedule != null) {
-            return;
-        }
-        scheduler = Schedulers.newSingle("fabric-simulation", true);
+    protected Disposable subscribe(Scheduler worker) {
         long periodNanos = config.period().toNanos();
         // one thread, fixed rate: steps never overlap; a late step delays the next instead of piling up
-        schedule = scheduler.schedulePeriodically(this::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (schedule != null) {
-            schedule.dispose();
-            schedule = null;
-        }
-        if (scheduler != null) {
-            scheduler.dispose();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return schedule != null;
+        return worker.schedulePeriodically(this::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -51,20 +51,27 @@ needs_build() {
 
 mkdir -p "$LOGS_DIR"
 
-# Maven's whole output goes to $LOGS_DIR/build.log; the terminal gets one line per module and a
-# count of downloaded files every 100, so a first build (minutes of downloads) is seen moving.
-build() {
+# Reads Maven's output and prints one line per module, the build's result and its errors, and a count
+# of downloaded files every 100, so a first build (minutes of downloads) is seen moving.
+build_progress() {
   local line downloads=0
+  while IFS= read -r line; do
+    case "$line" in
+      "[INFO] Building "*" ["*"]"|"[INFO] BUILD "*|"[ERROR]"*) echo "  ${line#\[INFO\] }" ;;
+      *"Downloaded from "*)
+        downloads=$((downloads + 1))
+        [ $((downloads % 100)) -ne 0 ] || echo "  ... $downloads files downloaded"
+        ;;
+    esac
+  done
+}
+
+# Builds the two services ./run.sh starts (and the module they share); Maven's whole output goes to
+# $LOGS_DIR/build.log, the terminal gets build_progress's lines.
+build() {
   echo "Building the services (the first run downloads Maven and the dependencies; full output in $LOGS_DIR/build.log) ..."
-  if ./mvnw -B -DskipTests -Dstyle.color=never package 2>&1 | tee "$LOGS_DIR/build.log" | while IFS= read -r line; do
-      case "$line" in
-        "[INFO] Building "*" ["*"]"|"[INFO] BUILD "*|"[ERROR]"*) echo "  ${line#\[INFO\] }" ;;
-        *"Downloaded from "*)
-          downloads=$((downloads + 1))
-          [ $((downloads % 100)) -ne 0 ] || echo "  ... $downloads files downloaded"
-          ;;
-      esac
-    done; then
+  if ./mvnw -B -DskipTests -Dstyle.color=never -pl generator-service,metrics-service -am package 2>&1 \
+      | tee "$LOGS_DIR/build.log" | build_progress; then
     return 0
   fi
   echo "The build failed; the end of $LOGS_DIR/build.log:" >&2

@@ -87,4 +87,45 @@ class SimulationLoopTests {
         org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
                 .until(() -> store.current().number() == stoppedAt);
     }
+
+    @Test
+    void stepsRunOnTheFabricSimulationThreadAndTheFirstComesNoSoonerThanOnePeriodAfterStart() {
+        FabricProperties fast = new FabricProperties(5, Metric.DEFAULT_NAMES, Duration.ofMillis(300), 1L,
+                400, 0.02, 0.005, 0.05);
+        java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Long> nanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Clock recording = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                threads.add(Thread.currentThread().getName());
+                nanos.add(System.nanoTime());
+                return Instant.now();
+            }
+        };
+        GenerationStore store = new GenerationStore();
+        SimulationLoop loop = new SimulationLoop(fast, store, recording);
+        long startedAt = System.nanoTime();
+        loop.start();
+        try {
+            assertThat(loop.isRunning()).isTrue();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> store.current().number() >= 2);
+        } finally {
+            loop.stop();
+        }
+        // generation 1 was built by the constructor, on this thread; the first step waits a whole period
+        assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
+        assertThat(nanos.get(1) - startedAt).isGreaterThanOrEqualTo(fast.period().toNanos());
+        assertThat(threads.subList(1, threads.size())).isNotEmpty().allMatch(name -> name.startsWith("fabric-simulation"));
+    }
 }

@@ -13,7 +13,7 @@ import tools.jackson.core.JsonGenerator;
  * its escapes and copies each number through a char buffer; the encoder already knows the shape of
  * its document, so it writes the punctuation itself and each value's digits once. Strings are
  * written as Jackson writes them (the escaping ones by Jackson itself), numbers as
- * {@link Snapshot#writeValue} defines them; {@code ListMetricsEncoderTests} compares whole bodies
+ * {@link io.fabrictelemetry.metrics.snapshot.Snapshot#writeValue(JsonOut, byte, long, boolean)} defines them; {@code ListMetricsEncoderTests} compares whole bodies
  * with a generator's.
  */
 public final class JsonOut {

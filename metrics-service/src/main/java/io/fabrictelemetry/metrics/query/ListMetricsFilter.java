@@ -37,7 +37,7 @@ import io.fabrictelemetry.metrics.snapshot.Snapshot;
  * <p>Use in two steps: {@link #from(ServerRequest)} checks the query's syntax (empty or over-long
  * names: {@code 400}), then {@link #select(Snapshot)} checks the names against a snapshot (unknown
  * switch or metric: {@code 404}) and gives a {@link Selection} with its body and strong ETag.
- * Both throw {@link ProblemException}, which {@link ProblemExceptionHandler} renders.
+ * Both throw {@link ProblemException}, which {@link io.fabrictelemetry.metrics.api.ProblemExceptionHandler} renders.
  */
 public final class ListMetricsFilter {
 

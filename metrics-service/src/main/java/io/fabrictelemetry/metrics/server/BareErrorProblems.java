@@ -59,14 +59,13 @@ final class BareErrorProblems extends ChannelDuplexHandler {
         this.bodies = bodies;
     }
 
-    /**
-     * The three problem bodies, built once for every connection.
-     *
-     * @param maxInitialLineLength the decoder's limit on the request line, named in the 414's detail
-     * @param maxHeaderSize        the decoder's limit on the headers, named in the 431's detail
-     */
+    /** The three problem bodies, built once for every connection. */
     record Bodies(byte[] badRequest, byte[] uriTooLong, byte[] headersTooLarge) {
 
+        /**
+         * @param maxInitialLineLength the decoder's limit on the request line, named in the 414's detail
+         * @param maxHeaderSize        the decoder's limit on the headers, named in the 431's detail
+         */
         Bodies(long maxInitialLineLength, long maxHeaderSize) {
             // our own texts, with nothing to escape in JSON
             this(problem(400, "Bad Request", "the request could not be read: a malformed request line, "

@@ -23,7 +23,7 @@ import io.swagger.v3.oas.models.media.Schema;
 /**
  * What the OpenAPI document ({@code /v3/api-docs}, Swagger UI at {@code /swagger-ui.html}) says
  * beyond the routes: the API's info, the JSON Schemas of the bodies and the response headers. The
- * operations themselves are described beside their routes ({@link ApiDocs}, {@link TelemetryRouter}).
+ * operations themselves are described beside their routes ({@link ApiDocs}, {@link io.fabrictelemetry.metrics.api.TelemetryRouter}).
  * springdoc builds the document on its first request, not at startup; {@code springdoc.api-docs.enabled}
  * and {@code springdoc.swagger-ui.enabled} turn the document and the UI off.
  */

@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.query;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,6 +60,7 @@ public class TelemetryHandler {
     private final SnapshotAnswers answers;
     private final TopRanking ranking = new TopRanking();
     private final UnaryOperator<byte[]> compression;
+    private final Function<ListMetricsFilter.Selection, ByteBuffer> encoding;
 
     @Autowired
     TelemetryHandler(SnapshotAnswers answers) {
@@ -67,8 +69,15 @@ public class TelemetryHandler {
 
     /** With the compression as a seam: tests see on which thread a body is compressed. */
     TelemetryHandler(SnapshotAnswers answers, UnaryOperator<byte[]> compression) {
+        this(answers, compression, ListMetricsFilter.Selection::body);
+    }
+
+    /** With the encoding of a filtered body as a seam too: tests see on which thread it is encoded. */
+    TelemetryHandler(SnapshotAnswers answers, UnaryOperator<byte[]> compression,
+            Function<ListMetricsFilter.Selection, ByteBuffer> encoding) {
         this.answers = answers;
         this.compression = compression;
+        this.encoding = encoding;
     }
 
     public Mono<ServerResponse> listMetrics(ServerRequest request) {
@@ -112,18 +121,18 @@ public class TelemetryHandler {
         boolean encodeInline = selection.cells() <= INLINE_ENCODING_CELLS
                 && selection.estimatedBytes() <= INLINE_ENCODING_BYTES;
         if (!gzip && encodeInline) {
-            return Mono.just(answers.answer(etag, snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(selection.body()))
+            return Mono.just(answers.answer(etag, snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(encoding.apply(selection)))
                     .varying(HttpHeaders.ACCEPT_ENCODING, null));
         }
         Mono<ByteBuffer> body;
         if (encodeInline) { // and compressed: on the event loop only while the body is small in bytes
-            body = Mono.fromSupplier(selection::body).flatMap(plain -> {
+            body = Mono.fromSupplier(() -> encoding.apply(selection)).flatMap(plain -> {
                 Mono<ByteBuffer> compressed = Mono.fromSupplier(() -> compress(plain));
                 return compressesInline(plain.remaining()) ? compressed
                         : compressed.subscribeOn(Schedulers.boundedElastic());
             });
         } else {
-            body = Mono.fromSupplier(() -> gzip ? compress(selection.body()) : selection.body())
+            body = Mono.fromSupplier(() -> gzip ? compress(encoding.apply(selection)) : encoding.apply(selection))
                     .subscribeOn(Schedulers.boundedElastic());
         }
         return body.flatMap(bytes -> {

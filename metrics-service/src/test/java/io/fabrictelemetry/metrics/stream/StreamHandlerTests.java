@@ -91,4 +91,26 @@ class StreamHandlerTests {
             second.dispose();
         }
     }
+
+    /**
+     * HEAD opens no stream, so it is not refused for the stream's state or its client limit (its
+     * OpenAPI document says so: only a filter before the first snapshot gets a 503).
+     */
+    @Test
+    void headIsAnsweredWhateverTheStreamsStateAndClientCount() {
+        publish();
+        MockServerRequest request = MockServerRequest.builder().uri(URI.create("http://localhost/telemetry/stream")).build();
+        assertThat(handler.head(request).block().statusCode()).as("before the stream started").isEqualTo(HttpStatus.OK);
+        stream.start();
+        var first = stream.events(ListMetricsFilter.NONE, StreamOutbound.UNBOUNDED).subscribe();
+        var second = stream.events(ListMetricsFilter.NONE, StreamOutbound.UNBOUNDED).subscribe();
+        try {
+            assertThat(handler.head(request).block().statusCode()).as("at the client limit").isEqualTo(HttpStatus.OK);
+        } finally {
+            first.dispose();
+            second.dispose();
+        }
+        stream.stop();
+        assertThat(handler.head(request).block().statusCode()).as("during shutdown").isEqualTo(HttpStatus.OK);
+    }
 }

@@ -156,7 +156,11 @@ public final class ApiDocs {
                         + " percent-encoded UTF-8 (`…:invalid-query`)"))
                 .response(problem(head, "404", "A switch (`…:unknown-switch`) or metric (`…:unknown-metric`,"
                         + " with `validMetrics`) that is not in the current snapshot"))
-                .response(problem(head, "503", "A filter before the first snapshot, or the service still starting"
+                .response(problem(head, "503", head
+                        // HEAD opens no stream: it checks the filter only (StreamHandler.head)
+                        ? "A filter before the first snapshot (`…:no-data-yet`), with `Retry-After`, saying when"
+                                + " to try again"
+                        : "A filter before the first snapshot, or the service still starting"
                         + " (`…:no-data-yet`); `STREAM_MAX_CLIENTS` streams already open (`…:too-many-streams`);"
                         + " both with `Retry-After`, saying when to try again. The service shutting down"
                         + " (`…:shutting-down`, no `Retry-After`)").header(header(RETRY_AFTER)));

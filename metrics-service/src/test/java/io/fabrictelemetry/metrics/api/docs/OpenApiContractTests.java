@@ -97,6 +97,15 @@ class OpenApiContractTests {
                 .contains("\"switch\"", "\"metric\"");
     }
 
+    /** HEAD of the stream opens no stream: its document names only the refusal it can answer. */
+    @Test
+    void headOfTheStreamDocumentsOnlyTheServiceUnavailableItAnswers() {
+        String head = contract.document().at("/paths/~1telemetry~1stream/head/responses/503/description").asString();
+        assertThat(head).contains("no-data-yet").doesNotContain("too-many-streams", "shutting-down", "starting");
+        assertThat(contract.document().at("/paths/~1telemetry~1stream/get/responses/503/description").asString())
+                .contains("no-data-yet", "too-many-streams", "shutting-down");
+    }
+
     @Test
     void everyApiRouteOfTheApplicationIsDocumented() {
         Set<String> routes = new TreeSet<>();

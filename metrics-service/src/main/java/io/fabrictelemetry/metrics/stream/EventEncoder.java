@@ -16,7 +16,7 @@ interface EventEncoder {
     EventEncoder LIST_METRICS = (snapshot, filter) -> filter.select(snapshot).body();
 
     /**
-     * The event data of {@code snapshot} for {@code filter}; a {@link ProblemException} when the
+     * The event data of {@code snapshot} for {@code filter}; a {@link io.fabrictelemetry.metrics.api.ProblemException} when the
      * snapshot no longer has a switch or metric the filter names (no event for that snapshot).
      */
     ByteBuffer encode(Snapshot snapshot, ListMetricsFilter filter);

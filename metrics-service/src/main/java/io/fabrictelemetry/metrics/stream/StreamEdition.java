@@ -33,7 +33,7 @@ final class StreamEdition {
 
     /**
      * The event data of this snapshot for {@code filter}, made now unless a client with the same
-     * filter still has it. Throws what the encoder throws: a {@link ProblemException} when a name
+     * filter still has it. Throws what the encoder throws: a {@link io.fabrictelemetry.metrics.api.ProblemException} when a name
      * the filter holds is not in this snapshot.
      */
     EventBody body(ListMetricsFilter filter) {

@@ -109,6 +109,28 @@ public final class JsonOut {
         return raw(quoted(value));
     }
 
+    /**
+     * About how many bytes {@link #string} writes for {@code value}, quotes aside: its UTF-8 bytes, a
+     * control character as a six-byte escape (the most it can take), a quote or backslash as two. Never
+     * below the written length, and exact for ASCII: what a body's size is estimated from.
+     */
+    public static int stringBytes(String value) {
+        int n = value.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20) {
+                bytes += 5;
+            } else if (c == '"' || c == '\\') {
+                bytes += 1;
+            } else if (c >= 0x80) {
+                // two bytes below U+0800; three above; a surrogate pair's four, two per half
+                bytes += c < 0x800 || Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
+    }
+
     /** A JSON string as bytes, quoted and escaped as Jackson's generator writes it. */
     public static byte[] quoted(String value) {
         int n = value.length();

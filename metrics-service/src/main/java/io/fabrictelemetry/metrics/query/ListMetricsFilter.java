@@ -208,20 +208,20 @@ public final class ListMetricsFilter {
         /**
          * About how many bytes the body takes, known without encoding it: a measure of the cost of
          * encoding and compressing it, which a few cells with long names can make large. IDs and
-         * names by their characters (escapes aside), ten bytes a value (most are shorter), the
+         * names by the bytes they are written as ({@code JsonOut.stringBytes}), ten bytes a value (most are shorter), the
          * punctuation; a pass over the named switches and metrics only (every switch's IDs are
          * counted once per snapshot).
          */
         public long estimatedBytes() {
-            long idChars;
+            long idBytes;
             int switchCount;
             if (rows == null) {
-                idChars = snapshot.switchIdChars();
+                idBytes = snapshot.switchIdBytes();
                 switchCount = snapshot.switchCount();
             } else {
-                idChars = 0;
+                idBytes = 0;
                 for (int row : rows) {
-                    idChars += snapshot.switchId(row).length();
+                    idBytes += JsonOut.stringBytes(snapshot.switchId(row));
                 }
                 switchCount = rows.length;
             }
@@ -229,11 +229,11 @@ public final class ListMetricsFilter {
             long perRow = 5; // the ID's quotes and colon, the braces, a comma
             int columnCount = columns == null ? metrics.size() : columns.length;
             for (int i = 0; i < columnCount; i++) {
-                perRow += metrics.get(columns == null ? i : columns[i]).length() + 4 + 10;
+                perRow += JsonOut.stringBytes(metrics.get(columns == null ? i : columns[i])) + 4 + 10;
             }
             // carried-over switches are listed again, each with its sampledAt
-            long carried = snapshot.carriedOver().isEmpty() ? 0 : idChars + 32L * switchCount;
-            return 256 + perRow + idChars + switchCount * perRow + carried;
+            long carried = snapshot.carriedOver().isEmpty() ? 0 : idBytes + 32L * switchCount;
+            return 256 + perRow + idBytes + switchCount * perRow + carried;
         }
 
         /**

@@ -47,7 +47,7 @@ public final class Snapshot {
     private final ByteBuffer listMetricsJson;
     private final long listMetricsGeneratorBytes;
     private final Mono<byte[]> listMetricsGzip;
-    private final long switchIdChars;
+    private final long switchIdBytes;
 
     /**
      * @param previous            the snapshot this one replaces, for the counters' rates (not kept)
@@ -78,11 +78,11 @@ public final class Snapshot {
             this.metrics = List.copyOf(all);
             this.metricIndex = indexOf(metrics);
         }
-        long idChars = 0;
+        long idBytes = 0;
         for (int row = 0; row < table.switchCount(); row++) {
-            idChars += table.switchId(row).length();
+            idBytes += JsonOut.stringBytes(table.switchId(row));
         }
-        this.switchIdChars = idChars;
+        this.switchIdBytes = idBytes;
         this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint);
         this.listMetricsGeneratorBytes = ListMetricsEncoder.generatorBytes(this, listMetricsJson.remaining());
         // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
@@ -171,11 +171,12 @@ public final class Snapshot {
     }
 
     /**
-     * The characters of every switch ID together: what the IDs add to a body that lists every
-     * switch, known without a pass over them (an ID may run to 256 characters, the longest a query can name).
+     * The bytes of every switch ID together as a JSON body writes them ({@link JsonOut#stringBytes}):
+     * what the IDs add to a body that lists every switch, known without a pass over them (an ID may
+     * run to 256 characters, the longest a query can name, and a character to six bytes).
      */
-    public long switchIdChars() {
-        return switchIdChars;
+    public long switchIdBytes() {
+        return switchIdBytes;
     }
 
     public int rejectedRows() {

@@ -209,4 +209,33 @@ class SelectionBodyTests {
             }
         }
     }
+    @Test
+    void estimatedBytesCountsWhatNonAsciiAndControlCharactersAreWrittenAs() {
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofHours(1)), new CounterProperties(List.of()));
+        // three bytes a character in UTF-8, six as a JSON escape, four a surrogate pair: a body of
+        // such names is several times their character count, and must not pass for a small one
+        List<String> metrics = List.of("\u4e2d".repeat(200), "m");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String unit = switch (i % 3) {
+                case 0 -> "\u4e2d";
+                case 1 -> "\u0001";
+                default -> "\ud83d\ude00";
+            };
+            ids.add(i + unit.repeat(120));
+        }
+        long[] cells = new long[ids.size() * metrics.size()];
+        byte[] kinds = new byte[cells.length];
+        java.util.Arrays.fill(kinds, CellKind.INTEGER);
+        Snapshot snapshot = store.publish(Table.of(metrics, ids, cells, kinds, 0, 0, List.of()), T0, T0.plusSeconds(1), null);
+        for (List<String> switches : List.of(ids, ids.subList(0, 3), ids.subList(1, 2), ids.subList(2, 3))) {
+            MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
+            switches.forEach(id -> query.add("switch", id));
+            query.add("metric", metrics.get(0));
+            ListMetricsFilter.Selection selection = ListMetricsFilter.parse(query).select(snapshot);
+            long actual = selection.body().remaining();
+            assertThat(selection.estimatedBytes()).as("%d switches", switches.size())
+                    .isGreaterThanOrEqualTo(actual).isLessThanOrEqualTo(3 * actual + 256);
+        }
+    }
 }

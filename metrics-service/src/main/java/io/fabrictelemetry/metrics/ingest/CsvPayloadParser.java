@@ -19,6 +19,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.RecordType;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.PortRows;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.Table;
 
@@ -49,6 +50,22 @@ import io.fabrictelemetry.metrics.snapshot.Table;
 final class CsvPayloadParser {
 
     static final String SWITCH_ID = "switch_id";
+
+    /**
+     * Columns of UFM Telemetry's port rows that identify or label a port, never metrics (the set its
+     * streaming plugin treats as port constants).
+     */
+    static final Set<String> PORT_IDENTITY = Set.of("timestamp", "source_id", "tag", "node_guid", "Node_GUID",
+            "port_guid", "port_num", "Port_Number", "node_description", "sys_image_guid", "aport", "port_label",
+            "m_label", "status_message", "Device_ID", "device_id", "switch_serial_number", "switch_part_number",
+            "mvcr_sensor_name", "mtmp_sensor_name");
+
+    // the role of a port-row column that is not a metric
+    private static final int IGNORED = -1;
+    private static final int GUID = -2;
+    private static final int PORT = -3;
+    private static final int TIME = -4;
+    private static final int DESCRIPTION = -5;
 
     private CsvPayloadParser() {
     }
@@ -115,6 +132,20 @@ final class CsvPayloadParser {
         private int unaddressableRows;
         private int rejectedValues;
 
+        // port rows (UFM Telemetry's layout): the role of each header column, a metric's column or one
+        // of IGNORED, GUID, PORT, TIME, DESCRIPTION
+        private int @Nullable [] roles;
+        private PortRows.@Nullable Builder ports;
+        private int guidColumn;
+        private int portColumn;
+        private int intactPorts;
+        // the port row being read
+        private int rowSwitch; // -1 until a well-formed GUID is read
+        private int rowPort; // -1 until a well-formed port number is read
+        private long rowMicros;
+        private @Nullable String pendingDescription; // a description read before the row's GUID
+        private int lastSwitch = -1;
+
         // the record being read
         private String id = "";
         private boolean idQuoted; // only a quoted field can hold a comma
@@ -133,6 +164,10 @@ final class CsvPayloadParser {
             id = "";
             idQuoted = false;
             rowRejectedValues = 0;
+            rowSwitch = -1;
+            rowPort = -1;
+            rowMicros = PortRows.NO_TIME;
+            pendingDescription = null;
         }
 
         @Override
@@ -147,11 +182,44 @@ final class CsvPayloadParser {
             }
             if (metrics == null) {
                 header.add(new String(buf, start, end - start));
+            } else if (roles != null) {
+                portField(index, buf, start, end - start);
             } else if (index == 0) {
                 id = switchId(buf, start, end - start);
                 idQuoted = quoted;
             } else if (index < width) {
                 readCell(index - 1, buf, start, end - start);
+            }
+        }
+
+        private void portField(int index, char[] buf, int off, int len) {
+            if (index >= roles.length) {
+                return;
+            }
+            int role = roles[index];
+            if (role >= 0) {
+                readCell(role, buf, off, len);
+            } else if (role == GUID) {
+                if (wellFormedGuid(buf, off, len)) {
+                    rowSwitch = ports.switchOf(buf, off, len, lastSwitch);
+                    lastSwitch = rowSwitch;
+                    if (pendingDescription != null && ports.needsDescription(rowSwitch)) {
+                        char[] chars = pendingDescription.toCharArray();
+                        ports.describe(rowSwitch, chars, 0, chars.length);
+                    }
+                }
+            } else if (role == PORT) {
+                rowPort = portNumber(buf, off, len);
+            } else if (role == TIME) {
+                rowMicros = micros(buf, off, len);
+            } else if (role == DESCRIPTION) {
+                if (rowSwitch >= 0) {
+                    if (ports.needsDescription(rowSwitch)) {
+                        ports.describe(rowSwitch, buf, off, len);
+                    }
+                } else if (len > 0) {
+                    pendingDescription = new String(buf, off, len); // before the GUID: an unusual layout
+                }
             }
         }
 
@@ -218,8 +286,14 @@ final class CsvPayloadParser {
         private void acceptHeader() {
             String first = header.get(0);
             if (!SWITCH_ID.equals(first)) {
-                throw new PayloadRejectedException("header must start with '" + SWITCH_ID + "', found '"
-                        + abbreviate(first) + "'");
+                int guid = portColumn(header, "node_guid", "Node_GUID");
+                int port = portColumn(header, "port_num", "Port_Number");
+                if (guid >= 0 && port >= 0) {
+                    acceptPortHeader(guid, port);
+                    return;
+                }
+                throw new PayloadRejectedException("header must start with '" + SWITCH_ID + "' (switch rows) or hold"
+                        + " 'node_guid' and 'port_num' (port rows), found '" + abbreviate(first) + "'");
             }
             Set<String> names = new HashSet<>();
             for (int c = 1; c < header.size(); c++) {
@@ -252,7 +326,83 @@ final class CsvPayloadParser {
             rows = Table.builder(metrics, (int) Math.min(expectedRows, Math.max(16, length / (3L * width))), previous);
         }
 
+        /**
+         * Port rows: identity and label columns have their roles, every other column is a metric,
+         * judged as a switch-row header's metric columns are.
+         */
+        private void acceptPortHeader(int guid, int port) {
+            roles = new int[header.size()];
+            List<String> names = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (int c = 0; c < header.size(); c++) {
+                String name = header.get(c);
+                if (c == guid) {
+                    roles[c] = GUID;
+                } else if (c == port) {
+                    roles[c] = PORT;
+                } else if (name.equals("timestamp")) {
+                    roles[c] = TIME;
+                } else if (name.equals("node_description")) {
+                    roles[c] = DESCRIPTION;
+                } else if (PORT_IDENTITY.contains(name)) {
+                    roles[c] = IGNORED;
+                } else if (name.isEmpty() && c == header.size() - 1) {
+                    roles[c] = IGNORED; // a trailing comma after the last column
+                } else {
+                    if (name.isEmpty()) {
+                        throw new PayloadRejectedException("header column " + (c + 1) + " has no metric name");
+                    }
+                    if (!seen.add(name)) {
+                        throw new PayloadRejectedException("header names metric '" + abbreviate(name) + "' twice");
+                    }
+                    if (name.indexOf(',') >= 0) {
+                        throw new PayloadRejectedException("header names metric '" + abbreviate(name)
+                                + "', which contains a comma: no filter could address it");
+                    }
+                    if (!addressableLength(name)) {
+                        throw new PayloadRejectedException("header names metric '" + abbreviate(name) + "', which is "
+                                + name.length() + " characters long: no request could address it (at most "
+                                + QueryParameters.MAX_PARAMETER_LENGTH + ")");
+                    }
+                    roles[c] = names.size();
+                    names.add(name);
+                }
+            }
+            if (names.isEmpty()) {
+                throw new PayloadRejectedException("header has no metric columns");
+            }
+            guidColumn = guid;
+            portColumn = port;
+            metrics = List.copyOf(names);
+            width = header.size();
+            rowCells = new long[names.size()];
+            rowKinds = new byte[names.size()];
+            ports = new PortRows.Builder(metrics,
+                    (int) Math.min(expectedRows, Math.max(16, length / (3L * width))), previous);
+        }
+
+        private void acceptPortRow() {
+            boolean identified = rowSwitch >= 0 && rowPort >= 0;
+            if (getFieldCount() != width) {
+                rejectedRows++;
+                if (identified) {
+                    ports.addDamaged(rowSwitch, rowPort);
+                }
+                return;
+            }
+            if (!identified || !ports.add(rowSwitch, rowPort, rowMicros, rowCells, rowKinds)) {
+                rejectedRows++; // no port named, or a port repeated
+                return;
+            }
+            intactPorts++;
+            rejectedValues += rowRejectedValues;
+        }
+
         private void acceptRow() {
+            if (roles != null) {
+                acceptPortRow();
+                return;
+            }
             if (id.isEmpty() || rows.contains(id)) {
                 rejectedRows++;
                 return;
@@ -276,7 +426,14 @@ final class CsvPayloadParser {
          * (its switch, when readable, may be carried over). Only whitespace there is no row at all.
          */
         void unterminatedRow(String tail) {
-            if (tail.isBlank() || metrics == null || rows == null) {
+            if (tail.isBlank() || metrics == null) {
+                return;
+            }
+            if (roles != null) {
+                unterminatedPortRow(tail);
+                return;
+            }
+            if (rows == null) {
                 return;
             }
             rejectedRows++;
@@ -291,7 +448,34 @@ final class CsvPayloadParser {
             }
         }
 
+        /** A port row cut short: damaged, its port carried over when both identity cells came whole. */
+        private void unterminatedPortRow(String tail) {
+            rejectedRows++;
+            if (tail.indexOf('"') >= 0) {
+                return; // quoted cells: too unsure to name a port
+            }
+            String[] cells = tail.split(",", -1);
+            // a cell followed by a comma came whole; the last one may have been cut
+            if (guidColumn >= cells.length - 1 || portColumn >= cells.length - 1) {
+                return;
+            }
+            char[] guid = cells[guidColumn].strip().toCharArray();
+            char[] port = cells[portColumn].strip().toCharArray();
+            int number = portNumber(port, 0, port.length);
+            if (wellFormedGuid(guid, 0, guid.length) && number >= 0) {
+                ports.addDamaged(ports.switchOf(guid, 0, guid.length, -1), number);
+            }
+        }
+
         Table table() {
+            if (roles != null) {
+                if (intactPorts == 0) {
+                    throw new PayloadRejectedException(rejectedRows == 0
+                            ? "header only, no data rows"
+                            : "no usable data rows (" + rejectedRows + " rejected)");
+                }
+                return Table.ofPorts(ports.build(rejectedRows, unaddressableRows, rejectedValues));
+            }
             if (metrics == null || rows == null) {
                 throw new PayloadRejectedException("empty body");
             }
@@ -309,6 +493,63 @@ final class CsvPayloadParser {
             });
             return rows.build(rejectedRows, unaddressableRows, rejectedValues, damaged);
         }
+    }
+
+    /** The first of these columns the header holds, or -1. */
+    private static int portColumn(List<String> header, String name, String alias) {
+        int at = header.indexOf(name);
+        return at >= 0 ? at : header.indexOf(alias);
+    }
+
+    /** A node GUID as UFM writes it: {@code 0x} and 1 to 16 hex digits ({@code 0x} optional). */
+    static boolean wellFormedGuid(char[] buf, int off, int len) {
+        int start = off;
+        if (len >= 2 && buf[off] == '0' && (buf[off + 1] == 'x' || buf[off + 1] == 'X')) {
+            start += 2;
+        }
+        int digits = off + len - start;
+        if (digits < 1 || digits > 16) {
+            return false;
+        }
+        for (int i = start; i < off + len; i++) {
+            char c = buf[i];
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A port number: 1 to 9 decimal digits; -1 when the cell is anything else. */
+    static int portNumber(char[] buf, int off, int len) {
+        if (len < 1 || len > 9) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = off; i < off + len; i++) {
+            char c = buf[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** A {@code timestamp} in µs since the epoch: 1 to 18 decimal digits; {@link PortRows#NO_TIME} otherwise. */
+    static long micros(char[] buf, int off, int len) {
+        if (len < 1 || len > 18) {
+            return PortRows.NO_TIME;
+        }
+        long value = 0;
+        for (int i = off; i < off + len; i++) {
+            char c = buf[i];
+            if (c < '0' || c > '9') {
+                return PortRows.NO_TIME;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /**

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.WorkerLifecycle;
+import io.fabrictelemetry.metrics.snapshot.PortRows;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -130,8 +131,8 @@ class PollLoop extends WorkerLifecycle {
             metrics.payload(fetched.body().length);
             Table table = CsvPayloadParser.parse(fetched.body(), store.current());
             metrics.rejected(table.rejectedRows(), table.unaddressableRows(), table.rejectedValues());
-            Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), received.at()), received.at(),
-                    fetched.etag());
+            Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), table, received.at()),
+                    received.at(), fetched.etag());
             if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {
                 log.debug("Snapshot {} applied with {} rejected rows and {} rejected values", snapshot.sequence(),
                         table.rejectedRows(), table.rejectedValues());
@@ -141,12 +142,23 @@ class PollLoop extends WorkerLifecycle {
         return PollOutcome.NOT_MODIFIED;
     }
 
-    private static Instant sampledAt(@Nullable String header, Instant collectedAt) {
+    /**
+     * The payload's {@code sampledAt}: {@code X-Sampled-At} when sent (and readable), else, for port
+     * rows, the newest row {@code timestamp}, else the arrival time.
+     */
+    static Instant sampledAt(@Nullable String header, Table table, Instant collectedAt) {
         if (header != null) {
             try {
                 return Instant.parse(header);
             } catch (DateTimeParseException e) {
                 log.debug("Ignoring unparseable X-Sampled-At '{}'", header);
+            }
+        }
+        PortRows ports = table.ports();
+        if (ports != null) {
+            long newest = ports.newestMicros();
+            if (newest != PortRows.NO_TIME) {
+                return Instant.ofEpochSecond(Math.floorDiv(newest, 1_000_000L), Math.floorMod(newest, 1_000_000L) * 1_000L);
             }
         }
         return collectedAt;

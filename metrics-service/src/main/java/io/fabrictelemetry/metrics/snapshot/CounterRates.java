@@ -131,31 +131,23 @@ final class CounterRates {
      * generator's, gets no rate. One pass over the rows, reading each row's counter cells in place.
      */
     static CounterRates compute(Snapshot now, @Nullable Snapshot previous, List<String> counters) {
-        List<String> names = new ArrayList<>();
-        List<Integer> columns = new ArrayList<>();
-        for (String counter : counters) {
-            int column = now.generatorColumn(counter);
-            if (column >= 0 && now.generatorColumn(counter + SUFFIX) < 0) {
-                names.add(counter + SUFFIX);
-                columns.add(column);
-            }
-        }
+        int[] columns = rateColumns(now.generatorMetrics(), counters);
+        List<String> names = names(now.generatorMetrics(), columns);
         if (names.isEmpty()) {
             return NONE;
         }
         int count = names.size();
         int rowCount = now.switchCount();
-        int[] rows = new int[rowCount];
         if (previous == null) {
+            int[] rows = new int[rowCount];
             Arrays.fill(rows, ABSENT_ROW);
-            return new CounterRates(List.copyOf(names), rows, new long[0], null, 0, (long) rowCount * count * NULL_BYTES);
+            return new CounterRates(names, rows, new long[0], null, 0, (long) rowCount * count * NULL_BYTES);
         }
-        int[] column = new int[count];
+        int[] column = columns;
         int[] previousColumn = new int[count];
         CounterRates before = previous.rates();
         int[] previousRate = new int[count]; // the same rate's index in the previous snapshot, or -1
         for (int rate = 0; rate < count; rate++) {
-            column[rate] = columns.get(rate);
             previousColumn[rate] = previous.generatorColumn(now.generatorMetrics().get(column[rate]));
             previousRate[rate] = before.names().indexOf(names.get(rate));
         }
@@ -166,14 +158,9 @@ final class CounterRates {
         boolean carriedBefore = !previous.carriedOver().isEmpty();
         // about as many rows with a moving counter as last time
         int expected = previous.rates().count == count ? previous.rates().slots : 0;
-        long[] stored = new long[Math.max(16, expected + expected / 8) * count];
-        double @Nullable [] exact = null;
-        long[] row = new long[count];
-        double[] rowExact = new double[count];
-        int slots = 0;
-        int zeroRows = 0;
-        int absentRows = 0;
-        long slotBytes = 0;
+        Collector collector = new Collector(count, rowCount, expected);
+        long[] row = collector.row;
+        double[] rowExact = collector.rowExact;
         // the usual case: the same switches in the same rows, all sampled at once
         boolean sameRows = !carriedNow && !carriedBefore && table.sameRowsAs(previousTable);
         for (int r = 0; r < rowCount; r++) {
@@ -188,56 +175,271 @@ final class CounterRates {
                 seconds = from < 0 ? 0 : carriedBefore ? seconds(previous.sampledAt(now.switchId(r)), now.sampledAt())
                         : common;
             }
-            // the same generation again (same sampledAt): no new interval, the previous rates stay
-            boolean again = false;
-            if (from < 0 || !(seconds > 0)) {
-                if (from < 0 || seconds != 0) {
-                    rows[r] = ABSENT_ROW;
-                    absentRows++;
+            fillRow(collector, r, from, seconds, table.rowStart(r), table.cellArray(), table.kindArray(),
+                    from < 0 ? 0 : previousTable.rowStart(from), previousTable.cellArray(), previousTable.kindArray(),
+                    column, previousColumn, previousRate, before);
+        }
+        return collector.build(names);
+    }
+
+    /**
+     * One row's rates into the collector: {@code from} the previous row (-1: none), {@code seconds}
+     * between the two samples; the cells at {@code at + column} and {@code previousAt + previousColumn}.
+     */
+    private static void fillRow(Collector collector, int r, int from, double seconds, int at, long[] cells,
+            byte[] kinds, int previousAt, long[] previousCells, byte[] previousKinds, int[] column, int[] previousColumn,
+            int[] previousRate, CounterRates before) {
+        // the same generation again (same sampledAt): no new interval, the previous rates stay
+        boolean again = false;
+        if (from < 0 || !(seconds > 0)) {
+            if (from < 0 || seconds != 0) {
+                collector.absent(r);
+                return;
+            }
+            again = true;
+        }
+        long[] row = collector.row;
+        double[] rowExact = collector.rowExact;
+        boolean inexact = false;
+        for (int rate = 0; rate < collector.count; rate++) {
+            long value;
+            if (previousColumn[rate] < 0) {
+                value = ABSENT;
+            } else if (again) {
+                double rateValue = previousRate[rate] < 0 ? Double.NaN : before.value(previousRate[rate], from);
+                value = thousandths(rateValue); // the stored value again: its thousandths, or INEXACT
+                if (value == INEXACT) {
+                    rowExact[rate] = rateValue;
+                    inexact = true;
+                }
+            } else {
+                int cell = at + column[rate];
+                int previousCell = previousAt + previousColumn[rate];
+                double rateValue = rate(kinds[cell], cells[cell], previousKinds[previousCell],
+                        previousCells[previousCell], seconds);
+                value = thousandths(rateValue);
+                if (value == INEXACT) {
+                    rowExact[rate] = rateValue;
+                    inexact = true;
+                }
+            }
+            row[rate] = value;
+        }
+        collector.add(r, inexact);
+    }
+
+    /**
+     * The columns of {@code metrics} that get a rate: the counters ({@link CounterProperties#columns})
+     * whose {@code <counter>_per_second} is not already a column of the payload's.
+     */
+    static int[] rateColumns(List<String> metrics, List<String> counters) {
+        int[] columns = CounterProperties.columns(counters, metrics);
+        int kept = 0;
+        for (int column : columns) {
+            if (!metrics.contains(metrics.get(column) + SUFFIX)) {
+                columns[kept++] = column;
+            }
+        }
+        return Arrays.copyOf(columns, kept);
+    }
+
+    private static List<String> names(List<String> metrics, int[] columns) {
+        List<String> names = new ArrayList<>(columns.length);
+        for (int column : columns) {
+            names.add(metrics.get(column) + SUFFIX);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * The rates of port rows against the previous snapshot's ports: per port, as {@link #compute}
+     * per switch, each value's time its port's own. A carried-over port has none.
+     */
+    static CounterRates computePorts(PortRows now, long nowDefaultMicros, @Nullable Snapshot previousSnapshot,
+            int[] columns) {
+        PortView previous = previousSnapshot == null ? null : previousSnapshot.ports();
+        List<String> names = names(now.metrics, columns);
+        if (names.isEmpty()) {
+            return NONE;
+        }
+        int count = names.size();
+        int rowCount = now.portCount;
+        if (previous == null) {
+            int[] rows = new int[rowCount];
+            Arrays.fill(rows, ABSENT_ROW);
+            return new CounterRates(names, rows, new long[0], null, 0, (long) rowCount * count * NULL_BYTES);
+        }
+        PortRows before = previous.rows();
+        CounterRates beforeRates = previous.rates();
+        int[] previousColumn = new int[count];
+        int[] previousRate = new int[count];
+        for (int rate = 0; rate < count; rate++) {
+            previousColumn[rate] = before.metrics.indexOf(now.metrics.get(columns[rate]));
+            previousRate[rate] = beforeRates.names().indexOf(names.get(rate));
+        }
+        int expected = beforeRates.count == count ? beforeRates.slots : 0;
+        Collector collector = new Collector(count, rowCount, expected);
+        boolean same = now.sameIdentityAs(before);
+        int width = now.width;
+        int previousWidth = before.width;
+        int previousSwitch = -1;
+        int forSwitch = -1;
+        for (int p = 0; p < rowCount; p++) {
+            int from;
+            if (now.carried != null && now.carried[p]) {
+                from = -1;
+            } else if (same) {
+                from = p;
+            } else {
+                int s = now.switchOf[p];
+                if (s != forSwitch) {
+                    forSwitch = s;
+                    previousSwitch = s < before.guids.length && before.guids[s].equals(now.guids[s]) ? s
+                            : previousSnapshot.table().row(now.guids[s]);
+                }
+                from = previousSwitch < 0 ? -1 : previous.portRow(previousSwitch, now.portNumbers[p]);
+            }
+            double seconds = 0;
+            if (from >= 0) {
+                long t = now.micros[p] == PortRows.NO_TIME ? nowDefaultMicros : now.micros[p];
+                seconds = (t - previous.micros(from)) / 1e6;
+            }
+            fillRow(collector, p, from, seconds, p * width, now.cells, now.kinds, from < 0 ? 0 : from * previousWidth,
+                    before.cells, before.kinds, columns, previousColumn, previousRate, beforeRates);
+        }
+        return collector.build(names);
+    }
+
+    /**
+     * The switches' rates from their ports': the sum of the ports' rates that have a value, no
+     * value when none has. Sums of thousandths are exact.
+     */
+    static CounterRates aggregate(PortRows ports, CounterRates portRates) {
+        if (portRates.names.isEmpty()) {
+            return NONE;
+        }
+        int count = portRates.count;
+        int switches = ports.switchCount();
+        Collector collector = new Collector(count, switches, switches);
+        long[] row = collector.row;
+        double[] rowExact = collector.rowExact;
+        double[] sums = new double[count];
+        boolean[] any = new boolean[count];
+        for (int s = 0; s < switches; s++) {
+            int first = ports.switchStart[s];
+            int end = ports.switchStart[s + 1];
+            boolean allZero = true;
+            boolean allAbsent = true;
+            for (int p = first; p < end; p++) {
+                int slot = portRates.rows[p];
+                allZero &= slot == ZERO_ROW;
+                allAbsent &= slot == ABSENT_ROW;
+            }
+            if (allAbsent) {
+                collector.absent(s);
+                continue;
+            }
+            if (allZero) {
+                collector.zero(s);
+                continue;
+            }
+            Arrays.fill(row, 0);
+            Arrays.fill(any, false);
+            boolean inexact = false;
+            for (int p = first; p < end; p++) {
+                int slot = portRates.rows[p];
+                if (slot == ABSENT_ROW) {
                     continue;
                 }
-                again = true;
-            }
-            int at = table.rowStart(r);
-            int previousAt = previousTable.rowStart(from);
-            boolean zero = true;
-            boolean absent = true;
-            boolean inexact = false;
-            for (int rate = 0; rate < count; rate++) {
-                long value;
-                if (previousColumn[rate] < 0) {
-                    value = ABSENT;
-                } else if (again) {
-                    double rateValue = previousRate[rate] < 0 ? Double.NaN : before.value(previousRate[rate], from);
-                    value = thousandths(rateValue); // the stored value again: its thousandths, or INEXACT
-                    if (value == INEXACT) {
-                        rowExact[rate] = rateValue;
-                        inexact = true;
+                for (int rate = 0; rate < count; rate++) {
+                    long stored = slot == ZERO_ROW ? 0 : portRates.thousandths[slot * count + rate];
+                    if (stored == ABSENT) {
+                        continue;
                     }
-                } else {
-                    int cell = at + column[rate];
-                    int previousCell = previousAt + previousColumn[rate];
-                    double rateValue = rate(table.kindAt(cell), table.cellAt(cell), previousTable.kindAt(previousCell),
-                            previousTable.cellAt(previousCell), seconds);
-                    value = thousandths(rateValue);
-                    if (value == INEXACT) {
-                        rowExact[rate] = rateValue;
+                    if (!any[rate]) {
+                        any[rate] = true;
+                        sums[rate] = 0;
+                    }
+                    if (stored == INEXACT || row[rate] == INEXACT) {
+                        if (row[rate] != INEXACT) {
+                            sums[rate] = row[rate] / 1000.0;
+                            row[rate] = INEXACT;
+                        }
+                        sums[rate] += stored == INEXACT ? portRates.exact[slot * count + rate] : stored / 1000.0;
                         inexact = true;
+                    } else {
+                        long sum = row[rate] + stored;
+                        if (Math.abs(sum) >= 9_000_000_000_000_000L) {
+                            sums[rate] = row[rate] / 1000.0 + stored / 1000.0;
+                            row[rate] = INEXACT;
+                            inexact = true;
+                        } else {
+                            row[rate] = sum;
+                        }
                     }
                 }
-                row[rate] = value;
-                zero &= value == 0;
-                absent &= value == ABSENT;
+            }
+            for (int rate = 0; rate < count; rate++) {
+                if (!any[rate]) {
+                    row[rate] = ABSENT;
+                } else if (row[rate] == INEXACT) {
+                    long exactThousandths = thousandths(sums[rate]);
+                    row[rate] = exactThousandths;
+                    rowExact[rate] = sums[rate];
+                }
+            }
+            collector.add(s, inexact);
+        }
+        return collector.build(portRates.names);
+    }
+
+    /** Gathers rates row by row, keeping apart only the rows with some rate other than 0.0. */
+    private static final class Collector {
+
+        final int count;
+        final long[] row;
+        final double[] rowExact;
+        private final int[] rows;
+        private long[] stored;
+        private double @Nullable [] exact;
+        private int slots;
+        private int zeroRows;
+        private int absentRows;
+        private long slotBytes;
+
+        Collector(int count, int rowCount, int expectedSlots) {
+            this.count = count;
+            this.row = new long[count];
+            this.rowExact = new double[count];
+            this.rows = new int[rowCount];
+            this.stored = new long[Math.max(16, expectedSlots + expectedSlots / 8) * count];
+        }
+
+        void absent(int r) {
+            rows[r] = ABSENT_ROW;
+            absentRows++;
+        }
+
+        void zero(int r) {
+            rows[r] = ZERO_ROW;
+            zeroRows++;
+        }
+
+        /** The row's values in {@link #row} ({@link #rowExact} where INEXACT). */
+        void add(int r, boolean inexact) {
+            boolean zero = true;
+            boolean absent = true;
+            for (int rate = 0; rate < count; rate++) {
+                zero &= row[rate] == 0;
+                absent &= row[rate] == ABSENT;
             }
             if (zero) {
-                rows[r] = ZERO_ROW;
-                zeroRows++;
-                continue;
+                zero(r);
+                return;
             }
             if (absent) {
-                rows[r] = ABSENT_ROW;
-                absentRows++;
-                continue;
+                absent(r);
+                return;
             }
             for (int rate = 0; rate < count; rate++) {
                 slotBytes += textLength(row[rate], rowExact[rate]);
@@ -257,8 +459,11 @@ final class CounterRates {
             }
             rows[r] = slots++;
         }
-        long valueBytes = ((long) zeroRows * ZERO_BYTES + (long) absentRows * NULL_BYTES) * count + slotBytes;
-        return new CounterRates(List.copyOf(names), rows, stored, exact, slots, valueBytes);
+
+        CounterRates build(List<String> names) {
+            long valueBytes = ((long) zeroRows * ZERO_BYTES + (long) absentRows * NULL_BYTES) * count + slotBytes;
+            return new CounterRates(names, rows, stored, exact, slots, valueBytes);
+        }
     }
 
     private static final int ZERO_BYTES = "0.0".length();

@@ -52,7 +52,9 @@ public final class ListMetricsEncoder {
         for (String name : snapshot.rates().names()) {
             perRow += JsonOut.quoted(name).length + 2;
         }
-        return perRow * snapshot.switchCount() + snapshot.rates().valueBytes();
+        long bytes = perRow * snapshot.switchCount() + snapshot.rates().valueBytes();
+        PortView ports = snapshot.ports();
+        return ports == null ? bytes : bytes + perRow * ports.portCount() + ports.rates().valueBytes();
     }
 
     /**
@@ -133,18 +135,94 @@ public final class ListMetricsEncoder {
         }
         out.ascii('}');
         if (anyCarried) {
-            out.ascii(",\"carriedOver\":{");
-            boolean first = true;
-            for (int i = 0; i < switchCount; i++) {
-                String id = snapshot.switchId(rows == null ? i : rows[i]);
-                if (snapshot.carriedOver().containsKey(id)) {
-                    out.ascii(first ? "" : ",").string(id).ascii(":\"").ascii(snapshot.sampledAtText(id)).ascii('"');
-                    first = false;
+            writeCarriedOver(out, snapshot, rows, switchCount);
+        }
+        PortView ports = snapshot.ports();
+        if (ports != null) {
+            writePorts(out, snapshot, ports, rows, cols, names, zeroNames, zeroTail, firstRate);
+            writeDescriptions(out, snapshot, rows, switchCount);
+        }
+        out.ascii('}').flush();
+    }
+
+    private static void writeCarriedOver(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int switchCount) {
+        out.ascii(",\"carriedOver\":{");
+        boolean first = true;
+        for (int i = 0; i < switchCount; i++) {
+            String id = snapshot.switchId(rows == null ? i : rows[i]);
+            if (snapshot.carriedOver().containsKey(id)) {
+                out.ascii(first ? "" : ",").string(id).ascii(":\"").ascii(snapshot.sampledAtText(id)).ascii('"');
+                first = false;
+            }
+        }
+        out.ascii('}');
+    }
+
+    /**
+     * {@code "ports":{"<guid>":{"<port>":{metric:value,…},…},…}}: the selected switches' ports in
+     * source order, the selected columns, each port's cells walked in the order they are stored.
+     */
+    private static void writePorts(JsonOut out, Snapshot snapshot, PortView ports, int @Nullable [] rows, int[] cols,
+            byte[][] names, byte[][] zeroNames, byte[] zeroTail, int firstRate) {
+        out.ascii(",\"ports\":{");
+        int switchCount = rows == null ? snapshot.switchCount() : rows.length;
+        int generatorCount = snapshot.generatorMetricCount();
+        CounterRates rates = ports.rates();
+        PortRows data = ports.rows();
+        for (int i = 0; i < switchCount; i++) {
+            int row = rows == null ? i : rows[i];
+            if (i > 0) {
+                out.ascii(',');
+            }
+            out.string(snapshot.switchId(row)).ascii(":{");
+            int first = ports.firstPort(row);
+            int end = ports.endPort(row);
+            for (int p = first; p < end; p++) {
+                out.ascii(p == first ? "\"" : ",\"").number(data.portNumbers[p]).ascii("\":{");
+                int at = p * data.width;
+                for (int c = 0; c < firstRate; c++) {
+                    out.raw(names[c]);
+                    int cell = at + cols[c];
+                    switch (data.kinds[cell]) {
+                        case CellKind.INTEGER -> out.number(data.cells[cell]);
+                        case CellKind.DECIMAL -> Snapshot.writeValue(out, CellKind.DECIMAL, data.cells[cell], false);
+                        default -> out.ascii("null");
+                    }
                 }
+                if (firstRate < cols.length && rates.allZero(p)) {
+                    out.raw(zeroTail);
+                    continue;
+                }
+                for (int c = firstRate; c < cols.length; c++) {
+                    int rate = cols[c] - generatorCount;
+                    if (rates.isZero(rate, p)) {
+                        out.raw(zeroNames[c]);
+                    } else {
+                        out.raw(names[c]);
+                        rates.write(out, rate, p);
+                    }
+                }
+                out.ascii('}');
             }
             out.ascii('}');
         }
-        out.ascii('}').flush();
+        out.ascii('}');
+    }
+
+    /** {@code "descriptions":{"<guid>":"…"}} for the selected switches that have one; nothing when none has. */
+    private static void writeDescriptions(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int switchCount) {
+        boolean first = true;
+        for (int i = 0; i < switchCount; i++) {
+            int row = rows == null ? i : rows[i];
+            String description = snapshot.description(row);
+            if (description != null) {
+                out.ascii(first ? ",\"descriptions\":{" : ",").string(snapshot.switchId(row)).ascii(':').string(description);
+                first = false;
+            }
+        }
+        if (!first) {
+            out.ascii('}');
+        }
     }
 
     private static int[] all(int count) {
@@ -162,6 +240,10 @@ public final class ListMetricsEncoder {
         long size = 256 + perRow * snapshot.switchCount();
         for (int row = 0; row < snapshot.switchCount(); row++) {
             size += snapshot.switchId(row).length() + 3;
+        }
+        PortView ports = snapshot.ports();
+        if (ports != null) { // each port as a switch, its number as its ID, and the GUIDs and descriptions again
+            size += (perRow + 8) * ports.portCount() + 32L * snapshot.switchCount() + 2 * snapshot.switchIdBytes();
         }
         return size;
     }

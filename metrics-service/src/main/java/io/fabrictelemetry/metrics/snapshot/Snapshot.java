@@ -39,6 +39,10 @@ public final class Snapshot {
     private final Table table;
     private final Map<String, Integer> metricIndex;
     private final Map<String, Instant> carriedOver;
+    private final @Nullable PortView ports;
+    private final boolean[] sumColumns; // per generator column: its switch aggregate is a sum
+    private final long @Nullable [] switchMicros; // port rows: each switch's oldest port time, µs
+    private final @Nullable Aliases aliases; // port rows: GUIDs case-insensitively, and descriptions
     private final String sampledAtText;
     private final String collectedAtText;
     private final Map<String, Integer> generatorIndex;
@@ -59,16 +63,37 @@ public final class Snapshot {
             Table table, Map<String, Instant> carriedOver, @Nullable Snapshot previous, List<String> counters,
             long listMetricsSizeHint) {
         this.sequence = sequence;
-        this.carriedOver = carriedOver;
         this.sampledAtText = TimeFormat.iso(sampledAt);
         this.collectedAtText = TimeFormat.iso(collectedAt);
         this.sampledAt = sampledAt;
         this.collectedAt = collectedAt;
         this.generatorEtag = generatorEtag;
         this.etag = etag;
-        this.table = table;
-        this.generatorIndex = indexOf(table.metrics());
-        this.rates = CounterRates.compute(this, previous, counters);
+        this.generatorIndex = previous != null && previous.table.metrics().equals(table.metrics())
+                ? previous.generatorIndex : indexOf(table.metrics());
+        this.sumColumns = sumColumns(table.metrics(), counters);
+        PortRows portRows = table.ports();
+        if (portRows == null) {
+            this.carriedOver = carriedOver;
+            this.table = table;
+            this.ports = null;
+            this.switchMicros = null;
+            this.aliases = null;
+            this.rates = CounterRates.compute(this, previous, counters);
+        } else {
+            @Nullable Snapshot previousPorts = previous != null && previous.ports != null ? previous : null;
+            this.table = Aggregates.of(portRows, sumColumns, previousPorts == null ? null : previousPorts.table);
+            long defaultMicros = PortView.micros(sampledAt);
+            CounterRates portRates = CounterRates.computePorts(portRows, defaultMicros, previousPorts,
+                    CounterRates.rateColumns(portRows.metrics, counters));
+            this.rates = CounterRates.aggregate(portRows, portRates);
+            this.ports = new PortView(portRows, portRates, sampledAt, sampledAtText,
+                    previousPorts == null ? null : previousPorts.ports);
+            this.switchMicros = oldest(portRows, defaultMicros);
+            this.carriedOver = carriedSwitches(portRows, switchMicros);
+            this.aliases = previousPorts != null && previousPorts.aliases != null
+                    && previousPorts.aliases.sameSwitches(portRows) ? previousPorts.aliases : new Aliases(portRows);
+        }
         if (rates.names().isEmpty()) {
             this.metrics = table.metrics();
             this.metricIndex = generatorIndex;
@@ -90,6 +115,81 @@ public final class Snapshot {
         this.listMetricsGzip = Mono.fromCallable(() -> Gzip.compress(listMetricsJson()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .cache();
+    }
+
+    private static boolean[] sumColumns(List<String> metrics, List<String> counters) {
+        boolean[] sum = new boolean[metrics.size()];
+        for (int column : CounterProperties.columns(counters, metrics)) {
+            sum[column] = true;
+        }
+        return sum;
+    }
+
+    /** Each switch's oldest port time: what its aggregate's {@code sampledAt} is. */
+    private static long[] oldest(PortRows rows, long defaultMicros) {
+        long[] oldest = new long[rows.switchCount()];
+        for (int s = 0; s < oldest.length; s++) {
+            long min = Long.MAX_VALUE;
+            for (int p = rows.switchStart[s]; p < rows.switchStart[s + 1]; p++) {
+                long micros = rows.micros[p];
+                min = Math.min(min, micros == PortRows.NO_TIME ? defaultMicros : micros);
+            }
+            oldest[s] = min == Long.MAX_VALUE ? defaultMicros : min;
+        }
+        return oldest;
+    }
+
+    /** Switches with a carried-over port, with their aggregate's {@code sampledAt}. */
+    private static Map<String, Instant> carriedSwitches(PortRows rows, long[] switchMicros) {
+        if (rows.carried == null) {
+            return Map.of();
+        }
+        Map<String, Instant> carried = new java.util.LinkedHashMap<>();
+        for (int p = 0; p < rows.portCount; p++) {
+            if (rows.carried[p]) {
+                int s = rows.switchOf[p];
+                carried.putIfAbsent(rows.guids[s], PortView.instant(switchMicros[s]));
+            }
+        }
+        return Collections.unmodifiableMap(carried);
+    }
+
+    /**
+     * What else names a switch of port rows: its GUID in any case, or a {@code node_description}
+     * that names exactly one switch. Built once per snapshot, shared while the switches stay.
+     */
+    private static final class Aliases {
+
+        private static final int AMBIGUOUS = -2;
+        private final String[] guids;
+        private final @Nullable String[] descriptions;
+        private final Map<String, Integer> lowerGuids;
+        private final Map<String, Integer> byDescription;
+
+        Aliases(PortRows rows) {
+            this.guids = rows.guids;
+            this.descriptions = rows.descriptions;
+            this.lowerGuids = new HashMap<>((int) (guids.length / 0.75f) + 1);
+            this.byDescription = new HashMap<>((int) (guids.length / 0.75f) + 1);
+            for (int s = 0; s < guids.length; s++) {
+                lowerGuids.merge(guids[s].toLowerCase(java.util.Locale.ROOT), s, (a, b) -> AMBIGUOUS);
+                if (descriptions[s] != null) {
+                    byDescription.merge(descriptions[s], s, (a, b) -> AMBIGUOUS);
+                }
+            }
+        }
+
+        boolean sameSwitches(PortRows rows) {
+            return rows.guids == guids && rows.descriptions == descriptions;
+        }
+
+        int row(String name) {
+            Integer row = lowerGuids.get(name.toLowerCase(java.util.Locale.ROOT));
+            if (row == null) {
+                row = byDescription.get(name);
+            }
+            return row == null || row < 0 ? -1 : row;
+        }
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {
@@ -118,6 +218,11 @@ public final class Snapshot {
 
     /** {@link #sampledAt(String)} as the API writes it. */
     public String sampledAtText(String switchId) {
+        if (switchMicros != null) {
+            int row = switchRow(switchId);
+            return row < 0 || switchMicros[row] == PortView.micros(sampledAt) ? sampledAtText
+                    : TimeFormat.iso(PortView.instant(switchMicros[row]));
+        }
         Instant carried = carriedOver.get(switchId);
         return carried == null ? sampledAtText : TimeFormat.iso(carried);
     }
@@ -187,9 +292,13 @@ public final class Snapshot {
         return table.rejectedValues();
     }
 
-    /** Row of a switch, or -1 when the snapshot does not have it. */
+    /**
+     * Row of a switch, or -1 when the snapshot does not have it. On port rows the node GUID is also
+     * found case-insensitively, and a {@code node_description} names the one switch that has it.
+     */
     public int switchRow(String switchId) {
-        return table.row(switchId);
+        int row = table.row(switchId);
+        return row >= 0 || aliases == null ? row : aliases.row(switchId);
     }
 
     /** Column of a metric, or -1 when the snapshot does not have it. */
@@ -210,9 +319,49 @@ public final class Snapshot {
         return carriedOver;
     }
 
-    /** When the values shown for this switch were sampled: older than {@link #sampledAt()} if carried over. */
+    /**
+     * When the values shown for this switch were sampled: older than {@link #sampledAt()} if carried
+     * over; on port rows the oldest of its ports' times.
+     */
     public Instant sampledAt(String switchId) {
+        if (switchMicros != null) {
+            int row = switchRow(switchId);
+            return row < 0 ? sampledAt : PortView.instant(switchMicros[row]);
+        }
         return carriedOver.getOrDefault(switchId, sampledAt);
+    }
+
+    /** The ports of a snapshot of port rows (UFM Telemetry's layout); null on switch rows. */
+    public @Nullable PortView ports() {
+        return ports;
+    }
+
+    /** A switch's {@code node_description}, null when unknown (always on switch rows). */
+    public @Nullable String description(int switchRow) {
+        return ports == null ? null : ports.rows().descriptions[java.util.Objects.checkIndex(switchRow, switchCount())];
+    }
+
+    /**
+     * True when a column's switch aggregate is the sum of its ports' values (a counter of
+     * {@code METRICS_COUNTERS}, or a counter's rate), false when it is their maximum.
+     */
+    public boolean isSum(int column) {
+        java.util.Objects.checkIndex(column, metrics.size());
+        return column >= sumColumns.length || sumColumns[column];
+    }
+
+    /** How many of a switch's ports have a value in the column: what its aggregate is over (0 on switch rows). */
+    public int aggregatedPorts(int switchRow, int column) {
+        java.util.Objects.checkIndex(column, metrics.size());
+        if (ports == null) {
+            java.util.Objects.checkIndex(switchRow, switchCount());
+            return 0;
+        }
+        int counted = 0;
+        for (int p = ports.firstPort(switchRow); p < ports.endPort(switchRow); p++) {
+            counted += ports.cellKind(p, column) == CellKind.NONE ? 0 : 1;
+        }
+        return counted;
     }
 
     /** The kind of a cell: a {@link CellKind}. A derived rate is a decimal, or no reading. */

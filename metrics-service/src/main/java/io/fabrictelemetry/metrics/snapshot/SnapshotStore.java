@@ -60,7 +60,7 @@ public class SnapshotStore {
         Snapshot previous = current.get();
         long sequence = previous == null ? 1 : previous.sequence() + 1;
         CarryOver.Merged merged = previous == null
-                ? new CarryOver.Merged(table, Map.of())
+                ? new CarryOver.Merged(CarryOver.mergePorts(table, null, collectedAt, staleAfter), Map.of())
                 : CarryOver.merge(table, previous, collectedAt, staleAfter);
         // consecutive payloads of one fabric encode to nearly the same size per switch (the rates
         // aside: they are counted exactly once computed)

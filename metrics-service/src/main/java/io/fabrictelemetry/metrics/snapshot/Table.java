@@ -28,11 +28,21 @@ public final class Table {
     private final int rejectedValues;
     private final List<Damaged> damaged;
     private final SwitchIndex switchIndex;
+    private final @Nullable PortRows ports;
 
     /** {@code cells} and {@code kinds} may be longer than the rows need (a builder's, kept). */
     private Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
             int unaddressableRows, int rejectedValues, List<Damaged> damaged, @Nullable SwitchIndex switchIndex) {
-        if (cells.length < switchIds.length * metrics.size() || kinds.length < switchIds.length * metrics.size()) {
+        this(metrics, switchIds, cells, kinds, rejectedRows, unaddressableRows, rejectedValues, damaged, switchIndex,
+                null);
+    }
+
+    private Table(List<String> metrics, String[] switchIds, long[] cells, byte[] kinds, int rejectedRows,
+            int unaddressableRows, int rejectedValues, List<Damaged> damaged, @Nullable SwitchIndex switchIndex,
+            @Nullable PortRows ports) {
+        boolean unaggregated = ports != null && cells.length == 0;
+        if (!unaggregated && (cells.length < switchIds.length * metrics.size()
+                || kinds.length < switchIds.length * metrics.size())) {
             throw new IllegalArgumentException("expected " + switchIds.length + " x " + metrics.size()
                     + " cells, got " + cells.length + " values and " + kinds.length + " kinds");
         }
@@ -46,6 +56,32 @@ public final class Table {
         this.rejectedValues = rejectedValues;
         this.damaged = List.copyOf(damaged);
         this.switchIndex = switchIndex != null ? switchIndex : SwitchIndex.of(switchIds);
+        this.ports = ports;
+    }
+
+    /**
+     * The table of a payload of port rows, as the parser gives it: its switches are the ports'
+     * switches, and it has no cells of its own until the store aggregates the ports (after carrying
+     * damaged ports over), so {@link #kind} and {@link #cell} fail on it.
+     */
+    public static Table ofPorts(PortRows ports) {
+        return new Table(ports.metrics, ports.guids, new long[0], new byte[0], ports.rejectedRows,
+                ports.unaddressableRows, ports.rejectedValues, List.of(), null, ports);
+    }
+
+    /**
+     * The switch aggregates of port rows: one row per switch, in the ports' order. The index is
+     * {@code previous}'s when it has the very same switch IDs.
+     */
+    static Table aggregates(PortRows ports, long[] cells, byte[] kinds, @Nullable Table previous) {
+        SwitchIndex index = previous != null && previous.switchIds == ports.guids ? previous.switchIndex : null;
+        return new Table(ports.metrics, ports.guids, cells, kinds, ports.rejectedRows, ports.unaddressableRows,
+                ports.rejectedValues, List.of(), index, ports);
+    }
+
+    /** The port rows of a payload in UFM Telemetry's layout, or null for switch rows. */
+    public @Nullable PortRows ports() {
+        return ports;
     }
 
     /**
@@ -170,6 +206,15 @@ public final class Table {
      */
     int rowStart(int row) {
         return Objects.checkIndex(row, switchIds.length) * width;
+    }
+
+    /** The cells, row-major, for a pass over every row in this package (may be longer than the rows). */
+    long[] cellArray() {
+        return cells;
+    }
+
+    byte[] kindArray() {
+        return kinds;
     }
 
     /** The cell at {@code rowStart(row) + column}, for a column below {@link #metrics()}'s size. */

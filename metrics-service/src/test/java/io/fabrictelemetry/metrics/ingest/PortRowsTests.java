@@ -1,0 +1,266 @@
+package io.fabrictelemetry.metrics.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.CounterProperties;
+import io.fabrictelemetry.metrics.snapshot.PortView;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.fabrictelemetry.metrics.snapshot.Table;
+
+/** Port rows (UFM Telemetry's layout): recognised from the header, read into switch aggregates and a port view. */
+class PortRowsTests {
+
+    private static final Instant T0 = Instant.parse("2026-12-07T06:00:00Z");
+    private static final String HEADER = "timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,"
+            + "Infiniband_PckIn_u_Packets,Infiniband_SymbolErrors_u_Errors,Infiniband_CBW_f_u_Gbps\n";
+
+    private static SnapshotStore store() {
+        return new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)), CounterProperties.defaults());
+    }
+
+    private static Table parse(String csv) {
+        return CsvPayloadParser.parse(csv.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Snapshot publish(SnapshotStore store, String csv, Instant sampledAt) {
+        return store.publish(CsvPayloadParser.parse(csv.getBytes(StandardCharsets.UTF_8), store.current()), sampledAt,
+                sampledAt, null);
+    }
+
+    private static Object value(Snapshot snapshot, String switchId, String metric) {
+        int row = snapshot.switchRow(switchId);
+        int column = snapshot.metricColumn(metric);
+        return switch (snapshot.cellKind(row, column)) {
+            case CellKind.INTEGER -> snapshot.cellBits(row, column);
+            case CellKind.DECIMAL -> Double.longBitsToDouble(snapshot.cellBits(row, column));
+            default -> null;
+        };
+    }
+
+    private static Object portValue(Snapshot snapshot, String switchId, int port, String metric) {
+        PortView ports = snapshot.ports();
+        int row = ports.portRow(snapshot.switchRow(switchId), port);
+        int column = snapshot.metricColumn(metric);
+        return switch (ports.cellKind(row, column)) {
+            case CellKind.INTEGER -> ports.cellBits(row, column);
+            case CellKind.DECIMAL -> Double.longBitsToDouble(ports.cellBits(row, column));
+            default -> null;
+        };
+    }
+
+    @Test
+    void headerWithNodeGuidAndPortNumIsReadAsPortRowsWhoseIdentityColumnsAreNoMetrics() {
+        Table table = parse("timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,sys_image_guid,"
+                + "aport,port_label,m_label,status_message,Device_ID,device_id,switch_serial_number,switch_part_number,"
+                + "mvcr_sensor_name,mtmp_sensor_name,zeta,alpha\n"
+                + "1,src,,0xa,0xa,1,sw-a,0x1,1,l,m,ok,d,d,s,p,v,t,5,6\n");
+        assertThat(table.ports()).isNotNull();
+        assertThat(table.metrics()).containsExactly("zeta", "alpha");
+        assertThat(table.switchIds()).containsExactly("0xa");
+        assertThat(table.ports().portCount()).isEqualTo(1);
+    }
+
+    @Test
+    void pdrSimulatorsSpellingNodeGuidAndPortNumberIsPortRowsToo() {
+        Table table = parse("Node_GUID,Port_Number,x\n0xb,3,7\n");
+        assertThat(table.ports()).isNotNull();
+        assertThat(table.metrics()).containsExactly("x");
+        assertThat(table.ports().portNumber(0)).isEqualTo(3);
+    }
+
+    @Test
+    void headerWithNeitherLayoutIsRefusedNamingBoth() {
+        assertThatExceptionOfType(PayloadRejectedException.class).isThrownBy(() -> parse("node_guid,x\n0xa,1\n"))
+                .withMessageContaining("'switch_id'").withMessageContaining("'port_num'");
+    }
+
+    @Test
+    void switchAggregateSumsCountersTakesTheMaximumOfOtherMetricsAndSkipsPortsWithoutAValue() {
+        Snapshot snapshot = publish(store(), HEADER
+                + "1,s,,0xa,0xa,1,sw-a,10,1,0.5\n"
+                + "1,s,,0xa,0xa,2,sw-a,,2,2.25\n"
+                + "1,s,,0xa,0xa,3,sw-a,32,,\n"
+                + "1,s,,0xb,0xb,1,sw-b,,,\n", T0);
+        assertThat(snapshot.switchCount()).isEqualTo(2);
+        assertThat(value(snapshot, "0xa", "Infiniband_PckIn_u_Packets")).isEqualTo(42L);
+        assertThat(value(snapshot, "0xa", "Infiniband_SymbolErrors_u_Errors")).isEqualTo(3L);
+        assertThat(value(snapshot, "0xa", "Infiniband_CBW_f_u_Gbps")).isEqualTo(2.25);
+        assertThat(value(snapshot, "0xb", "Infiniband_PckIn_u_Packets")).isNull();
+        int a = snapshot.switchRow("0xa");
+        assertThat(snapshot.aggregatedPorts(a, snapshot.metricColumn("Infiniband_PckIn_u_Packets"))).isEqualTo(2);
+        assertThat(snapshot.aggregatedPorts(a, snapshot.metricColumn("Infiniband_CBW_f_u_Gbps"))).isEqualTo(2);
+        assertThat(snapshot.aggregatedPorts(snapshot.switchRow("0xb"), 0)).isZero();
+        assertThat(snapshot.isSum(snapshot.metricColumn("Infiniband_PckIn_u_Packets"))).isTrue();
+        assertThat(snapshot.isSum(snapshot.metricColumn("Infiniband_CBW_f_u_Gbps"))).isFalse();
+        assertThat(snapshot.isSum(snapshot.metricColumn("Infiniband_PckIn_u_Packets_per_second"))).isTrue();
+        assertThat(snapshot.description(a)).isEqualTo("sw-a");
+        assertThat(portValue(snapshot, "0xa", 3, "Infiniband_PckIn_u_Packets")).isEqualTo(32L);
+        assertThat(portValue(snapshot, "0xa", 2, "Infiniband_PckIn_u_Packets")).isNull();
+    }
+
+    @Test
+    void aggregateOfDecimalsAndIntegersIsTheirSumAsADecimal() {
+        Snapshot snapshot = publish(store(), HEADER
+                + "1,s,,0xa,0xa,1,sw-a,10,1.5,0.5\n"
+                + "1,s,,0xa,0xa,2,sw-a,5,2,1\n", T0);
+        assertThat(value(snapshot, "0xa", "Infiniband_SymbolErrors_u_Errors")).isEqualTo(3.5);
+        assertThat(value(snapshot, "0xa", "Infiniband_CBW_f_u_Gbps")).isEqualTo(1L);
+    }
+
+    @Test
+    void portsAreGroupedBySwitchInOrderOfFirstAppearanceAndInSourceOrderWithinASwitch() {
+        Snapshot snapshot = publish(store(), HEADER
+                + "1,s,,0xb,0xb,2,sw-b,1,0,0\n"
+                + "1,s,,0xa,0xa,7,sw-a,2,0,0\n"
+                + "1,s,,0xb,0xb,1,sw-b,3,0,0\n"
+                + "1,s,,0xa,0xa,5,sw-a,4,0,0\n", T0);
+        PortView ports = snapshot.ports();
+        assertThat(snapshot.switchId(0)).isEqualTo("0xb");
+        assertThat(snapshot.switchId(1)).isEqualTo("0xa");
+        assertThat(ports.portCount()).isEqualTo(4);
+        assertThat(ports.firstPort(0)).isZero();
+        assertThat(ports.endPort(0)).isEqualTo(2);
+        assertThat(ports.firstPort(1)).isEqualTo(2);
+        assertThat(ports.endPort(1)).isEqualTo(4);
+        assertThat(List.of(ports.portNumber(0), ports.portNumber(1), ports.portNumber(2), ports.portNumber(3)))
+                .containsExactly(2, 1, 7, 5);
+        assertThat(ports.switchRowOf(3)).isEqualTo(1);
+        assertThat(ports.portRow(0, 1)).isEqualTo(1);
+        assertThat(ports.portRow(1, 5)).isEqualTo(3);
+        assertThat(ports.portRow(1, 7)).isEqualTo(2);
+        assertThat(ports.portRow(1, 6)).isEqualTo(-1);
+        assertThat(portValue(snapshot, "0xa", 5, "Infiniband_PckIn_u_Packets")).isEqualTo(4L);
+        assertThat(value(snapshot, "0xb", "Infiniband_PckIn_u_Packets")).isEqualTo(4L);
+    }
+
+    @Test
+    void switchIsFoundByItsGuidInAnyCaseOrByADescriptionThatNamesOnlyIt() {
+        Snapshot snapshot = publish(store(), HEADER
+                + "1,s,,0xAB,0xAB,1,leaf-1,1,0,0\n"
+                + "1,s,,0xcd,0xcd,1,spine,1,0,0\n"
+                + "1,s,,0xef,0xef,1,spine,1,0,0\n", T0);
+        assertThat(snapshot.switchRow("0xAB")).isZero();
+        assertThat(snapshot.switchRow("0xab")).isZero();
+        assertThat(snapshot.switchRow("0XCD")).isEqualTo(1);
+        assertThat(snapshot.switchRow("leaf-1")).isZero();
+        assertThat(snapshot.switchRow("spine")).isEqualTo(-1); // two switches have it
+        assertThat(snapshot.switchRow("0x12")).isEqualTo(-1);
+        assertThat(snapshot.switchId(0)).isEqualTo("0xAB"); // as the source wrote it
+        assertThat(snapshot.description(1)).isEqualTo("spine");
+    }
+
+    @Test
+    void switchRowsHaveNoPortsNoDescriptionsAndTakeNoAliases() {
+        Snapshot snapshot = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(
+                parse("switch_id,packet_errors,latency_us\nSW-1,1,2\n"), T0, T0, null);
+        assertThat(snapshot.ports()).isNull();
+        assertThat(snapshot.description(0)).isNull();
+        assertThat(snapshot.switchRow("sw-1")).isEqualTo(-1);
+        assertThat(snapshot.isSum(0)).isTrue();
+        assertThat(snapshot.isSum(1)).isFalse();
+    }
+
+    @Test
+    void portRatesAreEachPortsAndTheAggregatesRateIsTheSumOfItsPorts() {
+        SnapshotStore store = store();
+        long t0 = T0.toEpochMilli() * 1000;
+        long t1 = t0 + 10_000_000;
+        publish(store, HEADER
+                + t0 + ",s,,0xa,0xa,1,sw-a,100,0,1\n"
+                + t0 + ",s,,0xa,0xa,2,sw-a,1000,5,1\n"
+                + t0 + ",s,,0xa,0xa,3,sw-a,,5,1\n", T0);
+        Snapshot next = publish(store, HEADER
+                + t1 + ",s,,0xa,0xa,1,sw-a,300,0,1\n"
+                + t1 + ",s,,0xa,0xa,2,sw-a,10,6,1\n" // reset: counts from zero
+                + t1 + ",s,,0xa,0xa,3,sw-a,7,5,1\n", T0.plusSeconds(10));
+        String rate = "Infiniband_PckIn_u_Packets_per_second";
+        assertThat(portValue(next, "0xa", 1, rate)).isEqualTo(20.0);
+        assertThat(portValue(next, "0xa", 2, rate)).isEqualTo(1.0);
+        assertThat(portValue(next, "0xa", 3, rate)).isNull();
+        assertThat(value(next, "0xa", rate)).isEqualTo(21.0);
+        assertThat(next.aggregatedPorts(0, next.metricColumn(rate))).isEqualTo(2);
+        assertThat(value(next, "0xa", "Infiniband_SymbolErrors_u_Errors_per_second")).isEqualTo(0.1);
+        assertThat(next.metricColumn("Infiniband_CBW_f_u_Gbps_per_second")).isEqualTo(-1); // a gauge
+    }
+
+    @Test
+    void repeatedPortAndRowsNamingNoPortAreRejectedRows() {
+        Snapshot snapshot = publish(store(), HEADER
+                + "1,s,,0xa,0xa,1,sw-a,1,0,0\n"
+                + "1,s,,0xa,0xa,1,sw-a,2,0,0\n" // repeated port
+                + "1,s,,,0xa,2,sw-a,3,0,0\n" // blank GUID
+                + "1,s,,0xzz,0xa,2,sw-a,3,0,0\n" // malformed GUID
+                + "1,s,,0xa,0xa,,sw-a,3,0,0\n" // blank port
+                + "1,s,,0xa,0xa,two,sw-a,3,0,0\n" // malformed port
+                + "1,s,,0xa,0xa,-2,sw-a,3,0,0\n", T0);
+        assertThat(snapshot.rejectedRows()).isEqualTo(6);
+        assertThat(snapshot.ports().portCount()).isEqualTo(1);
+        assertThat(value(snapshot, "0xa", "Infiniband_PckIn_u_Packets")).isEqualTo(1L);
+    }
+
+    @Test
+    void listMetricsHoldsTheAggregatesThenThePortsThenTheDescriptions() {
+        Snapshot snapshot = publish(new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)),
+                new CounterProperties(List.of("*_u_Packets"))), "node_guid,port_num,node_description,p_u_Packets,g\n"
+                + "0xa,1,\"leaf \"\"1\"\"\",1,0.5\n"
+                + "0xa,2,\"leaf \"\"1\"\"\",2,\n"
+                + "0xb,1,,3,4\n", T0);
+        assertThat(new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8)).isEqualTo("{\"sequence\":1,"
+                + "\"sampledAt\":\"2026-12-07T06:00:00.000Z\",\"collectedAt\":\"2026-12-07T06:00:00.000Z\","
+                + "\"metrics\":[\"p_u_Packets\",\"g\",\"p_u_Packets_per_second\"],"
+                + "\"switches\":{\"0xa\":{\"p_u_Packets\":3,\"g\":0.5,\"p_u_Packets_per_second\":null},"
+                + "\"0xb\":{\"p_u_Packets\":3,\"g\":4,\"p_u_Packets_per_second\":null}},"
+                + "\"ports\":{\"0xa\":{\"1\":{\"p_u_Packets\":1,\"g\":0.5,\"p_u_Packets_per_second\":null},"
+                + "\"2\":{\"p_u_Packets\":2,\"g\":null,\"p_u_Packets_per_second\":null}},"
+                + "\"0xb\":{\"1\":{\"p_u_Packets\":3,\"g\":4,\"p_u_Packets_per_second\":null}}},"
+                + "\"descriptions\":{\"0xa\":\"leaf \\\"1\\\"\"}}");
+    }
+
+    @Test
+    void listMetricsHasNoDescriptionsWhenNoneIsKnown() {
+        Snapshot snapshot = publish(store(), "node_guid,port_num,x\n0xa,1,1\n", T0);
+        assertThat(new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8))
+                .endsWith("\"ports\":{\"0xa\":{\"1\":{\"x\":1}}}}");
+    }
+
+    @Test
+    void sampledAtIsTheHeaderElseTheNewestRowTimestampElseTheArrival() {
+        Instant arrival = Instant.parse("2026-12-07T06:30:00Z");
+        Table timed = parse("timestamp,node_guid,port_num,x\n1709652347161873,0xa,1,1\n1709652349000001,0xa,2,1\n"
+                + "1709652340000000,0xb,1,1\n");
+        assertThat(PollLoop.sampledAt("2026-12-07T06:00:00Z", timed, arrival)).isEqualTo(Instant.parse("2026-12-07T06:00:00Z"));
+        assertThat(PollLoop.sampledAt(null, timed, arrival)).isEqualTo(Instant.parse("2024-03-05T15:25:49.000001Z"));
+        assertThat(PollLoop.sampledAt("not a time", timed, arrival)).isEqualTo(Instant.parse("2024-03-05T15:25:49.000001Z"));
+        assertThat(PollLoop.sampledAt(null, parse("timestamp,node_guid,port_num,x\n,0xa,1,1\n"), arrival)).isEqualTo(arrival);
+        assertThat(PollLoop.sampledAt(null, parse("node_guid,port_num,x\n0xa,1,1\n"), arrival)).isEqualTo(arrival);
+        assertThat(PollLoop.sampledAt(null, parse("switch_id,x\nsw-1,1\n"), arrival)).isEqualTo(arrival);
+    }
+
+    @Test
+    void aPortAnswersWithItsRowsTimeAndASwitchAggregateWithItsOldestPorts() {
+        Instant sampledAt = Instant.parse("2026-12-07T06:00:10Z");
+        Snapshot snapshot = publish(store(), "timestamp,node_guid,port_num,x\n"
+                + (sampledAt.toEpochMilli() * 1000 - 2_500_000) + ",0xa,1,1\n"
+                + (sampledAt.toEpochMilli() * 1000) + ",0xa,2,1\n"
+                + ",0xb,1,1\n", sampledAt);
+        PortView ports = snapshot.ports();
+        assertThat(ports.sampledAt(0)).isEqualTo(Instant.parse("2026-12-07T06:00:07.500Z"));
+        assertThat(ports.sampledAtText(1)).isEqualTo("2026-12-07T06:00:10.000Z");
+        assertThat(ports.sampledAt(2)).isEqualTo(sampledAt); // no timestamp: the payload's
+        assertThat(snapshot.sampledAt("0xa")).isEqualTo(Instant.parse("2026-12-07T06:00:07.500Z"));
+        assertThat(snapshot.sampledAtText("0xa")).isEqualTo("2026-12-07T06:00:07.500Z");
+        assertThat(snapshot.sampledAt("0xb")).isEqualTo(sampledAt);
+        assertThat(snapshot.sampledAtText("0XA")).isEqualTo("2026-12-07T06:00:07.500Z");
+    }
+}

@@ -10,7 +10,8 @@ No Grafana engine runs here, so this checks as far as the tools allow:
      expressions are written into a temporary rules file for `promtool check rules`;
   4. every series an expression (or an expression of config/alerts.yml) selects is really exported, with
      the labels it filters or groups on: compared against the live exports the end-to-end test wrote
-     (metrics-service/target/*.prom, from /telemetry/prometheus and both /actuator/prometheus).
+     (metrics-service/target/*.prom, from /telemetry/prometheus of switch rows and of port rows, and both
+     /actuator/prometheus).
 Before checking, it proves it can fail: a few broken copies of the first dashboard must be rejected.
 
 Usage: .ci/check-dashboards.py   (from the repository root, after ./mvnw verify; needs promtool)
@@ -30,6 +31,7 @@ PROVIDERS = "config/grafana/provisioning/dashboards/*.yml"
 COMPOSE = "docker-compose.yml"
 ALERTS = "config/alerts.yml"
 EXPORTS = ["metrics-service/target/fabric-export.prom",
+           "metrics-service/target/fabric-export-ports.prom",
            "metrics-service/target/metrics-actuator.prom",
            "metrics-service/target/generator-actuator.prom"]
 
@@ -72,7 +74,7 @@ def exported_series():
     series = {name: set(labels) for name, labels in SYNTHETIC.items()}
     for path in EXPORTS:
         if not os.path.exists(path) or os.path.getsize(path) == 0:
-            sys.exit(f"{path} is missing or empty: run ./mvnw -B verify first (the end-to-end test writes it)")
+            sys.exit(f"{path} is missing or empty: run ./mvnw -B verify first (the end-to-end test and PortPrometheusEndpointTests write them)")
         for line in read(path).splitlines():
             match = SAMPLE.match(line)
             if match and not line.startswith("#"):

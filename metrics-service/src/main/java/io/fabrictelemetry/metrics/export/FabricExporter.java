@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.snapshot.PortView;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -36,6 +37,10 @@ import reactor.core.publisher.Mono;
  * come from {@link FabricSeries#forColumn} (the client library's naming rules); a column the
  * library still refuses, or a second column that maps to a name already exported, is left out,
  * said once at WARN per change of the column set.
+ *
+ * <p>A snapshot of port rows (UFM Telemetry's layout) is exported per port instead, by
+ * {@link PortExposition}: its columns named by {@link FabricSeries#forPortColumn}, its switch
+ * aggregates left out.
  */
 @Component
 public class FabricExporter {
@@ -48,13 +53,16 @@ public class FabricExporter {
             .setIncludeCreatedTimestamps(false)
             .build();
     private final PerSnapshot<ByteBuffer> encoded = new PerSnapshot<>(snapshot -> encode(snapshot).toDirectBuffer());
+    private final PerSnapshot<PortExposition.Encoded> portsEncoded = new PerSnapshot<>(this::encodePorts);
     private final AtomicReference<@Nullable Families> families = new AtomicReference<>();
 
     /**
      * What each column of one column set becomes: its series, or {@code null} when it is left out.
-     * Worked out once per column set, not per snapshot.
+     * Worked out once per column set (and, on port rows, set of counters), not per snapshot.
+     *
+     * @param counters on port rows, which columns are counters; {@code null} on switch rows
      */
-    private record Families(List<String> columns, List<@Nullable FabricSeries> series) {
+    private record Families(List<String> columns, @Nullable List<Boolean> counters, List<@Nullable FabricSeries> series) {
     }
 
     /**
@@ -65,6 +73,33 @@ public class FabricExporter {
         return encoded.get(snapshot).map(ByteBuffer::duplicate);
     }
 
+
+    /**
+     * The export of a snapshot of port rows, one series per port ({@link PortExposition}); encodes
+     * it the first time it is asked for, off the event loop, once per snapshot.
+     *
+     * @throws IllegalArgumentException when the snapshot is of switch rows
+     */
+    Mono<PortExposition.Encoded> exportPorts(Snapshot snapshot) {
+        if (snapshot.ports() == null) {
+            throw new IllegalArgumentException("snapshot " + snapshot.sequence() + " has no ports");
+        }
+        return portsEncoded.get(snapshot);
+    }
+
+    PortExposition.Encoded encodePorts(Snapshot snapshot) {
+        PortView ports = snapshot.ports();
+        if (ports == null) {
+            throw new IllegalArgumentException("snapshot " + snapshot.sequence() + " has no ports");
+        }
+        // the payload's columns only: derived rates are left to Prometheus's own rate()
+        List<String> columns = snapshot.metrics().subList(0, snapshot.generatorMetricCount());
+        List<Boolean> counters = new ArrayList<>(columns.size());
+        for (int column = 0; column < columns.size(); column++) {
+            counters.add(snapshot.isSum(column));
+        }
+        return PortExposition.encode(snapshot, ports, familiesOf(columns, counters).series());
+    }
 
     /** Sized from the names, so that the buffer rarely grows: growing a 40 MB array doubles it. */
     Bodies.Sink encode(Snapshot snapshot) {
@@ -79,7 +114,7 @@ public class FabricExporter {
         }
         // the generator's columns only: derived rates are left to Prometheus's own rate()
         List<@Nullable FabricSeries> series =
-                familiesOf(snapshot.metrics().subList(0, snapshot.generatorMetricCount())).series();
+                familiesOf(snapshot.metrics().subList(0, snapshot.generatorMetricCount()), null).series();
         try {
             // family by family: the text format simply concatenates, and only one family's data
             // points (one per switch) are alive at a time, which matters at 100,000 switches
@@ -98,19 +133,25 @@ public class FabricExporter {
         return out;
     }
 
-    /** The series of each column, worked out (and any left out said, once) when the column set changes. */
-    private Families familiesOf(List<String> columns) {
+    /**
+     * The series of each column, worked out (and any left out said, once) when the column set
+     * changes: named by {@link FabricSeries#forColumn} on switch rows, by
+     * {@link FabricSeries#forPortColumn} on port rows ({@code counters} not null).
+     */
+    private Families familiesOf(List<String> columns, @Nullable List<Boolean> counters) {
         Families known = families.get();
-        if (known != null && known.columns().equals(columns)) {
+        if (known != null && known.columns().equals(columns) && java.util.Objects.equals(known.counters(), counters)) {
             return known;
         }
         List<@Nullable FabricSeries> series = new ArrayList<>(columns.size());
         Map<String, String> columnOfName = new HashMap<>();
         List<String> leftOut = new ArrayList<>();
-        for (String column : columns) {
+        for (int index = 0; index < columns.size(); index++) {
+            String column = columns.get(index);
             FabricSeries candidate = null;
             try {
-                candidate = FabricSeries.forColumn(column);
+                candidate = counters == null ? FabricSeries.forColumn(column)
+                        : FabricSeries.forPortColumn(column, counters.get(index));
                 // the library's builders check a family's name and help as they will with the data
                 if (candidate.counter()) {
                     CounterSnapshot.builder().name(candidate.name()).help(candidate.help()).build();
@@ -129,7 +170,8 @@ public class FabricExporter {
             }
             series.add(candidate);
         }
-        Families next = new Families(List.copyOf(columns), Collections.unmodifiableList(series));
+        Families next = new Families(List.copyOf(columns), counters == null ? null : List.copyOf(counters),
+                Collections.unmodifiableList(series));
         families.set(next);
         if (!leftOut.isEmpty()) {
             log.warn("Prometheus export leaves out {} of {} columns: {}", leftOut.size(), columns.size(),

@@ -62,6 +62,15 @@ record FabricSeries(String name, boolean counter, double factor, String help) {
                 + " (unit as the generator sends it)");
     }
 
+    /**
+     * A reading in the series' unit, for port rows: a factor below 1 (a percent, a microsecond: 1/100,
+     * 1/1e6) is applied as a division by its whole inverse, which rounds once, so that
+     * {@code 5.48295e-7} percent is the ratio {@code 5.48295E-9}, not {@code 5.482950000000001E-9}.
+     */
+    double toBaseUnit(double value) {
+        return factor >= 1 ? value * factor : value / Math.rint(1 / factor);
+    }
+
     /** The prefix of every per-port series, apart from the switch series' {@code fabric_}. */
     static final String PORT_PREFIX = "fabric_port_";
 

@@ -35,6 +35,10 @@ class FabricExporterTests {
 
     /** Two switches, every default column plus one the service does not know; sw-0002 is down. */
     static Snapshot knownSnapshot() {
+        return new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(knownTable(), Instant.EPOCH, Instant.EPOCH, null);
+    }
+
+    static Table knownTable() {
         List<String> metrics = List.of("bandwidth_gbps", "utilization_pct", "latency_us", "packet_errors",
                 "dropped_packets", "link_state", "link_down_count", "temperature_c", "fan-speed rpm");
         Table table = Table.of(metrics, List.of("sw-0001", "sw-0002"),
@@ -43,7 +47,7 @@ class FabricExporterTests {
                 new byte[] {D, D, D, I, I, I, I, D, I,
                         D, D, N, I, I, I, I, D, N},
                 0, 0);
-        return new SnapshotStore(new StaleProperties(Duration.ofSeconds(30))).publish(table, Instant.EPOCH, Instant.EPOCH, null);
+        return table;
     }
 
     private static String export(Snapshot snapshot) {
@@ -73,6 +77,48 @@ class FabricExporterTests {
                 + "fabric_link_down_total{switch=\"sw-0002\"} 1.0\n");
         assertThat(text).contains("# TYPE fabric_temperature_celsius gauge\n"
                 + "fabric_temperature_celsius{switch=\"sw-0001\"} 55.5\n");
+    }
+
+    /** Switch rows: the whole export, byte for byte as it was before port rows were exported (issue 22). */
+    static final String KNOWN_SNAPSHOT_EXPORT =
+                "# HELP fabric_bandwidth_bytes_per_second Bandwidth in use, from CSV column bandwidth_gbps (Gb/s)\n"
+                + "# TYPE fabric_bandwidth_bytes_per_second gauge\n"
+                + "fabric_bandwidth_bytes_per_second{switch=\"sw-0001\"} 3.90625E10\n"
+                + "fabric_bandwidth_bytes_per_second{switch=\"sw-0002\"} 0.0\n"
+                + "# HELP fabric_utilization_ratio Link utilization, from CSV column utilization_pct (percent)\n"
+                + "# TYPE fabric_utilization_ratio gauge\n"
+                + "fabric_utilization_ratio{switch=\"sw-0001\"} 0.7813\n"
+                + "fabric_utilization_ratio{switch=\"sw-0002\"} 0.0\n"
+                + "# HELP fabric_latency_seconds Switch latency, from CSV column latency_us (microseconds)\n"
+                + "# TYPE fabric_latency_seconds gauge\n"
+                + "fabric_latency_seconds{switch=\"sw-0001\"} 1.5E-6\n"
+                + "# HELP fabric_packet_errors_total Packet errors since the generator started, from CSV column packet_errors (packets)\n"
+                + "# TYPE fabric_packet_errors_total counter\n"
+                + "fabric_packet_errors_total{switch=\"sw-0001\"} 17.0\n"
+                + "fabric_packet_errors_total{switch=\"sw-0002\"} 20.0\n"
+                + "# HELP fabric_dropped_packets_total Dropped packets since the generator started, from CSV column dropped_packets (packets)\n"
+                + "# TYPE fabric_dropped_packets_total counter\n"
+                + "fabric_dropped_packets_total{switch=\"sw-0001\"} 4.0\n"
+                + "fabric_dropped_packets_total{switch=\"sw-0002\"} 6.0\n"
+                + "# HELP fabric_link_state Link state, from CSV column link_state (1 up, 0 down)\n"
+                + "# TYPE fabric_link_state gauge\n"
+                + "fabric_link_state{switch=\"sw-0001\"} 1.0\n"
+                + "fabric_link_state{switch=\"sw-0002\"} 0.0\n"
+                + "# HELP fabric_link_down_total Link-down episodes since the generator started, from CSV column link_down_count\n"
+                + "# TYPE fabric_link_down_total counter\n"
+                + "fabric_link_down_total{switch=\"sw-0001\"} 0.0\n"
+                + "fabric_link_down_total{switch=\"sw-0002\"} 1.0\n"
+                + "# HELP fabric_temperature_celsius Switch temperature, from CSV column temperature_c (degrees Celsius)\n"
+                + "# TYPE fabric_temperature_celsius gauge\n"
+                + "fabric_temperature_celsius{switch=\"sw-0001\"} 55.5\n"
+                + "fabric_temperature_celsius{switch=\"sw-0002\"} 31.0\n"
+                + "# HELP fabric_fan_speed_rpm Value of CSV column fan-speed rpm (unit as the generator sends it)\n"
+                + "# TYPE fabric_fan_speed_rpm gauge\n"
+                + "fabric_fan_speed_rpm{switch=\"sw-0001\"} 9000.0\n";
+
+    @Test
+    void switchRowExportIsByteForByteWhatItWasBeforePortRows() {
+        assertThat(export(knownSnapshot())).isEqualTo(KNOWN_SNAPSHOT_EXPORT);
     }
 
     @Test

@@ -28,4 +28,22 @@ class NumberSyntaxTests {
         assertThat(NumberSyntax.isIntegerLiteral(text)).isFalse();
         assertThat(NumberSyntax.isDecimalLiteral(text)).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void decimalsWithAnExponentReadAsTheVeryDoubleParseDoubleGives() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(22);
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of("5.48295e-7", "1e5", "1E+22", "-2.5e-3",
+                "123456789012345e-22", "9.99999999999999e22", "1.5e-23", "7e308", "1e-400", "0.000123e4", "12.0e0"));
+        for (int i = 0; i < 100_000; i++) {
+            String mantissa = Long.toString(random.nextLong(1, 1_000_000_000_000_000L));
+            int point = random.nextInt(mantissa.length() + 1);
+            String digits = point == mantissa.length() ? mantissa : mantissa.substring(0, point) + "." + mantissa.substring(point);
+            texts.add((digits.startsWith(".") ? "0" + digits : digits) + (random.nextBoolean() ? "e" : "E")
+                    + (random.nextBoolean() ? "-" : "") + random.nextInt(40));
+        }
+        for (String text : texts) {
+            org.assertj.core.api.Assertions.assertThat(NumberSyntax.parseDecimal(text.toCharArray(), 0, text.length()))
+                    .as(text).isEqualTo(Double.parseDouble(text));
+        }
+    }
 }

@@ -263,4 +263,105 @@ class PortRowsTests {
         assertThat(snapshot.sampledAt("0xb")).isEqualTo(sampledAt);
         assertThat(snapshot.sampledAtText("0XA")).isEqualTo("2026-12-07T06:00:07.500Z");
     }
+
+    private static final String SMALL = "timestamp,node_guid,port_num,node_description,c_u_Errors,g\n";
+
+    private static String row(Instant at, String guid, int port, String rest) {
+        return (at.toEpochMilli() * 1000) + "," + guid + "," + port + ",sw," + rest + "\n";
+    }
+
+    @Test
+    void damagedPortRowCarriesThatPortsPreviousValuesOverWithTheirTime() {
+        SnapshotStore store = store();
+        Instant t1 = T0;
+        Instant t2 = T0.plusSeconds(10);
+        publish(store, SMALL + row(t1, "0xa", 1, "10,1.5") + row(t1, "0xa", 2, "20,2.5") + row(t1, "0xb", 1, "30,3"), t1);
+        Snapshot next = publish(store, SMALL
+                + row(t2, "0xa", 1, "11,1.0")
+                + (t2.toEpochMilli() * 1000) + ",0xa,2,sw,21\n" // a cell short: damaged, names port 2
+                + row(t2, "0xb", 1, "31,3"), t2);
+        PortView ports = next.ports();
+        assertThat(next.rejectedRows()).isEqualTo(1);
+        assertThat(ports.portCount()).isEqualTo(3);
+        int carried = ports.portRow(next.switchRow("0xa"), 2);
+        assertThat(carried).isEqualTo(1); // in its place
+        assertThat(ports.carriedOver(carried)).isTrue();
+        assertThat(ports.carriedOver(0)).isFalse();
+        assertThat(portValue(next, "0xa", 2, "c_u_Errors")).isEqualTo(20L);
+        assertThat(portValue(next, "0xa", 2, "g")).isEqualTo(2.5);
+        assertThat(portValue(next, "0xa", 2, "c_u_Errors_per_second")).isNull(); // no new value, no rate
+        assertThat(ports.sampledAt(carried)).isEqualTo(t1);
+        assertThat(value(next, "0xa", "c_u_Errors")).isEqualTo(31L); // the aggregate counts the carried value
+        assertThat(value(next, "0xa", "c_u_Errors_per_second")).isEqualTo(0.1);
+        assertThat(next.sampledAt("0xa")).isEqualTo(t1); // its oldest port
+        assertThat(next.carriedOver()).containsOnlyKeys("0xa");
+        assertThat(new String(next.listMetricsJson(), StandardCharsets.UTF_8))
+                .contains(",\"carriedOver\":{\"0xa\":\"2026-12-07T06:00:00.000Z\"},\"ports\":");
+    }
+
+    @Test
+    void damagedPortRowOfAPortNeverSeenBeforeIsNotInventedNorItsSwitch() {
+        SnapshotStore store = store();
+        publish(store, SMALL + row(T0, "0xa", 1, "10,1"), T0);
+        Snapshot next = publish(store, SMALL + row(T0.plusSeconds(10), "0xa", 1, "11,1")
+                + "1,0xa,2,sw,21\n" + "1,0xc,1,sw,21\n", T0.plusSeconds(10));
+        assertThat(next.rejectedRows()).isEqualTo(2);
+        assertThat(next.ports().portCount()).isEqualTo(1);
+        assertThat(next.switchCount()).isEqualTo(1);
+        assertThat(next.switchRow("0xc")).isEqualTo(-1);
+        Snapshot first = publish(store(), SMALL + row(T0, "0xa", 1, "10,1") + "1,0xa,2,sw,21\n", T0);
+        assertThat(first.ports().portCount()).isEqualTo(1); // no previous snapshot: nothing to carry
+    }
+
+    @Test
+    void carriedPortOlderThanStaleAfterStaysListedWithoutReadings() {
+        SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)), CounterProperties.defaults());
+        publish(store, SMALL + row(T0, "0xa", 1, "10,1") + row(T0, "0xa", 2, "20,2"), T0);
+        Instant later = T0.plusSeconds(60);
+        Snapshot next = publish(store, SMALL + row(later, "0xa", 1, "11,1") + "1,0xa,2,sw\n", later);
+        int carried = next.ports().portRow(0, 2);
+        assertThat(next.ports().carriedOver(carried)).isTrue();
+        assertThat(next.ports().sampledAt(carried)).isEqualTo(T0);
+        assertThat(portValue(next, "0xa", 2, "c_u_Errors")).isNull();
+        assertThat(value(next, "0xa", "c_u_Errors")).isEqualTo(11L);
+    }
+
+    @Test
+    void damagedRowThenAnIntactRowOfTheSamePortKeepsTheIntactOne() {
+        SnapshotStore store = store();
+        publish(store, SMALL + row(T0, "0xa", 1, "10,1"), T0);
+        Instant t2 = T0.plusSeconds(10);
+        Snapshot next = publish(store, SMALL + "1,0xa,1,sw,5\n" + row(t2, "0xb", 1, "7,7") + row(t2, "0xa", 1, "12,1"), t2);
+        assertThat(next.rejectedRows()).isEqualTo(1);
+        assertThat(next.ports().portCount()).isEqualTo(2);
+        assertThat(next.switchId(0)).isEqualTo("0xa"); // first seen in the damaged row
+        assertThat(portValue(next, "0xa", 1, "c_u_Errors")).isEqualTo(12L);
+        assertThat(next.ports().carriedOver(0)).isFalse();
+        assertThat(portValue(next, "0xa", 1, "c_u_Errors_per_second")).isEqualTo(0.2);
+    }
+
+    @Test
+    void rowCutShortAtTheEndOfTheBodyIsDamagedAndCarriedWhenItsIdentityCameWhole() {
+        SnapshotStore store = store();
+        publish(store, SMALL + row(T0, "0xa", 1, "10,1") + row(T0, "0xa", 2, "20,2") + row(T0, "0xa", 3, "30,3"), T0);
+        Instant t2 = T0.plusSeconds(10);
+        Snapshot next = publish(store, SMALL + row(t2, "0xa", 1, "11,1") + (t2.toEpochMilli() * 1000) + ",0xa,2,sw,2", t2);
+        assertThat(next.rejectedRows()).isEqualTo(1);
+        assertThat(next.ports().portCount()).isEqualTo(2);
+        assertThat(next.ports().carriedOver(1)).isTrue();
+        assertThat(portValue(next, "0xa", 2, "c_u_Errors")).isEqualTo(20L);
+        Snapshot cut = publish(store, SMALL + row(t2, "0xa", 1, "11,1") + "1,0xa,", t2);
+        assertThat(cut.rejectedRows()).isEqualTo(1);
+        assertThat(cut.ports().portCount()).isEqualTo(1); // the port number was cut: nothing to carry
+    }
+
+    @Test
+    void steadyFabricReusesThePreviousSnapshotsIdentityStrings() {
+        SnapshotStore store = store();
+        Snapshot first = publish(store, SMALL + row(T0, "0xa", 1, "10,1") + row(T0, "0xb", 1, "20,2"), T0);
+        Snapshot next = publish(store, SMALL + row(T0.plusSeconds(1), "0xa", 1, "11,1") + row(T0.plusSeconds(1), "0xb", 1, "21,2"),
+                T0.plusSeconds(1));
+        assertThat(next.switchId(1)).isSameAs(first.switchId(1));
+        assertThat(next.description(1)).isSameAs(first.description(1));
+    }
 }

@@ -43,8 +43,9 @@ public final class ListMetricsFilter {
 
     static final String SWITCH = "switch";
     static final String METRIC = "metric";
+    static final String PORTS = "ports";
     /** Unfiltered: the whole snapshot. */
-    public static final ListMetricsFilter NONE = new ListMetricsFilter(null, null);
+    public static final ListMetricsFilter NONE = new ListMetricsFilter(null, null, true);
 
     private static final int MAX_UNKNOWN_NAMED = 5;
     /** Selections up to this many switches and metrics have ETags that list them; larger ones, a digest. */
@@ -54,10 +55,13 @@ public final class ListMetricsFilter {
     // null: that dimension is not filtered
     private final @Nullable Set<String> switches;
     private final @Nullable Set<String> metrics;
+    // false: ports=false, the body leaves out the ports of port rows (a client that shows switches only)
+    private final boolean ports;
 
-    private ListMetricsFilter(@Nullable Set<String> switches, @Nullable Set<String> metrics) {
+    private ListMetricsFilter(@Nullable Set<String> switches, @Nullable Set<String> metrics, boolean ports) {
         this.switches = switches;
         this.metrics = metrics;
+        this.ports = ports;
     }
 
     /** The filter of a request's query; {@code 400} problems for bad percent-encoding or empty names. */
@@ -65,11 +69,32 @@ public final class ListMetricsFilter {
         return parse(QueryParameters.queryParams(request));
     }
 
-    /** The filter of a decoded query; {@code 400} problems for empty or over-long names. */
+    /** The filter of a decoded query; {@code 400} problems for empty or over-long names, or {@code ports} not a boolean. */
     public static ListMetricsFilter parse(MultiValueMap<String, String> query) {
         Set<String> switches = names(query, SWITCH);
         Set<String> metrics = names(query, METRIC);
-        return switches == null && metrics == null ? NONE : new ListMetricsFilter(switches, metrics);
+        boolean ports = ports(query);
+        return switches == null && metrics == null && ports ? NONE : new ListMetricsFilter(switches, metrics, ports);
+    }
+
+    /** {@code ports=true} (the default) or {@code ports=false}, as often as given but always the same. */
+    private static boolean ports(MultiValueMap<String, String> query) {
+        List<String> values = query.get(PORTS);
+        if (values == null) {
+            return true;
+        }
+        Boolean ports = null;
+        for (String value : values) {
+            boolean given = "true".equals(value);
+            if ((!given && !"false".equals(value)) || (ports != null && ports != given)) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-parameter",
+                        "query parameter 'ports' must be 'true' or 'false' (whether the body lists the ports of "
+                                + "port rows), once, but was '" + abbreviate(String.join("', '",
+                                        values.stream().map(v -> v == null ? "" : v).toList())) + "'");
+            }
+            ports = given;
+        }
+        return ports == null || ports;
     }
 
     private static @Nullable Set<String> names(MultiValueMap<String, String> query, String parameter) {
@@ -104,9 +129,13 @@ public final class ListMetricsFilter {
         return value.length() <= 64 ? value : value.substring(0, 64) + "…";
     }
 
-    /** True when the query names neither switches nor metrics: the answer is the whole snapshot. */
+    /**
+     * True when the query names neither switches nor metrics and keeps the ports: the answer is the
+     * whole snapshot. ({@code ports=false} alone on switch rows is the whole snapshot too: {@link
+     * Selection#isUnfiltered()} says so once the snapshot is known.)
+     */
     public boolean isUnfiltered() {
-        return switches == null && metrics == null;
+        return switches == null && metrics == null && ports;
     }
 
     /**
@@ -116,7 +145,7 @@ public final class ListMetricsFilter {
     public Selection select(Snapshot snapshot) {
         int @Nullable [] rows = switches == null ? null : indexes(snapshot, switches, true);
         int @Nullable [] columns = metrics == null ? null : indexes(snapshot, metrics, false);
-        return new Selection(snapshot, rows, columns);
+        return new Selection(snapshot, rows, columns, ports || snapshot.ports() == null);
     }
 
     /**
@@ -154,12 +183,12 @@ public final class ListMetricsFilter {
     @Override
     public boolean equals(@Nullable Object other) {
         return other instanceof ListMetricsFilter that && Objects.equals(switches, that.switches)
-                && Objects.equals(metrics, that.metrics);
+                && Objects.equals(metrics, that.metrics) && ports == that.ports;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(switches, metrics);
+        return Objects.hash(switches, metrics, ports);
     }
 
     /** "switch 'a' is", "switches 'a', 'b' are": the offending names, a few at most. */
@@ -183,11 +212,14 @@ public final class ListMetricsFilter {
         private final Snapshot snapshot;
         private final int @Nullable [] rows;    // null: every switch
         private final int @Nullable [] columns; // null: every metric
+        // false: the snapshot has ports and the body leaves them out
+        private final boolean ports;
 
-        private Selection(Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns) {
+        private Selection(Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns, boolean ports) {
             this.snapshot = snapshot;
             this.rows = rows;
             this.columns = columns;
+            this.ports = ports;
         }
 
         public Snapshot snapshot() {
@@ -195,7 +227,7 @@ public final class ListMetricsFilter {
         }
 
         public boolean isUnfiltered() {
-            return rows == null && columns == null;
+            return rows == null && columns == null && ports;
         }
 
         /** How many values the body holds: a measure of the cost of encoding it. */
@@ -244,6 +276,12 @@ public final class ListMetricsFilter {
          * it, and another selection or snapshot another ETag.
          */
         public String etag() {
+            String tag = selectionEtag();
+            // ports=false on port rows: another representation of the same selection
+            return ports || isUnfiltered() ? tag : EntityTags.withSuffix(tag, "-np");
+        }
+
+        private String selectionEtag() {
             String etag = snapshot.etag();
             if (isUnfiltered()) {
                 return etag;
@@ -289,7 +327,7 @@ public final class ListMetricsFilter {
             int switchCount = rows == null ? snapshot.switchCount() : rows.length;
             int expected = (int) Math.min(Integer.MAX_VALUE - 8, 160 + metricCount * 24L + switchCount * (20L + metricCount * 28L));
             ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
-            ListMetricsEncoder.write(new JsonOut(out, expected), snapshot, rows, columns);
+            ListMetricsEncoder.write(new JsonOut(out, expected), snapshot, rows, columns, ports);
             return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
         }
 

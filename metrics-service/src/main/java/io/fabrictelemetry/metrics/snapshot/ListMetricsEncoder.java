@@ -65,6 +65,16 @@ public final class ListMetricsEncoder {
      * @param columns the metrics' columns in generator order, or {@code null} for all
      */
     public static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns) {
+        write(out, snapshot, rows, columns, true);
+    }
+
+    /**
+     * As {@link #write(JsonOut, Snapshot, int[], int[])}; {@code withPorts} false leaves out the
+     * {@code ports} object of port rows (ListMetrics {@code ports=false}: switches, their aggregates
+     * and descriptions only).
+     */
+    public static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns,
+            boolean withPorts) {
         List<String> metrics = snapshot.metrics();
         int[] cols = columns != null ? columns : all(metrics.size());
         int switchCount = rows == null ? snapshot.switchCount() : rows.length;
@@ -139,7 +149,9 @@ public final class ListMetricsEncoder {
         }
         PortView ports = snapshot.ports();
         if (ports != null) {
-            writePorts(out, snapshot, ports, rows, cols, names, zeroNames, zeroTail, firstRate);
+            if (withPorts) {
+                writePorts(out, snapshot, ports, rows, cols, names, zeroNames, zeroTail, firstRate);
+            }
             writeDescriptions(out, snapshot, rows, switchCount);
         }
         out.ascii('}').flush();

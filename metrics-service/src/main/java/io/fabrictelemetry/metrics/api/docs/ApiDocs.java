@@ -77,6 +77,7 @@ public final class ApiDocs {
                         + " all when absent"))
                 .parameter(names("metric", "Metrics to include (repeat the parameter or separate with commas);"
                         + " all when absent"))
+                .parameter(ports())
                 .parameter(ifNoneMatch())
                 .parameter(parameterBuilder().in(ParameterIn.HEADER).name("Accept-Encoding")
                         .description("`gzip` (without `q=0`) for a compressed body").schema(schemaBuilder().type("string")))
@@ -85,7 +86,8 @@ public final class ApiDocs {
                         ETAG, DATA_AGE, CACHE_CONTROL, VARY, CONTENT_ENCODING, REQUEST_ID))
                 .response(notModified(ETAG, DATA_AGE, CACHE_CONTROL, VARY, REQUEST_ID))
                 .response(problem(head, "400", "An empty name in `switch` or `metric` (`…:missing-parameter`),"
-                        + " a name longer than 256 characters (`…:parameter-too-long`), a query that is not valid"
+                        + " a name longer than 256 characters (`…:parameter-too-long`), `ports` other than `true` or"
+                        + " `false` (`…:invalid-parameter`), a query that is not valid"
                         + " percent-encoded UTF-8 (`…:invalid-query`)"))
                 .response(problem(head, "404", "A switch (`…:unknown-switch`) or metric (`…:unknown-metric`,"
                         + " with `validMetrics`) that is not in the current snapshot"))
@@ -147,12 +149,14 @@ public final class ApiDocs {
                         + " all when absent"))
                 .parameter(names("metric", "Metrics to include (repeat the parameter or separate with commas);"
                         + " all when absent"))
+                .parameter(ports())
                 .parameter(requestId())
                 .response(ok(head, "text/event-stream", null, "The event stream (never ends while the service runs)",
                         head ? new String[] {CACHE_CONTROL, REQUEST_ID}
                                 : new String[] {CACHE_CONTROL, ACCEL_BUFFERING, REQUEST_ID}))
                 .response(problem(head, "400", "An empty or over-long name in `switch` or `metric`"
-                        + " (`…:missing-parameter`, `…:parameter-too-long`), a query that is not valid"
+                        + " (`…:missing-parameter`, `…:parameter-too-long`), `ports` other than `true` or `false`"
+                        + " (`…:invalid-parameter`), a query that is not valid"
                         + " percent-encoded UTF-8 (`…:invalid-query`)"))
                 .response(problem(head, "404", "A switch (`…:unknown-switch`) or metric (`…:unknown-metric`,"
                         + " with `validMetrics`) that is not in the current snapshot"))
@@ -226,6 +230,15 @@ public final class ApiDocs {
         return parameterBuilder().in(ParameterIn.QUERY).name(name).description(description).required(false)
                 .style(ParameterStyle.FORM).explode(Explode.TRUE)
                 .array(arraySchemaBuilder().schema(schemaBuilder().type("string").minLength(1)));
+    }
+
+    /** ListMetrics' and the stream's {@code ports=false}: the body without the ports of port rows. */
+    private static org.springdoc.core.fn.builders.parameter.Builder ports() {
+        return parameterBuilder().in(ParameterIn.QUERY).name("ports").required(false)
+                .description("`false`: leave out the `ports` object of port rows (the switches, their aggregates and"
+                        + " descriptions only, under their own ETag); `true` (the default) lists them. No effect on"
+                        + " switch rows")
+                .schema(schemaBuilder().type("string").allowableValues(new String[] {"true", "false"}));
     }
 
     private static org.springdoc.core.fn.builders.parameter.Builder ifNoneMatch() {

@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param host host name or address the poller connects to, unless {@code url} is set
  * @param port TCP port of the generator's HTTP server, unless {@code url} is set
- * @param url  the generator's base URL ({@code /counters} is appended); wins over host and port
+ * @param url  the source's URL; wins over host and port. A base URL (no path, or a path ending in
+ *             {@code /}: {@code http://generator:9001}) has {@code /counters} appended; any other path
+ *             is the endpoint itself, e.g. UFM Telemetry's {@code http://ufm-host:9001/csv/metrics}
  */
 @ConfigurationProperties("generator")
 public record GeneratorProperties(
@@ -34,14 +36,19 @@ public record GeneratorProperties(
         if (url != null && (url.getScheme() == null || !url.getScheme().matches("(?i)https?")
                 || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null)) {
             throw new IllegalArgumentException("generator.url (GENERATOR_URL) must be an http:// or https:// URL"
-                    + " with a host and no query, like http://generator:9001, but was '" + url + "'");
+                    + " with a host and no query, like http://generator:9001 or http://ufm-host:9001/csv/metrics,"
+                    + " but was '" + url + "'");
         }
     }
 
     String countersUrl() {
         if (url != null) {
-            String base = url.toString();
-            return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/counters";
+            String text = url.toString();
+            String path = url.getRawPath();
+            if (path != null && !path.isEmpty() && !path.endsWith("/")) {
+                return text; // the endpoint itself: /csv/metrics, csv/cset/<name>, /counters
+            }
+            return (text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + "/counters";
         }
         String literal = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "http://" + literal + ":" + port + "/counters";

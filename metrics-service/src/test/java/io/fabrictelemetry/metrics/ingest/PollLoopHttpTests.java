@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -66,7 +67,10 @@ class PollLoopHttpTests {
     }
 
     private void startPolling(PollProperties poll, int port) {
-        GeneratorProperties target = new GeneratorProperties("127.0.0.1", port, null);
+        startPolling(poll, new GeneratorProperties("127.0.0.1", port, null));
+    }
+
+    private void startPolling(PollProperties poll, GeneratorProperties target) {
         fetcher = new WebClientCountersFetcher(WebClient.builder(), target, poll);
         WebClientCountersFetcher real = fetcher;
         // counts fetches in flight, as PollLoopTests does in virtual time
@@ -104,6 +108,30 @@ class PollLoopHttpTests {
         Snapshot snapshot = store.current();
         assertThat(snapshot.switchCount()).isEqualTo(2);
         assertThat(snapshot.generatorEtag()).isEqualTo("\"g-1\"");
+    }
+
+    @Test
+    void sourceAtAnyPathWithoutEtagsIsReadInFullOnEveryPoll() {
+        // UFM Telemetry's endpoint: port rows at /csv/metrics, no ETag, no X-Sampled-At
+        generator.stubFor(get("/csv/metrics").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/csv")
+                .withBody("timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,Infiniband_PckIn_u_Packets\n"
+                        + "1709652347161873,ufm,,0x248a0703009d6c8e,0x248a0703009d6c8e,1,sw-13,5\n")));
+        startPolling(FAST, new GeneratorProperties("127.0.0.1", 9001,
+                java.net.URI.create("http://127.0.0.1:" + generator.getPort() + "/csv/metrics")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.current() != null && store.current().sequence() >= 3);
+
+        Snapshot snapshot = store.current();
+        assertThat(snapshot.generatorEtag()).isNull();
+        assertThat(snapshot.ports().portCount()).isEqualTo(1);
+        assertThat(snapshot.sampledAtText()).isEqualTo("2024-03-05T15:25:47.161Z"); // the row's timestamp
+        List<ServeEvent> polls = generator.getAllServeEvents();
+        assertThat(polls).hasSizeGreaterThanOrEqualTo(3)
+                .allSatisfy(poll -> {
+                    assertThat(poll.getRequest().getUrl()).isEqualTo("/csv/metrics");
+                    assertThat(poll.getRequest().containsHeader("If-None-Match")).isFalse();
+                    assertThat(poll.getResponse().getStatus()).isEqualTo(200);
+                });
     }
 
     @Test

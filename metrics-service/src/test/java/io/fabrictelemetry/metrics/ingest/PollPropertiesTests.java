@@ -94,6 +94,18 @@ class PollPropertiesTests {
     }
 
     @Test
+    void generatorUrlWithAPathNamesTheEndpointItselfAndABaseUrlGetsCounters() {
+        assertThat(environment(Map.of("GENERATOR_URL", "http://ufm-host:9001/csv/metrics")).bindOrCreate("generator",
+                GeneratorProperties.class).countersUrl()).isEqualTo("http://ufm-host:9001/csv/metrics");
+        assertThat(new GeneratorProperties("127.0.0.1", 9001, java.net.URI.create("http://ufm-host:9001/csv/cset/converted_enterprise"))
+                .countersUrl()).isEqualTo("http://ufm-host:9001/csv/cset/converted_enterprise");
+        assertThat(new GeneratorProperties("127.0.0.1", 9001, java.net.URI.create("http://generator:9001/counters"))
+                .countersUrl()).isEqualTo("http://generator:9001/counters");
+        assertThat(new GeneratorProperties("127.0.0.1", 9001, java.net.URI.create("http://generator:9001/"))
+                .countersUrl()).isEqualTo("http://generator:9001/counters");
+    }
+
+    @Test
     void generatorUrlThatIsNotAnHttpUrlIsRefusedNamingTheSetting() {
         Throwable error = catchThrowable(() -> environment(Map.of("GENERATOR_URL", "generator:9001"))
                 .bindOrCreate("generator", GeneratorProperties.class));

@@ -87,7 +87,8 @@ class ProblemExceptionHandler implements ErrorWebExceptionHandler {
     private static String frameworkDetail(HttpStatusCode status, ErrorResponse error) {
         return switch (status.value()) {
             case 404 -> "no such resource; the API serves /telemetry/GetMetric, /telemetry/ListMetrics, "
-                    + "/telemetry/TopSwitches, /telemetry/GetMetricHistory, /telemetry/stream and /telemetry/prometheus";
+                    + "/telemetry/TopSwitches, /telemetry/TopPorts, /telemetry/GetMetricHistory, /telemetry/stream and"
+                    + " /telemetry/prometheus";
             case 405 -> "method not allowed; allowed: " + error.getHeaders().getAllow();
             default -> {
                 String detail = error.getBody().getDetail();

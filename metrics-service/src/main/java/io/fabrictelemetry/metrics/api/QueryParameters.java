@@ -50,20 +50,57 @@ public final class QueryParameters {
         return requiredParameter(values, name);
     }
 
+    /**
+     * An optional parameter read straight from the raw query ({@link QueryString#values}): {@code null}
+     * when the query does not name it, {@code ""} when it names it without a value ({@code port=},
+     * {@code port}), for the caller to judge. Given twice or longer than {@value #MAX_PARAMETER_LENGTH}
+     * characters: the {@code 400} problems of a required parameter.
+     */
+    public static @Nullable String optionalParameter(@Nullable String rawQuery, String name) {
+        List<@Nullable String> values;
+        try {
+            values = QueryString.values(rawQuery, name);
+        } catch (IllegalArgumentException e) {
+            throw invalidQuery();
+        }
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw repeated(name, values.size());
+        }
+        String value = values.get(0);
+        if (value == null) {
+            return "";
+        }
+        if (value.length() > MAX_PARAMETER_LENGTH) {
+            throw tooLong(name, value.length());
+        }
+        return value;
+    }
+
+    private static ProblemException repeated(String name, int times) {
+        return new ProblemException(HttpStatus.BAD_REQUEST, "repeated-parameter",
+                "query parameter '" + name + "' must be given once, but was given " + times + " times");
+    }
+
+    private static ProblemException tooLong(String name, int length) {
+        return new ProblemException(HttpStatus.BAD_REQUEST, "parameter-too-long",
+                "query parameter '" + name + "' must be at most " + MAX_PARAMETER_LENGTH
+                        + " characters, but was " + length);
+    }
+
     private static String requiredParameter(@Nullable List<@Nullable String> values, String name) {
         if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "missing-parameter",
                     "query parameter '" + name + "' is required and must not be blank");
         }
         if (values.size() > 1) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "repeated-parameter",
-                    "query parameter '" + name + "' must be given once, but was given " + values.size() + " times");
+            throw repeated(name, values.size());
         }
         String value = values.get(0);
         if (value.length() > MAX_PARAMETER_LENGTH) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "parameter-too-long",
-                    "query parameter '" + name + "' must be at most " + MAX_PARAMETER_LENGTH
-                            + " characters, but was " + value.length());
+            throw tooLong(name, value.length());
         }
         return value;
     }

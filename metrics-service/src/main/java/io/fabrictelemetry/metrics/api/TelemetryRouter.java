@@ -34,6 +34,7 @@ public class TelemetryRouter {
     public static final String LIST_METRICS = "/telemetry/ListMetrics";
     public static final String PROMETHEUS = "/telemetry/prometheus";
     public static final String TOP_SWITCHES = "/telemetry/TopSwitches";
+    public static final String TOP_PORTS = "/telemetry/TopPorts";
     public static final String GET_METRIC_HISTORY = "/telemetry/GetMetricHistory";
     public static final String STREAM = "/telemetry/stream";
 
@@ -43,7 +44,7 @@ public class TelemetryRouter {
     RouterFunction<ServerResponse> telemetryRoutes(TelemetryHandler handler, HistoryHandler history,
             StreamHandler stream, PrometheusHandler prometheus) {
         RequestPredicate telemetryPaths = path(GET_METRIC).or(path(LIST_METRICS)).or(path(PROMETHEUS))
-                .or(path(TOP_SWITCHES)).or(path(GET_METRIC_HISTORY)).or(path(STREAM));
+                .or(path(TOP_SWITCHES)).or(path(TOP_PORTS)).or(path(GET_METRIC_HISTORY)).or(path(STREAM));
         return SpringdocRouteBuilder.route()
                 .GET(GET_METRIC, handler::getMetric, ApiDocs.getMetric(false))
                 .HEAD(GET_METRIC, handler::getMetric, ApiDocs.getMetric(true))
@@ -51,6 +52,8 @@ public class TelemetryRouter {
                 .HEAD(LIST_METRICS, handler::listMetrics, ApiDocs.listMetrics(true))
                 .GET(TOP_SWITCHES, handler::topSwitches, ApiDocs.topSwitches(false))
                 .HEAD(TOP_SWITCHES, handler::topSwitches, ApiDocs.topSwitches(true))
+                .GET(TOP_PORTS, handler::topPorts, ApiDocs.topPorts(false))
+                .HEAD(TOP_PORTS, handler::topPorts, ApiDocs.topPorts(true))
                 .GET(PROMETHEUS, prometheus::prometheus, ApiDocs.prometheus(false))
                 .HEAD(PROMETHEUS, prometheus::prometheus, ApiDocs.prometheus(true))
                 .GET(GET_METRIC_HISTORY, history::getMetricHistory, ApiDocs.getMetricHistory(false))
@@ -63,6 +66,7 @@ public class TelemetryRouter {
                 .OPTIONS(LIST_METRICS, TelemetryRouter::options, ApiDocs.options("optionsListMetrics"))
                 .OPTIONS(PROMETHEUS, TelemetryRouter::options, ApiDocs.options("optionsPrometheus"))
                 .OPTIONS(TOP_SWITCHES, TelemetryRouter::options, ApiDocs.options("optionsTopSwitches"))
+                .OPTIONS(TOP_PORTS, TelemetryRouter::options, ApiDocs.options("optionsTopPorts"))
                 .build()
                 // any other method on a telemetry path: 405 with Allow, not a 404 (described in the API's info)
                 .and(RouterFunctions.route(telemetryPaths, TelemetryRouter::methodNotAllowed));

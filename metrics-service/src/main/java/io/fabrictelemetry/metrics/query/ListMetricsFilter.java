@@ -25,6 +25,7 @@ import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.body.JsonOut;
 import io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder;
+import io.fabrictelemetry.metrics.snapshot.PortView;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 
 /**
@@ -172,7 +173,14 @@ public final class ListMetricsFilter {
                             Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
         Arrays.sort(indexes);
-        return indexes;
+        // on port rows two names can find one switch (its GUID in two cases, its description): once
+        int distinct = 0;
+        for (int index : indexes) {
+            if (distinct == 0 || indexes[distinct - 1] != index) {
+                indexes[distinct++] = index;
+            }
+        }
+        return distinct == indexes.length ? indexes : Arrays.copyOf(indexes, distinct);
     }
 
     /**
@@ -230,11 +238,27 @@ public final class ListMetricsFilter {
             return rows == null && columns == null && ports;
         }
 
-        /** How many values the body holds: a measure of the cost of encoding it. */
+        /** How many values the body holds, the ports' too: a measure of the cost of encoding it. */
         public long cells() {
             long switchCount = rows == null ? snapshot.switchCount() : rows.length;
             long metricCount = columns == null ? snapshot.metrics().size() : columns.length;
-            return switchCount * metricCount;
+            return (switchCount + portCount()) * metricCount;
+        }
+
+        /** How many ports the body lists: those of the selected switches (none on switch rows). */
+        long portCount() {
+            PortView ports = snapshot.ports();
+            if (ports == null) {
+                return 0;
+            }
+            if (rows == null) {
+                return ports.portCount();
+            }
+            long count = 0;
+            for (int row : rows) {
+                count += ports.endPort(row) - ports.firstPort(row);
+            }
+            return count;
         }
 
         /**
@@ -265,7 +289,29 @@ public final class ListMetricsFilter {
             }
             // carried-over switches are listed again, each with its sampledAt
             long carried = snapshot.carriedOver().isEmpty() ? 0 : idBytes + 32L * switchCount;
-            return 256 + perRow + idBytes + switchCount * perRow + carried;
+            return 256 + perRow + idBytes + switchCount * perRow + carried + portBytes(idBytes, switchCount, perRow);
+        }
+
+        /**
+         * What {@code ports} and {@code descriptions} add on port rows: each switch's GUID again in
+         * both, each port as a switch's object with its number (ten bytes at most) for a name, each
+         * description by its bytes. A pass over the selected switches (all of them: a body that lists
+         * every port anyway).
+         */
+        private long portBytes(long idBytes, int switchCount, long perRow) {
+            PortView ports = snapshot.ports();
+            if (ports == null) {
+                return 0;
+            }
+            long descriptionBytes = 0;
+            for (int i = 0; i < switchCount; i++) {
+                String description = snapshot.description(rows == null ? i : rows[i]);
+                if (description != null) {
+                    descriptionBytes += JsonOut.stringBytes(description) + 4;
+                }
+            }
+            long listed = 16 + idBytes + 5L * switchCount + portCount() * (perRow + 10);
+            return descriptionBytes == 0 ? listed : listed + 20 + idBytes + descriptionBytes;
         }
 
         /**
@@ -325,7 +371,8 @@ public final class ListMetricsFilter {
             }
             int metricCount = columns == null ? snapshot.metrics().size() : columns.length;
             int switchCount = rows == null ? snapshot.switchCount() : rows.length;
-            int expected = (int) Math.min(Integer.MAX_VALUE - 8, 160 + metricCount * 24L + switchCount * (20L + metricCount * 28L));
+            long listed = switchCount + portCount();
+            int expected = (int) Math.min(Integer.MAX_VALUE - 8, 160 + metricCount * 24L + listed * (20L + metricCount * 28L));
             ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
             ListMetricsEncoder.write(new JsonOut(out, expected), snapshot, rows, columns, ports);
             return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();

@@ -25,6 +25,7 @@ import io.fabrictelemetry.metrics.api.TelemetryAnswer;
 import io.fabrictelemetry.metrics.body.Bodies;
 import io.fabrictelemetry.metrics.body.Gzip;
 import io.fabrictelemetry.metrics.body.JsonOut;
+import io.fabrictelemetry.metrics.snapshot.PortView;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -57,6 +58,8 @@ public class TelemetryHandler {
 
     /** What a GetMetric body usually takes (a long switch ID or metric name grows the buffer). */
     private static final int METRIC_BODY_SIZE = 192;
+    /** What a port's or an aggregate's GetMetric body usually takes: a GUID, a description, more fields. */
+    private static final int PORT_BODY_SIZE = 256;
 
     private final SnapshotAnswers answers;
     private final TopRanking ranking = new TopRanking();
@@ -163,21 +166,46 @@ public class TelemetryHandler {
     public Mono<ServerResponse> getMetric(ServerRequest request) {
         Snapshot snapshot = answers.requireSnapshot();
         String rawQuery = request.uri().getRawQuery();
-        String switchId = QueryParameters.requiredParameter(rawQuery, "switch");
+        String switchName = QueryParameters.requiredParameter(rawQuery, "switch");
         String metric = QueryParameters.requiredParameter(rawQuery, "metric");
-        int row = snapshot.switchRow(switchId);
+        String portText = QueryParameters.optionalParameter(rawQuery, "port");
+        int port = PortParameter.parse(portText);
+        int row = snapshot.switchRow(switchName);
         if (row < 0) {
             throw new ProblemException(HttpStatus.NOT_FOUND, "unknown-switch",
-                    "switch '" + switchId + "' is not in the current snapshot");
+                    "switch '" + switchName + "' is not in the current snapshot");
         }
         int column = column(snapshot, metric);
+        PortView ports = snapshot.ports();
+        if (port != PortParameter.ABSENT) {
+            int portRow = ports == null || port < 0 ? -1 : ports.portRow(row, port);
+            if (portRow < 0) {
+                throw unknownPort(snapshot, row, portText);
+            }
+            return Mono.just(TelemetryAnswer.written(MediaType.APPLICATION_JSON_VALUE, snapshot.etag(),
+                    answers.ageMs(ports.sampledAt(portRow)),
+                    buffers -> portBody(buffers, snapshot, ports, portRow, column, metric)));
+        }
+        String switchId = snapshot.switchId(row);
         return Mono.just(TelemetryAnswer.written(MediaType.APPLICATION_JSON_VALUE, snapshot.etag(),
-                answers.ageMs(snapshot.sampledAt(switchId)), buffers -> metricBody(buffers, snapshot, row, column, metric)));
+                answers.ageMs(snapshot.sampledAt(switchId)), ports == null
+                        ? buffers -> metricBody(buffers, snapshot, row, column, metric)
+                        : buffers -> aggregateBody(buffers, snapshot, row, column, metric)));
+    }
+
+    private static ProblemException unknownPort(Snapshot snapshot, int row, String port) {
+        String shown = port.length() <= 32 ? port : port.substring(0, 32) + "…";
+        String switchId = snapshot.switchId(row);
+        return new ProblemException(HttpStatus.NOT_FOUND, "unknown-port", snapshot.ports() == null
+                ? "port " + shown + " of switch '" + switchId + "': the current snapshot has switch rows, without"
+                        + " ports; ask without 'port'"
+                : "switch '" + switchId + "' has no port " + shown + " in the current snapshot");
     }
 
     /**
      * The switches with the highest (or lowest) values of a metric, from a ranking computed once per
-     * snapshot, metric and order ({@link TopRanking}); same headers and ETag rules as GetMetric.
+     * snapshot, metric and order ({@link TopRanking}); same headers and ETag rules as GetMetric. On
+     * port rows a switch's value is its aggregate.
      */
     public Mono<ServerResponse> topSwitches(ServerRequest request) {
         Snapshot snapshot = answers.requireSnapshot();
@@ -187,14 +215,7 @@ public class TelemetryHandler {
         int count = Math.min(rows.length, query.limit());
         return Mono.just(answers.answer(snapshot.etag(), snapshot.sampledAt(), () -> {
             ByteBuf body = Unpooled.buffer(200 + count * 40);
-            JsonOut json = new JsonOut(new ByteBufOutputStream(body), body.capacity())
-                    .ascii("{\"metric\":").string(query.metric())
-                    .ascii(",\"order\":").string(query.order())
-                    .ascii(",\"limit\":").number(query.limit())
-                    .ascii(",\"sequence\":").number(snapshot.sequence())
-                    .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
-                    .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
-                    .ascii("\",\"switches\":[");
+            JsonOut json = top(body, snapshot, query).ascii("\",\"switches\":[");
             for (int i = 0; i < count; i++) {
                 json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(rows[i])).ascii(",\"value\":");
                 snapshot.writeValue(json, rows[i], column);
@@ -203,6 +224,54 @@ public class TelemetryHandler {
             json.ascii("]}").flush();
             return SnapshotAnswers.wrap(body);
         }));
+    }
+
+    /**
+     * The ports with the highest (or lowest) values of a metric, across the fabric: as TopSwitches,
+     * from a ranking computed once per snapshot, metric and order. A snapshot of switch rows has no
+     * ports: {@code 404} {@code …:no-ports}.
+     */
+    public Mono<ServerResponse> topPorts(ServerRequest request) {
+        Snapshot snapshot = answers.requireSnapshot();
+        TopSwitchesQuery query = TopSwitchesQuery.parse(QueryParameters.queryParams(request));
+        PortView ports = snapshot.ports();
+        if (ports == null) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "no-ports", "the current snapshot has switch rows,"
+                    + " without ports: TopPorts ranks ports (TopSwitches ranks switches)");
+        }
+        int column = column(snapshot, query.metric());
+        int[] portRows = ranking.portRows(snapshot, ports, column, query.descending());
+        int count = Math.min(portRows.length, query.limit());
+        return Mono.just(answers.answer(snapshot.etag(), snapshot.sampledAt(), () -> {
+            ByteBuf body = Unpooled.buffer(200 + count * 80);
+            JsonOut json = top(body, snapshot, query).ascii("\",\"ports\":[");
+            for (int i = 0; i < count; i++) {
+                int portRow = portRows[i];
+                int row = ports.switchRowOf(portRow);
+                json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(row))
+                        .ascii(",\"port\":").number(ports.portNumber(portRow));
+                String description = snapshot.description(row);
+                if (description != null) {
+                    json.ascii(",\"description\":").string(description);
+                }
+                json.ascii(",\"value\":");
+                ports.writeValue(json, portRow, column);
+                json.ascii('}');
+            }
+            json.ascii("]}").flush();
+            return SnapshotAnswers.wrap(body);
+        }));
+    }
+
+    /** What TopSwitches and TopPorts start with, up to the list's name (its quote still open). */
+    private static JsonOut top(ByteBuf body, Snapshot snapshot, TopSwitchesQuery query) {
+        return new JsonOut(new ByteBufOutputStream(body), body.capacity())
+                .ascii("{\"metric\":").string(query.metric())
+                .ascii(",\"order\":").string(query.order())
+                .ascii(",\"limit\":").number(query.limit())
+                .ascii(",\"sequence\":").number(snapshot.sequence())
+                .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
+                .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText());
     }
 
     /** Column of a metric; an unknown one is a 404 problem listing the valid metrics. */
@@ -214,6 +283,62 @@ public class TelemetryHandler {
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
         return column;
+    }
+
+    /**
+     * GetMetric's body for a switch's aggregate over its ports: the switch's body plus its
+     * description (when known), how its ports were aggregated and how many had a value, all read
+     * from the snapshot as they are (no pass over the ports).
+     */
+    static DataBuffer aggregateBody(DataBufferFactory buffers, Snapshot snapshot, int row, int column, String metric) {
+        String switchId = snapshot.switchId(row);
+        String description = snapshot.description(row);
+        DataBuffer body = buffers.allocateBuffer(PORT_BODY_SIZE);
+        try {
+            JsonOut json = new JsonOut(body.asOutputStream(), PORT_BODY_SIZE).ascii("{\"switch\":").string(switchId);
+            if (description != null) {
+                json.ascii(",\"description\":").string(description);
+            }
+            json.ascii(",\"metric\":").string(metric).ascii(",\"value\":");
+            snapshot.writeValue(json, row, column);
+            json.ascii(snapshot.isSum(column) ? ",\"aggregate\":\"sum\",\"ports\":" : ",\"aggregate\":\"max\",\"ports\":")
+                    .number(snapshot.aggregatedPorts(row, column))
+                    // the oldest of its ports' times: the aggregate is no fresher than its oldest part
+                    .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText(switchId))
+                    .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                    .ascii("\"}")
+                    .flush();
+            return body;
+        } catch (RuntimeException e) {
+            DataBufferUtils.release(body);
+            throw e;
+        }
+    }
+
+    /** GetMetric's body for one port: its own value and its own row's {@code sampledAt}. */
+    static DataBuffer portBody(DataBufferFactory buffers, Snapshot snapshot, PortView ports, int portRow, int column,
+            String metric) {
+        int row = ports.switchRowOf(portRow);
+        String description = snapshot.description(row);
+        DataBuffer body = buffers.allocateBuffer(PORT_BODY_SIZE);
+        try {
+            JsonOut json = new JsonOut(body.asOutputStream(), PORT_BODY_SIZE)
+                    .ascii("{\"switch\":").string(snapshot.switchId(row))
+                    .ascii(",\"port\":").number(ports.portNumber(portRow));
+            if (description != null) {
+                json.ascii(",\"description\":").string(description);
+            }
+            json.ascii(",\"metric\":").string(metric).ascii(",\"value\":");
+            ports.writeValue(json, portRow, column);
+            json.ascii(",\"sampledAt\":\"").ascii(ports.sampledAtText(portRow))
+                    .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                    .ascii("\"}")
+                    .flush();
+            return body;
+        } catch (RuntimeException e) {
+            DataBufferUtils.release(body);
+            throw e;
+        }
     }
 
     /**

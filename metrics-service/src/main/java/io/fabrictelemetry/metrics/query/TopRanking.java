@@ -2,19 +2,23 @@ package io.fabrictelemetry.metrics.query;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntToDoubleFunction;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fabrictelemetry.metrics.snapshot.PortView;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 
 /**
- * The best {@value TopSwitchesQuery#MAX_LIMIT} switches of a metric in one order, computed once per
- * snapshot, metric and order on the first request that needs them (a bounded heap: one pass over
- * the fabric, never a sort of it), then read by every request for that snapshot in O(limit). Only
- * the latest snapshot's rankings are kept, at most two per metric.
+ * The best {@value TopSwitchesQuery#MAX_LIMIT} switches (or ports) of a metric in one order, computed
+ * once per snapshot, metric and order on the first request that needs them (a bounded heap: one pass
+ * over the fabric, never a sort of it), then read by every request for that snapshot in O(limit).
+ * Only the latest snapshot's rankings are kept, at most four per metric (switches and ports, each
+ * in two orders).
  *
- * <p>Order: by value, then, for equal values, the switch that comes first in the generator's
- * output first, in either direction. Switches without a reading are never ranked.
+ * <p>Order: by value, then, for equal values, the switch (port) that comes first in the source's
+ * output first, in either direction. Switches (ports) without a reading are never ranked. On port
+ * rows a switch's value is its aggregate, the snapshot's own cell.
  */
 final class TopRanking {
 
@@ -25,39 +29,63 @@ final class TopRanking {
 
     /** Rows of the best switches, best first, at most {@link TopSwitchesQuery#MAX_LIMIT}. */
     int[] rows(Snapshot snapshot, int column, boolean descending) {
+        return ranked(snapshot, null, column, descending);
+    }
+
+    /** Port rows of the best ports of {@code ports} (the snapshot's), best first, at most {@link TopSwitchesQuery#MAX_LIMIT}. */
+    int[] portRows(Snapshot snapshot, PortView ports, int column, boolean descending) {
+        return ranked(snapshot, ports, column, descending);
+    }
+
+    private int[] ranked(Snapshot snapshot, @Nullable PortView ports, int column, boolean descending) {
         Rankings rankings = latest.get();
         if (rankings == null || rankings.snapshot() != snapshot) {
             if (rankings != null && rankings.snapshot().sequence() > snapshot.sequence()) {
                 // a request still holding an older snapshot: answer it, keep the newer rankings
-                return top(snapshot, column, descending, TopSwitchesQuery.MAX_LIMIT);
+                return compute(snapshot, ports, column, descending);
             }
             Rankings fresh = new Rankings(snapshot, new ConcurrentHashMap<>());
             rankings = latest.compareAndSet(rankings, fresh) ? fresh : latest.get();
             if (rankings == null || rankings.snapshot() != snapshot) {
-                return top(snapshot, column, descending, TopSwitchesQuery.MAX_LIMIT);
+                return compute(snapshot, ports, column, descending);
             }
         }
-        Integer key = descending ? column : ~column;
+        Integer key = (column << 2) | (descending ? 0 : 1) | (ports == null ? 0 : 2);
         int[] rows = rankings.byColumnAndOrder().get(key);
         if (rows == null) {
             // no lock held while computing: two racing requests may both compute, and one result stays
-            rows = top(snapshot, column, descending, TopSwitchesQuery.MAX_LIMIT);
+            rows = compute(snapshot, ports, column, descending);
             int[] raced = rankings.byColumnAndOrder().putIfAbsent(key, rows);
             rows = raced == null ? rows : raced;
         }
         return rows;
     }
 
+    private static int[] compute(Snapshot snapshot, @Nullable PortView ports, int column, boolean descending) {
+        return ports == null ? top(snapshot, column, descending, TopSwitchesQuery.MAX_LIMIT)
+                : topPorts(ports, column, descending, TopSwitchesQuery.MAX_LIMIT);
+    }
+
+    /** The best {@code k} switch rows by value, ties by row. */
+    static int[] top(Snapshot snapshot, int column, boolean descending, int k) {
+        return top(snapshot.switchCount(), row -> snapshot.numericValue(row, column), descending, k);
+    }
+
+    /** The best {@code k} port rows by value, ties by port row (the source's order). */
+    static int[] topPorts(PortView ports, int column, boolean descending, int k) {
+        return top(ports.portCount(), portRow -> ports.numericValue(portRow, column), descending, k);
+    }
+
     /**
      * The best {@code k} rows by value, ties by row: a heap of the {@code k} best seen so far whose
      * root is the worst of them, so most rows cost one comparison. O(n log k) at worst.
      */
-    static int[] top(Snapshot snapshot, int column, boolean descending, int k) {
+    private static int[] top(int count, IntToDoubleFunction values, boolean descending, int k) {
         int[] heapRows = new int[k];
         double[] heapValues = new double[k];
         int size = 0;
-        for (int row = 0; row < snapshot.switchCount(); row++) {
-            double value = snapshot.numericValue(row, column);
+        for (int row = 0; row < count; row++) {
+            double value = values.applyAsDouble(row);
             if (Double.isNaN(value)) {
                 continue;
             }

@@ -53,16 +53,29 @@ public final class ApiDocs {
     public static Consumer<Builder> getMetric(boolean head) {
         return operation -> fromSnapshot(
                 oneSeries(described(operation, head, "getMetric", "GetMetric's headers, without the body",
-                "One metric of one switch",
+                "One metric of one switch, or of one of its ports",
                 "The value of `metric` for `switch` in the current snapshot, with the times of"
                         + " its reading. A switch whose row was damaged in the latest payload answers with its"
-                        + " previous value and that older `sampledAt` (and data age).")),
+                        + " previous value and that older `sampledAt` (and data age). On port rows (UFM"
+                        + " Telemetry's layout): with `port`, that port's value and its own `sampledAt`; without,"
+                        + " the switch's aggregate over its ports (`aggregate`: `sum` for counters and their"
+                        + " `_per_second` rates, `max` for every other metric; `ports`: how many had a value;"
+                        + " `sampledAt` the oldest of theirs), with `description` when the source names the"
+                        + " switch. `switch` takes the node GUID in any case or a `node_description` that"
+                        + " names one switch; the answer names the switch by its GUID as the source wrote it."),
+                "Switch ID, e.g. `sw-0001`; on port rows the node GUID (any case) or a unique `node_description`")
+                .parameter(parameterBuilder().in(ParameterIn.QUERY).name("port")
+                        .description("Port number (decimal digits), on port rows: that port's value instead of"
+                                + " the switch's aggregate")
+                        .schema(schemaBuilder().type("integer").minimum("0"))),
                 head, JSON, "MetricValue", "The value and its times")
                 .response(problem(head, "400", "`switch` or `metric` missing, blank, repeated or longer than 256"
                         + " characters (`…:missing-parameter`, `…:repeated-parameter`, `…:parameter-too-long`);"
+                        + " `port` repeated or too long (the same), or not a port number (`…:invalid-parameter`);"
                         + " a query that is not valid percent-encoded UTF-8 (`…:invalid-query`)"))
                 .response(problem(head, "404", "Unknown switch (`…:unknown-switch`) or metric (`…:unknown-metric`,"
-                        + " with `validMetrics`) in the current snapshot"))
+                        + " with `validMetrics`) in the current snapshot; a `port` the switch does not have, or"
+                        + " any `port` on a snapshot of switch rows (`…:unknown-port`)"))
                 .response(noDataYet(head));
     }
 
@@ -70,11 +83,13 @@ public final class ApiDocs {
         return operation -> described(operation, head, "listMetrics", "ListMetrics' headers, without the body",
                 "Every metric of every switch, or a selection",
                 "The current snapshot: metrics and switches in the generator's order, a missing"
-                        + " reading as `null`. With `switch` and/or `metric` only the named ones, still in the"
-                        + " generator's order, under their own strong ETag. With `Accept-Encoding: gzip` the"
-                        + " body is gzip-compressed (its own ETag again).")
+                        + " reading as `null`. On port rows `switches` holds each switch's aggregates, `ports`"
+                        + " each port's values and `descriptions` the switches' names. With `switch` and/or"
+                        + " `metric` only the named ones (in `switches`, `ports` and `descriptions` alike), still"
+                        + " in the generator's order, under their own strong ETag. With `Accept-Encoding: gzip`"
+                        + " the body is gzip-compressed (its own ETag again).")
                 .parameter(names("switch", "Switches to include (repeat the parameter or separate with commas);"
-                        + " all when absent"))
+                        + " all when absent. On port rows a GUID in any case, or a unique `node_description`"))
                 .parameter(names("metric", "Metrics to include (repeat the parameter or separate with commas);"
                         + " all when absent"))
                 .parameter(ports())
@@ -117,13 +132,38 @@ public final class ApiDocs {
                 .response(noDataYet(head));
     }
 
+    public static Consumer<Builder> topPorts(boolean head) {
+        return operation -> fromSnapshot(
+                described(operation, head, "topPorts", "TopPorts' headers, without the body",
+                "The ports with the highest or lowest values of a metric, across the fabric",
+                "On port rows (UFM Telemetry's layout). Ports without a reading are never listed; equal"
+                        + " values keep the source's order (switch by switch, ports in source order). The"
+                        + " ranking is computed once per snapshot, metric and order.")
+                .parameter(name("metric", "Metric to rank by, e.g. `Infiniband_SymbolErrors_u_Errors`", true))
+                .parameter(parameterBuilder().in(ParameterIn.QUERY).name("limit").description("How many ports")
+                        .schema(schemaBuilder().type("integer").minimum("1").maximum("1000").defaultValue("10")))
+                .parameter(parameterBuilder().in(ParameterIn.QUERY).name("order")
+                        .description("`desc`: highest first; `asc`: lowest first")
+                        .schema(schemaBuilder().type("string").allowableValues(new String[] {"desc", "asc"})
+                                .defaultValue("desc"))),
+                head, JSON, "TopPorts", "The ranked ports")
+                .response(problem(head, "400", "`metric` missing or blank (`…:missing-parameter`), a parameter given"
+                        + " twice (`…:repeated-parameter`) or too long (`…:parameter-too-long`), `limit` or `order`"
+                        + " out of range (`…:invalid-parameter`), a query that is not valid percent-encoded UTF-8"
+                        + " (`…:invalid-query`)"))
+                .response(problem(head, "404", "A snapshot of switch rows, which has no ports (`…:no-ports`); a"
+                        + " metric that is not in the current snapshot (`…:unknown-metric`, with `validMetrics`)"))
+                .response(noDataYet(head));
+    }
+
     public static Consumer<Builder> getMetricHistory(boolean head) {
         return operation -> fromSnapshot(
                 oneSeries(described(operation, head, "getMetricHistory", "GetMetricHistory's headers, without the body",
                 "What one series did over the kept history",
                 "One point per distinct accepted snapshot in which the switch had a reading, oldest"
                         + " first; the last point is the current snapshot's. Kept for `HISTORY_RETENTION` within"
-                        + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed."))
+                        + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed."),
+                "Switch ID, e.g. `sw-0001`")
                 .parameter(parameterBuilder().in(ParameterIn.QUERY).name("since")
                         .description("An ISO-8601 instant (`2026-11-29T10:00:00Z`) or a duration back from now (`30s`,"
                                 + " `5m`, `2h`, `PT5M`); the whole retention when absent")
@@ -191,9 +231,9 @@ public final class ApiDocs {
     }
 
     /** The two parameters that name one series: {@code switch} and {@code metric}, both required. */
-    private static Builder oneSeries(Builder operation) {
+    private static Builder oneSeries(Builder operation, String switchDescription) {
         return operation
-                .parameter(name("switch", "Switch ID, e.g. `sw-0001`", true))
+                .parameter(name("switch", switchDescription, true))
                 .parameter(name("metric", "Metric (CSV column), e.g. `latency_us`", true));
     }
 

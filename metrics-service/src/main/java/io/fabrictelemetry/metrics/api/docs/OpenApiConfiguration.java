@@ -39,6 +39,8 @@ class OpenApiConfiguration {
             ProblemException.TYPE_PREFIX + "invalid-parameter",
             ProblemException.TYPE_PREFIX + "unknown-switch",
             ProblemException.TYPE_PREFIX + "unknown-metric",
+            ProblemException.TYPE_PREFIX + "unknown-port",
+            ProblemException.TYPE_PREFIX + "no-ports",
             ProblemException.TYPE_PREFIX + "no-data-yet",
             ProblemException.TYPE_PREFIX + "too-many-streams",
             ProblemException.TYPE_PREFIX + "shutting-down");
@@ -84,13 +86,24 @@ class OpenApiConfiguration {
 
     static Map<String, Schema> schemas() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        schemas.put("MetricValue", object("One metric of one switch",
+        schemas.put("MetricValue", object("One metric of one switch, or of one of its ports",
                 List.of("switch", "metric", "value", "sampledAt", "collectedAt"))
-                .addProperty("switch", string("Switch ID"))
+                .addProperty("switch", string("Switch ID (on port rows its node GUID, as the source wrote it)"))
+                .addProperty("port", type("integer").minimum(BigDecimal.ZERO)
+                        .description("The port asked for (`port=`): the value is that port's"))
+                .addProperty("description", string("The switch's `node_description`, on port rows when the source"
+                        + " gives one"))
                 .addProperty("metric", string("Metric (CSV column)"))
                 .addProperty("value", type("number", "null")
-                        .description("The reading: an integer for counters, else a decimal; null when there is none"))
-                .addProperty("sampledAt", time("When the generator produced the value"))
+                        .description("The reading: an integer for counters, else a decimal; null when there is none"
+                                + " (for an aggregate: when none of its ports has one)"))
+                .addProperty("aggregate", strings("On port rows without `port`: how the value aggregates the"
+                        + " switch's ports, `sum` (counters and their rates) or `max` (every other metric)",
+                        List.of("sum", "max")))
+                .addProperty("ports", type("integer").minimum(BigDecimal.ZERO)
+                        .description("With `aggregate`: how many of the switch's ports had a value"))
+                .addProperty("sampledAt", time("When the generator produced the value (a port's own row; an"
+                        + " aggregate's oldest port)"))
                 .addProperty("collectedAt", time("When the metrics-service received the payload holding it"))
                 .additionalProperties(false));
         schemas.put("ListMetrics", object("The snapshot, or the selected switches and metrics of it",
@@ -107,6 +120,15 @@ class OpenApiConfiguration {
                         .description("Present when a listed switch's row was damaged in the latest payload: switch ID"
                                 + " → the sampledAt of the older values it still shows")
                         .additionalProperties(time("sampledAt of the carried-over values")))
+                .addProperty("ports", type("object")
+                        .description("On port rows: switch GUID → port number → metric → value (null: no reading),"
+                                + " switches and ports in the source's order; `switches` then holds the aggregates")
+                        .additionalProperties(type("object").additionalProperties(
+                                type("object").additionalProperties(type("number", "null")))))
+                .addProperty("descriptions", type("object")
+                        .description("On port rows, when the source names any listed switch: switch GUID →"
+                                + " its `node_description`")
+                        .additionalProperties(string("The switch's node_description")))
                 .additionalProperties(false));
         schemas.put("TopSwitches", object("The switches with the highest (desc) or lowest (asc) values of a metric",
                 List.of("metric", "order", "limit", "sequence", "sampledAt", "collectedAt", "switches"))
@@ -120,6 +142,23 @@ class OpenApiConfiguration {
                         .items(object("A switch and its value", List.of("switch", "value"))
                                 .addProperty("switch", string("Switch ID"))
                                 .addProperty("value", type("number").description("Its value (never null: switches"
+                                        + " without a reading are not listed)"))
+                                .additionalProperties(false)))
+                .additionalProperties(false));
+        schemas.put("TopPorts", object("The ports with the highest (desc) or lowest (asc) values of a metric",
+                List.of("metric", "order", "limit", "sequence", "sampledAt", "collectedAt", "ports"))
+                .addProperty("metric", string("The metric ranked by"))
+                .addProperty("order", strings("`desc`: highest first; `asc`: lowest first", List.of("desc", "asc")))
+                .addProperty("limit", type("integer").minimum(BigDecimal.ONE).maximum(BigDecimal.valueOf(1000)))
+                .addProperty("sequence", type("integer").minimum(BigDecimal.ONE).description("+1 per published snapshot"))
+                .addProperty("sampledAt", time("When the source produced the values"))
+                .addProperty("collectedAt", time("When the metrics-service received them"))
+                .addProperty("ports", type("array").description("At most `limit` ports, best first")
+                        .items(object("A port and its value", List.of("switch", "port", "value"))
+                                .addProperty("switch", string("The switch's node GUID, as the source wrote it"))
+                                .addProperty("port", type("integer").minimum(BigDecimal.ZERO).description("Port number"))
+                                .addProperty("description", string("The switch's `node_description`, when known"))
+                                .addProperty("value", type("number").description("Its value (never null: ports"
                                         + " without a reading are not listed)"))
                                 .additionalProperties(false)))
                 .additionalProperties(false));

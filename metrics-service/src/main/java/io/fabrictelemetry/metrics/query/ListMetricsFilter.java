@@ -245,18 +245,18 @@ public final class ListMetricsFilter {
             return (switchCount + portCount()) * metricCount;
         }
 
-        /** How many ports the body lists: those of the selected switches (none on switch rows). */
+        /** How many ports the body lists: those of the selected switches (none on switch rows, nor with ports=false). */
         long portCount() {
-            PortView ports = snapshot.ports();
-            if (ports == null) {
+            PortView view = snapshot.ports();
+            if (view == null || !ports) {
                 return 0;
             }
             if (rows == null) {
-                return ports.portCount();
+                return view.portCount();
             }
             long count = 0;
             for (int row : rows) {
-                count += ports.endPort(row) - ports.firstPort(row);
+                count += view.endPort(row) - view.firstPort(row);
             }
             return count;
         }
@@ -295,12 +295,11 @@ public final class ListMetricsFilter {
         /**
          * What {@code ports} and {@code descriptions} add on port rows: each switch's GUID again in
          * both, each port as a switch's object with its number (ten bytes at most) for a name, each
-         * description by its bytes. A pass over the selected switches (all of them: a body that lists
+         * description by its bytes ({@code ports=false}: the descriptions alone, {@link #portCount()} 0). A pass over the selected switches (all of them: a body that lists
          * every port anyway).
          */
         private long portBytes(long idBytes, int switchCount, long perRow) {
-            PortView ports = snapshot.ports();
-            if (ports == null) {
+            if (snapshot.ports() == null) {
                 return 0;
             }
             long descriptionBytes = 0;
@@ -310,7 +309,7 @@ public final class ListMetricsFilter {
                     descriptionBytes += JsonOut.stringBytes(description) + 4;
                 }
             }
-            long listed = 16 + idBytes + 5L * switchCount + portCount() * (perRow + 10);
+            long listed = ports ? 16 + idBytes + 5L * switchCount + portCount() * (perRow + 10) : 0;
             return descriptionBytes == 0 ? listed : listed + 20 + idBytes + descriptionBytes;
         }
 

@@ -22,7 +22,7 @@ import io.fabrictelemetry.metrics.snapshot.StaleProperties;
  * Selections of port rows: how many values they hold (the switches' and their ports') and the
  * estimate of their bodies' size, which decides whether a body is encoded on the event loop, over
  * random fabrics (1 to 48 ports a switch, descriptions or none, non-ASCII ones, rates) and random
- * selections: the estimate lies between three quarters and three times the body (plus its
+ * selections ({@code ports=false} among them): the estimate lies between three quarters and three times the body (plus its
  * allowance for the envelope), as on switch rows ({@code SelectionBodyTests}).
  */
 class PortSelectionBodyTests {
@@ -85,6 +85,9 @@ class PortSelectionBodyTests {
             byMetric.add("metric", snapshot.metrics().get(1));
             assertThat(ListMetricsFilter.parse(byMetric).select(snapshot).cells())
                     .isEqualTo((long) snapshot.switchCount() + ports.portCount());
+            // without the ports: the switches' alone
+            byMetric.add("ports", "false");
+            assertThat(ListMetricsFilter.parse(byMetric).select(snapshot).cells()).isEqualTo(snapshot.switchCount());
         }
     }
 
@@ -109,6 +112,9 @@ class PortSelectionBodyTests {
                 }
                 if (random.nextInt(3) > 0) {
                     query.add("metric", snapshot.metrics().get(random.nextInt(snapshot.metrics().size())));
+                }
+                if (random.nextInt(4) == 0) {
+                    query.add("ports", "false");
                 }
                 ListMetricsFilter.Selection selection = ListMetricsFilter.parse(query).select(snapshot);
                 if (selection.isUnfiltered()) {

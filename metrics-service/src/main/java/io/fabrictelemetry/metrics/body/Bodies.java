@@ -77,6 +77,17 @@ public final class Bodies {
             }
         }
 
+        /** Appends the remaining bytes of {@code bytes}. */
+        public void write(ByteBuffer bytes) {
+            reserve(bytes.remaining());
+            buffer.put(bytes);
+        }
+
+        /** The bytes written, as a buffer positioned at 0 (no copy). The sink must not be written to after. */
+        public ByteBuffer written() {
+            return buffer.duplicate().flip();
+        }
+
         /** How many bytes were written. */
         public int size() {
             return buffer.position();

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,9 +39,39 @@ public final class ListMetricsEncoder {
                 ? generatorSizeHint + generatorSizeHint / 64 + 256 + ratesBytes(snapshot)
                 : estimate(snapshot);
         Bodies.DirectSink out = new Bodies.DirectSink((int) Math.min(Integer.MAX_VALUE - 8, expected));
-        write(new JsonOut(out), snapshot, null, null);
+        PortView ports = snapshot.ports();
+        if (ports == null || ports.portCount() < PARALLEL_PORTS) {
+            write(new JsonOut(out), snapshot, null, null);
+            return out.toReadOnlyBuffer();
+        }
+        // the ports are most of the body (hundreds of MB at 200,000 ports): the second half of them
+        // is encoded on another core meanwhile, then copied in
+        int[] cols = all(snapshot.metrics().size());
+        Names names = names(snapshot, cols);
+        int from = 0;
+        while (from < snapshot.switchCount() && ports.firstPort(from) < ports.portCount() / 2) {
+            from++;
+        }
+        int start = from;
+        long tailBytes = expected * (ports.portCount() - ports.firstPort(Math.min(from, snapshot.switchCount() - 1)))
+                / Math.max(1, ports.portCount());
+        CompletableFuture<ByteBuffer> tail = CompletableFuture.supplyAsync(() -> {
+            Bodies.DirectSink sink = new Bodies.DirectSink((int) Math.min(Integer.MAX_VALUE - 8, tailBytes + 1024));
+            JsonOut json = new JsonOut(sink);
+            writePorts(json, snapshot, ports, null, cols, names, start, snapshot.switchCount());
+            json.flush();
+            return sink.written();
+        }, ForkJoinPool.commonPool());
+        try {
+            write(new JsonOut(out), snapshot, null, null, true, new Split(names, start, tail, out));
+        } finally {
+            tail.cancel(false); // a failure here leaves no task running on
+        }
         return out.toReadOnlyBuffer();
     }
+
+    /** From this many ports on, the whole body's ports are encoded on two threads. */
+    public static final int PARALLEL_PORTS = 20_000;
 
     /** The bytes of a snapshot's unfiltered body that are not its rates: the next body's size hint. */
     static long generatorBytes(Snapshot snapshot, int bodyBytes) {
@@ -75,18 +107,21 @@ public final class ListMetricsEncoder {
      */
     public static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns,
             boolean withPorts) {
+        write(out, snapshot, rows, columns, withPorts, null);
+    }
+
+    /**
+     * The metric names of the selected columns as a body writes them in each switch and port
+     * object: escaped once, with their comma and colon; the rates' also with {@code 0.0}.
+     */
+    private record Names(byte[][] names, byte[][] zeroNames, byte[] zeroTail, int firstRate) {
+    }
+
+    private static Names names(Snapshot snapshot, int[] cols) {
         List<String> metrics = snapshot.metrics();
-        int[] cols = columns != null ? columns : all(metrics.size());
-        int switchCount = rows == null ? snapshot.switchCount() : rows.length;
-        out.ascii("{\"sequence\":").number(snapshot.sequence())
-                .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
-                .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
-                .ascii("\",\"metrics\":[");
-        // metric names repeat once per switch: escape and encode each once, with its comma and colon
         byte[][] names = new byte[cols.length][];
         for (int i = 0; i < cols.length; i++) {
             byte[] quoted = JsonOut.quoted(metrics.get(cols[i]));
-            out.ascii(i == 0 ? "" : ",").raw(quoted);
             byte[] name = new byte[quoted.length + (i == 0 ? 1 : 2)];
             int at = 0;
             if (i > 0) {
@@ -96,7 +131,6 @@ public final class ListMetricsEncoder {
             name[name.length - 1] = ':';
             names[i] = name;
         }
-        out.ascii("],\"switches\":{");
         // the derived rates come last: mostly 0.0, written as name and value in one copy, and a
         // switch whose rates are all 0.0 (the usual case) as one copy for all of them and the brace
         int generatorCount = snapshot.generatorMetricCount();
@@ -104,7 +138,6 @@ public final class ListMetricsEncoder {
         while (firstRate > 0 && cols[firstRate - 1] >= generatorCount) {
             firstRate--;
         }
-        CounterRates rates = snapshot.rates();
         byte[][] zeroNames = new byte[cols.length][];
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
         for (int c = firstRate; c < cols.length; c++) {
@@ -113,7 +146,37 @@ public final class ListMetricsEncoder {
             tail.writeBytes(zeroNames[c]);
         }
         tail.write('}');
-        byte[] zeroTail = tail.toByteArray();
+        return new Names(names, zeroNames, tail.toByteArray(), firstRate);
+    }
+
+    /**
+     * The whole body encoded on two threads: the ports of the switches from {@code from} on are
+     * written into a buffer of their own by another thread while this one writes the rest, then
+     * copied in after the first ones.
+     */
+    private record Split(Names names, int from, CompletableFuture<ByteBuffer> tail, Bodies.DirectSink sink) {
+    }
+
+    private static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns,
+            boolean withPorts, @Nullable Split split) {
+        List<String> metrics = snapshot.metrics();
+        int[] cols = columns != null ? columns : all(metrics.size());
+        int switchCount = rows == null ? snapshot.switchCount() : rows.length;
+        out.ascii("{\"sequence\":").number(snapshot.sequence())
+                .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
+                .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
+                .ascii("\",\"metrics\":[");
+        Names prepared = split != null ? split.names : names(snapshot, cols);
+        for (int i = 0; i < cols.length; i++) {
+            out.ascii(i == 0 ? "" : ",").raw(JsonOut.quoted(metrics.get(cols[i])));
+        }
+        out.ascii("],\"switches\":{");
+        byte[][] names = prepared.names;
+        byte[][] zeroNames = prepared.zeroNames;
+        byte[] zeroTail = prepared.zeroTail;
+        int firstRate = prepared.firstRate;
+        int generatorCount = snapshot.generatorMetricCount();
+        CounterRates rates = snapshot.rates();
         boolean anyCarried = false;
         boolean carriedOver = !snapshot.carriedOver().isEmpty();
         for (int i = 0; i < switchCount; i++) {
@@ -150,7 +213,13 @@ public final class ListMetricsEncoder {
         PortView ports = snapshot.ports();
         if (ports != null) {
             if (withPorts) {
-                writePorts(out, snapshot, ports, rows, cols, names, zeroNames, zeroTail, firstRate);
+                out.ascii(",\"ports\":{");
+                writePorts(out, snapshot, ports, rows, cols, prepared, 0, split == null ? switchCount : split.from);
+                if (split != null) {
+                    out.flush();
+                    split.sink.write(split.tail.join());
+                }
+                out.ascii('}');
             }
             writeDescriptions(out, snapshot, rows, switchCount);
         }
@@ -175,13 +244,15 @@ public final class ListMetricsEncoder {
      * source order, the selected columns, each port's cells walked in the order they are stored.
      */
     private static void writePorts(JsonOut out, Snapshot snapshot, PortView ports, int @Nullable [] rows, int[] cols,
-            byte[][] names, byte[][] zeroNames, byte[] zeroTail, int firstRate) {
-        out.ascii(",\"ports\":{");
-        int switchCount = rows == null ? snapshot.switchCount() : rows.length;
+            Names prepared, int from, int to) {
+        byte[][] names = prepared.names;
+        byte[][] zeroNames = prepared.zeroNames;
+        byte[] zeroTail = prepared.zeroTail;
+        int firstRate = prepared.firstRate;
         int generatorCount = snapshot.generatorMetricCount();
         CounterRates rates = ports.rates();
         PortRows data = ports.rows();
-        for (int i = 0; i < switchCount; i++) {
+        for (int i = from; i < to; i++) {
             int row = rows == null ? i : rows[i];
             if (i > 0) {
                 out.ascii(',');
@@ -218,7 +289,6 @@ public final class ListMetricsEncoder {
             }
             out.ascii('}');
         }
-        out.ascii('}');
     }
 
     /** {@code "descriptions":{"<guid>":"…"}} for the selected switches that have one; nothing when none has. */

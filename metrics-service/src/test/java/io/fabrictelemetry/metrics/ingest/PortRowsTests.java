@@ -364,4 +364,32 @@ class PortRowsTests {
         assertThat(next.switchId(1)).isSameAs(first.switchId(1));
         assertThat(next.description(1)).isSameAs(first.description(1));
     }
+
+    @Test
+    void bodyOfManyPortsEncodedOnTwoThreadsIsTheOneThreadWritersByteForByte() {
+        // past the two-thread threshold, with switches of uneven port counts, carried ports, rates
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        SnapshotStore store = store();
+        for (int generation = 0; generation < 2; generation++) {
+            StringBuilder csv = new StringBuilder(SMALL);
+            long micros = T0.plusSeconds(10L * generation).toEpochMilli() * 1000;
+            int ports = 0;
+            for (int s = 0; ports < io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder.PARALLEL_PORTS + 5_000; s++) {
+                int count = 1 + random.nextInt(60);
+                for (int p = 1; p <= count; p++, ports++) {
+                    boolean damaged = generation == 1 && random.nextInt(500) == 0;
+                    csv.append(micros).append(",0x").append(Integer.toHexString(0x1000 + s)).append(',').append(p)
+                            .append(",d").append(s).append(',').append(random.nextInt(1_000_000) * (generation + 1))
+                            .append(damaged ? "" : "," + random.nextInt(1000) / 8.0).append('\n');
+                }
+            }
+            Snapshot snapshot = publish(store, csv.toString(), T0.plusSeconds(10L * generation));
+            java.io.ByteArrayOutputStream oneThread = new java.io.ByteArrayOutputStream();
+            io.fabrictelemetry.metrics.body.JsonOut out = new io.fabrictelemetry.metrics.body.JsonOut(oneThread);
+            io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder.write(out, snapshot, null, null);
+            assertThat(snapshot.ports().portCount()).isGreaterThan(io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder.PARALLEL_PORTS);
+            assertThat(new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8))
+                    .isEqualTo(oneThread.toString(StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -215,7 +215,13 @@ public final class ApiDocs {
                 described(operation, head, "prometheus", "The fabric export's headers, without the body",
                 "The fabric in the Prometheus text format",
                 "Every value of the current snapshot as a series with a `switch` label (`null`"
-                        + " readings left out), for a Prometheus scrape; encoded at most once per snapshot."),
+                        + " readings left out), for a Prometheus scrape; encoded at most once per snapshot."
+                        + " On port rows (UFM Telemetry's layout) one series per port instead, labelled `switch`"
+                        + " (the node GUID), `port` and `description` (when known), the columns named by the"
+                        + " README's rule (`Infiniband_SymbolErrors_u_Errors` →"
+                        + " `fabric_port_infiniband_symbol_errors_total`), switch aggregates not exported; sent"
+                        + " gzip-encoded (`Content-Encoding: gzip`, an ETag of its own, `Vary: Accept-Encoding`)"
+                        + " to a client that accepts gzip."),
                 head, "text/plain; version=0.0.4", null, "The Prometheus text exposition format 0.0.4")
                 .response(noDataYet(head));
     }

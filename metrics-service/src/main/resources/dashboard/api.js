@@ -29,6 +29,8 @@ function query(params) {
 export const api = {
   listMetrics: (params = {}) => getJson(`telemetry/ListMetrics${query(params)}`),
   topSwitches: (metric, order, limit = 10) => getJson(`telemetry/TopSwitches${query({ metric, order, limit })}`),
+  /** Port rows only (a switch-row snapshot answers 404 no-ports): {ports: [{switch, port, description?, value}]}. */
+  topPorts: (metric, order, limit = 10) => getJson(`telemetry/TopPorts${query({ metric, order, limit })}`),
   history: (switchId, metric) => getJson(`telemetry/GetMetricHistory${query({ switch: switchId, metric })}`),
   health: () => getJson('actuator/health'),
   streamUrl: (params = {}) => `telemetry/stream${query(params)}`,

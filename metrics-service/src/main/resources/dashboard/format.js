@@ -12,9 +12,30 @@ const UNITS = {
 };
 
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+const TINY = new Intl.NumberFormat('en-US', { notation: 'scientific', maximumSignificantDigits: 3 });
+
+/** Three decimals, or three significant digits for a value they would show as 0 (UFM's 5.48295e-7). */
+const number = (value) => (value !== 0 && Math.abs(value) < 0.0005 ? TINY.format(value) : NUMBER.format(value));
+
+/** UFM Telemetry names carry their unit after `_u_` (`Infiniband_MBOut_u_Gb`, `hist0_u_count`). */
+const UFM_UNITS = {
+  Gb: 'Gb',
+  Gbps: 'Gb/s',
+  Percent: '%',
+  Packets: 'packets',
+  Errors: 'errors',
+  Drops: 'drops',
+  Ticks: 'ticks',
+  count: '',
+};
+const UFM_NAME = /_u_([A-Za-z]+)$/;
 
 // own keys only: a column named `constructor` has no unit, not Object's constructor
-const unitOfColumn = (column) => (Object.hasOwn(UNITS, column) ? UNITS[column] : undefined);
+const unitOfColumn = (column) => {
+  if (Object.hasOwn(UNITS, column)) return UNITS[column];
+  const ufm = UFM_NAME.exec(column);
+  return ufm && Object.hasOwn(UFM_UNITS, ufm[1]) ? UFM_UNITS[ufm[1]] : undefined;
+};
 
 export function unitOf(metric) {
   if (metric.endsWith('_per_second')) {
@@ -29,12 +50,12 @@ export function formatValue(metric, value) {
   if (value === null || value === undefined) return 'no reading';
   if (metric === 'link_state') return value === 1 ? 'up (1)' : value === 0 ? 'down (0)' : String(value);
   let unit = unitOf(metric);
-  if (value === 1 && /^(packets|episodes|bytes)$/.test(unit)) unit = unit.slice(0, -1);
-  return unit ? `${NUMBER.format(value)} ${unit}` : NUMBER.format(value);
+  if (value === 1 && /^(packets|episodes|bytes|errors|drops|ticks)$/.test(unit)) unit = unit.slice(0, -1);
+  return unit ? `${number(value)} ${unit}` : number(value);
 }
 
 export function formatNumber(value) {
-  return value === null || value === undefined ? '–' : NUMBER.format(value);
+  return value === null || value === undefined ? '–' : number(value);
 }
 
 /** "4 s", "2 min 5 s", "1 h 3 min". */

@@ -45,7 +45,8 @@ export class Heatmap {
   }
 
   /**
-   * model: {ids, metric, value(id), carried(id) -> sampledAt|undefined, down(id) -> bool, sampledAt(id), scale}
+   * model: {ids, metric, value(id), carried(id) -> sampledAt|undefined, down(id) -> bool, sampledAt(id), scale,
+   *         description(id) -> string|undefined (port rows' node_description), downText (what down(id) means)}
    */
   render(model) {
     const previous = this.model && this.focus >= 0 ? this.model.ids[this.focus] : null;
@@ -175,9 +176,11 @@ export class Heatmap {
   describe(index) {
     const model = this.model;
     const id = model.ids[index];
-    const parts = [`${id}: ${model.metric} ${formatValue(model.metric, model.value(id))}`,
-      `sampled ${formatInstant(model.sampledAt(id))}`];
-    if (model.down(id)) parts.push('link down');
+    const parts = [`${id}: ${model.metric} ${formatValue(model.metric, model.value(id))}`];
+    const description = model.description ? model.description(id) : undefined;
+    if (description) parts.push(description);
+    parts.push(`sampled ${formatInstant(model.sampledAt(id))}`);
+    if (model.down(id)) parts.push(model.downText ?? 'link down');
     if (model.carried(id)) parts.push('carried over: the latest payload had no usable row for it');
     return parts;
   }

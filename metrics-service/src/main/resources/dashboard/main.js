@@ -6,6 +6,7 @@ import { LiveStream } from './live.js';
 import { Heatmap } from './heatmap.js';
 import { viridis, css, scaleOf } from './viridis.js';
 import { drawSparkline } from './sparkline.js';
+import { PortTable } from './ports.js';
 import { formatAge, formatInstant, formatValue, formatNumber, unitOf } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -14,8 +15,16 @@ const setText = (id, text) => {
   const element = $(id);
   if (element.textContent !== text) element.textContent = text;
 };
-const DEFAULT_METRICS = ['utilization_pct', 'bandwidth_gbps', 'latency_us'];
+const DEFAULT_METRICS = ['utilization_pct', 'bandwidth_gbps', 'latency_us',
+  // UFM Telemetry's port rows: the normalized bandwidth, the nearest thing to utilization
+  'Infiniband_Normalized_CBW_f_u_Percent', 'Infiniband_CBW_f_u_Gbps'];
 const LINK_METRICS = ['link_state', 'link_down_count'];
+// Port rows carry no link state: UFM counts each port's link-down events. A port whose counter
+// rose since its previous sample (its rate above 0) went down in that interval; the raw counter
+// would list every port that ever flapped since the counter was last cleared.
+const PORT_LINK_DOWNED = 'Infiniband_LinkDowned_u_Errors_per_second';
+const PORT_LINK_DOWNED_COUNTER = 'Infiniband_LinkDowned_u_Errors';
+const PORTS_DOWN_LIMIT = 1000; // TopPorts' largest limit
 const MAX_SILENCE_MS = 30000;
 /** A key of a parsed JSON object: its own property only, so a switch named `constructor` is just a name. */
 const own = (object, key) => (object != null && Object.hasOwn(object, key) ? object[key] : undefined);
@@ -26,7 +35,9 @@ const state = {
   metrics: [],          // every metric of the snapshot (from an unfiltered ListMetrics)
   metric: null,         // the one the map is coloured by
   order: 'desc',
-  snapshot: null,       // {sequence, sampledAt, collectedAt, switches: Map id -> row, carriedOver: Map id -> sampledAt}
+  snapshot: null,       // {sequence, sampledAt, collectedAt, switches: Map id -> row, carriedOver: Map id -> sampledAt,
+                        //  descriptions: Map id -> node_description}
+  portRows: false,      // the source sends one row per port (UFM Telemetry): switches are aggregates
   ids: [],
   offsetMs: 0,          // server clock minus this browser's clock
   staleAfterMs: null,
@@ -37,8 +48,10 @@ const state = {
   stream: 'connecting',
   streamDetail: '',
   selected: null,
+  selectedPort: null,   // the port to point out in the open switch (opened from a port list)
+  revealPort: false,    // scroll to it once its row is drawn
   history: { id: null, metric: null, points: [], retentionMs: null },
-  requests: { top: 0, detail: 0, history: 0, metric: 0, metrics: 0 },
+  requests: { top: 0, topPorts: 0, down: 0, detail: 0, history: 0, metric: 0, metrics: 0 },
   metricNote: '',       // says why the chosen metric changed by itself (it left the snapshot)
   snapshotEveryMs: null, // the time between the last two snapshots' sampledAt
   silenceTimer: null,
@@ -46,6 +59,9 @@ const state = {
 };
 
 const heatmap = new Heatmap($('heatmap'), $('tooltip'), $('heatmap-announcer'), (id) => openDetail(id, true));
+const portTable = new PortTable({
+  rows: $('ports-rows'), summary: $('ports-summary'), byPort: $('ports-sort-port'), byValue: $('ports-sort-value'),
+});
 const stream = new LiveStream(streamUrl, (snapshot) => applySnapshot(snapshot, 'stream'), onStreamState,
   () => checkMetrics()); // a refused stream: perhaps a metric it is filtered to is gone (404)
 
@@ -55,9 +71,13 @@ function streamUrl() {
   return api.streamUrl({ metric: shownMetrics().join(',') });
 }
 
-/** What the page shows, so what the stream is filtered to: the chosen metric and the link state. */
+/**
+ * What the page shows, so what the stream is filtered to: the chosen metric and the link state
+ * (on port rows, the link-down rate, whose switch aggregate marks the map).
+ */
 function shownMetrics() {
-  return [state.metric, ...LINK_METRICS].filter((m, i, all) => m && state.metrics.includes(m) && all.indexOf(m) === i);
+  const links = state.portRows ? [PORT_LINK_DOWNED] : LINK_METRICS;
+  return [state.metric, ...links].filter((m, i, all) => m && state.metrics.includes(m) && all.indexOf(m) === i);
 }
 
 function applySnapshot(snapshot, source) {
@@ -69,8 +89,14 @@ function applySnapshot(snapshot, source) {
     collectedAt: snapshot.collectedAt,
     switches: mapOf(snapshot.switches),
     carriedOver: mapOf(snapshot.carriedOver),
+    descriptions: mapOf(snapshot.descriptions),
   };
   state.ids = [...state.snapshot.switches.keys()];
+  // the body's `ports` (every port of the metrics shown) is not kept: only the open switch's are shown
+  const portRows = Object.hasOwn(snapshot, 'ports');
+  const layoutChanged = portRows !== state.portRows;
+  state.portRows = portRows;
+  if (layoutChanged) showLayout();
   if (isNew && previous) {
     const every = Date.parse(snapshot.sampledAt) - Date.parse(previous.sampledAt);
     if (every > 0) state.snapshotEveryMs = every;
@@ -81,6 +107,12 @@ function applySnapshot(snapshot, source) {
   }
   paint();
   updateFreshness();
+  if (layoutChanged && source === 'stream') {
+    // the source moved between switch and port rows: the stream must follow other metrics
+    changeMetric(state.metric, true);
+    return;
+  }
+  if (state.portRows && (isNew || layoutChanged)) refreshLinkDownPorts();
   if (isNew) {
     refreshTop();
     if (source === 'stream') checkMetrics(); // a column may have appeared or gone
@@ -148,7 +180,7 @@ function paint() {
   const snap = state.snapshot;
   const metric = state.metric;
   const scale = scaleOf(state.ids.map((id) => valueOf(id)));
-  const down = (id) => valueOf(id, 'link_state') === 0;
+  const down = state.portRows ? (id) => valueOf(id, PORT_LINK_DOWNED) > 0 : (id) => valueOf(id, 'link_state') === 0;
   heatmap.render({
     ids: state.ids,
     metric,
@@ -158,15 +190,20 @@ function paint() {
     down,
     carried: (id) => snap.carriedOver.has(id),
     sampledAt: (id) => snap.carriedOver.get(id) ?? snap.sampledAt,
+    description: (id) => snap.descriptions.get(id),
+    downText: state.portRows ? 'a port\'s link went down since its previous sample' : 'link down',
   });
   paintLegend(scale);
-  paintLinkDown(down);
+  if (!state.portRows) paintLinkDown(down); // port rows: a list of ports, from TopPorts on each snapshot
   const downCount = state.ids.filter(down).length;
   const carried = snap.carriedOver.size;
   $('heatmap').setAttribute('aria-label', `Fabric heatmap of ${metric}${unitOf(metric) ? ` (${unitOf(metric)})` : ''} `
-    + `for ${state.ids.length} switches` + (scale.min === null ? ', no readings'
+    + `for ${state.ids.length} switches` + (state.portRows ? ' (aggregates of their ports)' : '')
+    + (scale.min === null ? ', no readings'
       : `, from ${formatValue(metric, scale.min)} (dark purple) to ${formatValue(metric, scale.max)} (yellow)`)
-    + `; ${downCount} link${downCount === 1 ? '' : 's'} down; ${carried} carried over`
+    + (state.portRows ? `; ${downCount} switch${downCount === 1 ? '' : 'es'} with a port whose link went down`
+      : `; ${downCount} link${downCount === 1 ? '' : 's'} down`)
+    + `; ${carried} carried over`
     + (state.stale ? '; the data is stale' : ''));
   $('heatmap-metric').textContent = `· ${metric}`;
 }
@@ -230,9 +267,80 @@ function paintLinkDown(down) {
     })));
 }
 
+/** A port of a port list: its switch's GUID and port number, the description, a value; opens the switch. */
+function portButton(row, text, detail) {
+  const item = document.createElement('li');
+  item.dataset.switch = row.switch;
+  item.dataset.port = String(row.port);
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'port-button';
+  const name = document.createElement('span');
+  name.className = 'port-name';
+  name.textContent = `${row.switch} · port ${row.port}`;
+  const value = document.createElement('span');
+  value.className = 'port-value';
+  value.textContent = text;
+  button.append(name, value);
+  if (row.description) {
+    const description = document.createElement('span');
+    description.className = 'port-description';
+    description.textContent = row.description;
+    button.append(description);
+  }
+  button.setAttribute('aria-label', `${row.switch} port ${row.port}${row.description ? ` (${row.description})` : ''}, `
+    + `${detail ?? text}: show its switch`);
+  button.addEventListener('click', () => openDetail(row.switch, true, row.port));
+  item.append(button);
+  return item;
+}
+
+/** The port list's problem in words (a 404 no-ports, a timeout…) instead of its rows. */
+function portListFailed(list, note, what, result) {
+  list.replaceChildren();
+  note.hidden = false;
+  note.textContent = `${what} unavailable (${describeFailure(result)}).`;
+}
+
+/**
+ * Port rows: the ports whose link went down since their previous sample (PORT_LINK_DOWNED above
+ * 0), from TopPorts, which ranks them once per snapshot on the server: the page never scans the
+ * fabric's ports. Up to TopPorts' 1,000; more are counted as "1000+".
+ */
+async function refreshLinkDownPorts() {
+  const token = ++state.requests.down;
+  const list = $('link-down');
+  if (!state.metrics.includes(PORT_LINK_DOWNED)) {
+    $('down-count').textContent = '–';
+    list.replaceChildren(emptyItem(state.metrics.includes(PORT_LINK_DOWNED_COUNTER)
+      ? `${PORT_LINK_DOWNED_COUNTER} has no rate (it is not a counter in METRICS_COUNTERS)`
+      : `the source sends no ${PORT_LINK_DOWNED_COUNTER}`));
+    return;
+  }
+  let result;
+  try {
+    result = await api.topPorts(PORT_LINK_DOWNED, 'desc', PORTS_DOWN_LIMIT);
+  } catch (error) {
+    result = { status: 0, body: { detail: error.message } };
+  }
+  if (token !== state.requests.down || !state.portRows) return;
+  if (result.status !== 200) {
+    $('down-count').textContent = '–';
+    list.replaceChildren(emptyItem(`Ports unavailable (${describeFailure(result)}).`));
+    return;
+  }
+  const rows = (result.body.ports ?? []).filter((row) => row.value > 0);
+  list.dataset.sequence = String(result.body.sequence);
+  $('down-count').textContent = rows.length >= PORTS_DOWN_LIMIT ? `${PORTS_DOWN_LIMIT}+` : String(rows.length);
+  list.replaceChildren(...(rows.length === 0 ? [emptyItem('no link went down since the previous sample')]
+    : rows.map((row) => portButton(row, 'went down',
+      `its link went down since the previous sample (${formatValue(PORT_LINK_DOWNED, row.value)})`))));
+}
+
 // ---- top 10 (TopSwitches) ---------------------------------------------------------------------
 
 async function refreshTop() {
+  if (state.portRows) refreshTopPorts();
   const token = ++state.requests.top;
   const metric = state.metric;
   $('top-metric').textContent = `· ${metric}`;
@@ -259,15 +367,53 @@ async function refreshTop() {
     : rows.map((row) => switchButton(row.switch, formatValue(metric, row.value)))));
 }
 
+// ---- top 10 ports (TopPorts, port rows only) ---------------------------------------------------
+
+async function refreshTopPorts() {
+  const token = ++state.requests.topPorts;
+  const metric = state.metric;
+  $('top-ports-metric').textContent = `· ${metric}`;
+  let result;
+  try {
+    result = await api.topPorts(metric, state.order);
+  } catch (error) {
+    result = { status: 0, body: { detail: error.message } };
+  }
+  if (token !== state.requests.topPorts || !state.portRows) return;
+  const list = $('top-ports');
+  const note = $('top-ports-note');
+  if (result.status !== 200) {
+    portListFailed(list, note, 'Top ports', result);
+    return;
+  }
+  note.hidden = true;
+  const rows = result.body.ports ?? [];
+  list.dataset.metric = result.body.metric;
+  list.dataset.sequence = String(result.body.sequence);
+  list.replaceChildren(...(rows.length === 0 ? [emptyItem('no port has a reading')]
+    : rows.map((row) => portButton(row, formatValue(metric, row.value)))));
+}
+
 // ---- switch detail and its history ------------------------------------------------------------
 
-function openDetail(id, moveFocus) {
+/** `port`: on port rows, the port to point out among the switch's (opened from a port list). */
+function openDetail(id, moveFocus, port = null) {
+  const again = state.selected === id;
   state.selected = id;
+  state.selectedPort = port;
+  state.revealPort = port !== null;
   heatmap.select(id);
   const panel = $('detail');
   panel.hidden = false;
   panel.dataset.switch = id;
+  if (port === null) delete panel.dataset.port;
+  else panel.dataset.port = String(port);
   $('detail-title').textContent = id;
+  if (!again) {
+    // the previous switch's ports and description must not pass for this one's while it loads
+    portTable.clear();
+    $('detail-description').hidden = true;
+  }
   writeHash();
   refreshDetail();
   loadHistory();
@@ -276,6 +422,7 @@ function openDetail(id, moveFocus) {
 
 function closeDetail() {
   state.selected = null;
+  state.selectedPort = null;
   heatmap.select(null);
   $('detail').hidden = true;
   delete $('detail').dataset.switch;
@@ -297,6 +444,7 @@ async function refreshDetail() {
   const values = result.status === 200 ? own(result.body.switches, id) : undefined;
   if (!values) {
     rows.replaceChildren();
+    portTable.clear();
     $('detail-sampled').textContent = result.status === 404 || result.status === 200
       ? `${id} is not in the current snapshot.` : `Details unavailable (${describeFailure(result)}).`;
     return;
@@ -318,6 +466,26 @@ async function refreshDetail() {
     tr.append(name, value);
     return tr;
   }));
+  const description = own(result.body.descriptions, id);
+  $('detail-description').hidden = !description;
+  $('detail-description').textContent = description ?? '';
+  if (Object.hasOwn(result.body, 'ports')) paintPorts(id, own(result.body.ports, id));
+}
+
+/** The open switch's ports for the chosen metric, from its one-switch ListMetrics (port rows). */
+function paintPorts(id, ports) {
+  const metric = state.metric;
+  $('ports-metric').textContent = `· ${metric}`;
+  const entries = Object.entries(ports ?? {}).map(([port, values]) => {
+    const value = own(values, metric);
+    return { port: Number(port), value: value === undefined ? null : value };
+  });
+  portTable.render({ metric, ports: entries, highlight: state.selectedPort });
+  $('detail-ports').dataset.switch = id;
+  if (state.revealPort) {
+    state.revealPort = false;
+    portTable.reveal(state.selectedPort);
+  }
 }
 
 function isoDurationMs(text) {
@@ -471,15 +639,33 @@ function onStreamState(streamState, detail) {
 
 // ---- controls and start-up --------------------------------------------------------------------
 
+/** Switch rows or port rows: the parts only port rows have, and the words that differ. */
+function showLayout() {
+  const ports = state.portRows;
+  document.body.dataset.layout = ports ? 'ports' : 'switches';
+  $('aggregate-note').hidden = !ports;
+  $('top-ports-panel').hidden = !ports;
+  $('detail-ports').hidden = !ports;
+  setText('top-what', ports ? 'Top 10 switches' : 'Top 10');
+  setText('detail-value-head', ports ? 'Switch aggregate' : 'Value');
+  if (!ports) {
+    portTable.clear();
+    $('top-ports').replaceChildren();
+    $('detail-description').hidden = true;
+  }
+}
+
 function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
-  return { metric: params.get('metric'), switch: params.get('switch') };
+  const port = Number.parseInt(params.get('port') ?? '', 10);
+  return { metric: params.get('metric'), switch: params.get('switch'), port: Number.isInteger(port) ? port : null };
 }
 
 function writeHash() {
   const params = new URLSearchParams();
   if (state.metric) params.set('metric', state.metric);
   if (state.selected) params.set('switch', state.selected);
+  if (state.selected && state.selectedPort !== null) params.set('port', String(state.selectedPort));
   history.replaceState(null, '', `#${params}`);
 }
 
@@ -559,7 +745,7 @@ async function boot() {
   fillMetricSelect(state.metric);
   updateOffset(first);
   applySnapshot(first.body, 'fetch');
-  if (wanted.switch && state.ids.includes(wanted.switch)) openDetail(wanted.switch, false);
+  if (wanted.switch && state.ids.includes(wanted.switch)) openDetail(wanted.switch, false, state.portRows ? wanted.port : null);
   stream.start();
 }
 

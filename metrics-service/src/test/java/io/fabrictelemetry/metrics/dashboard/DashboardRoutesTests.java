@@ -52,7 +52,8 @@ class DashboardRoutesTests {
 
     @Test
     void modulesAreServedAsJavaScriptAndStylesAsCss() {
-        for (String module : List.of("main.js", "api.js", "live.js", "heatmap.js", "viridis.js", "sparkline.js", "format.js")) {
+        for (String module : List.of("main.js", "api.js", "live.js", "heatmap.js", "viridis.js", "sparkline.js", "format.js",
+                "ports.js")) {
             client.get().uri("/dashboard/" + module).exchange()
                     .expectStatus().isOk()
                     .expectHeader().contentType("text/javascript;charset=utf-8");

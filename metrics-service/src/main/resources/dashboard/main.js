@@ -24,7 +24,8 @@ const LINK_METRICS = ['link_state', 'link_down_count'];
 // would list every port that ever flapped since the counter was last cleared.
 const PORT_LINK_DOWNED = 'Infiniband_LinkDowned_u_Errors_per_second';
 const PORT_LINK_DOWNED_COUNTER = 'Infiniband_LinkDowned_u_Errors';
-const PORTS_DOWN_LIMIT = 1000; // TopPorts' largest limit
+const PORTS_DOWN_FIRST = 50;    // the usual case: a few ports down, the rest of the answer ports at 0
+const PORTS_DOWN_LIMIT = 1000;  // TopPorts' largest limit
 const MAX_SILENCE_MS = 30000;
 /** A key of a parsed JSON object: its own property only, so a switch named `constructor` is just a name. */
 const own = (object, key) => (object != null && Object.hasOwn(object, key) ? object[key] : undefined);
@@ -37,7 +38,7 @@ const state = {
   order: 'desc',
   snapshot: null,       // {sequence, sampledAt, collectedAt, switches: Map id -> row, carriedOver: Map id -> sampledAt,
                         //  descriptions: Map id -> node_description}
-  portRows: false,      // the source sends one row per port (UFM Telemetry): switches are aggregates
+  portRows: null,       // true: the source sends one row per port (UFM Telemetry), switches are aggregates
   ids: [],
   offsetMs: 0,          // server clock minus this browser's clock
   staleAfterMs: null,
@@ -277,17 +278,23 @@ function portButton(row, text, detail) {
   button.className = 'port-button';
   const name = document.createElement('span');
   name.className = 'port-name';
-  name.textContent = `${row.switch} · port ${row.port}`;
+  name.textContent = row.switch;
   const value = document.createElement('span');
   value.className = 'port-value';
   value.textContent = text;
-  button.append(name, value);
+  const where = document.createElement('span');
+  where.className = 'port-where';
+  const number = document.createElement('span');
+  number.className = 'port-number';
+  number.textContent = `port ${row.port}`;
+  where.append(number);
   if (row.description) {
     const description = document.createElement('span');
     description.className = 'port-description';
     description.textContent = row.description;
-    button.append(description);
+    where.append(' · ', description);
   }
+  button.append(name, value, where);
   button.setAttribute('aria-label', `${row.switch} port ${row.port}${row.description ? ` (${row.description})` : ''}, `
     + `${detail ?? text}: show its switch`);
   button.addEventListener('click', () => openDetail(row.switch, true, row.port));
@@ -305,9 +312,10 @@ function portListFailed(list, note, what, result) {
 /**
  * Port rows: the ports whose link went down since their previous sample (PORT_LINK_DOWNED above
  * 0), from TopPorts, which ranks them once per snapshot on the server: the page never scans the
- * fabric's ports. Up to TopPorts' 1,000; more are counted as "1000+".
+ * fabric's ports. The first 50 (the rest of such an answer is ports at 0); when all 50 went down,
+ * up to TopPorts' 1,000 at once; more are counted as "1000+".
  */
-async function refreshLinkDownPorts() {
+async function refreshLinkDownPorts(limit = PORTS_DOWN_FIRST) {
   const token = ++state.requests.down;
   const list = $('link-down');
   if (!state.metrics.includes(PORT_LINK_DOWNED)) {
@@ -319,7 +327,7 @@ async function refreshLinkDownPorts() {
   }
   let result;
   try {
-    result = await api.topPorts(PORT_LINK_DOWNED, 'desc', PORTS_DOWN_LIMIT);
+    result = await api.topPorts(PORT_LINK_DOWNED, 'desc', limit);
   } catch (error) {
     result = { status: 0, body: { detail: error.message } };
   }
@@ -330,6 +338,10 @@ async function refreshLinkDownPorts() {
     return;
   }
   const rows = (result.body.ports ?? []).filter((row) => row.value > 0);
+  if (rows.length === limit && limit < PORTS_DOWN_LIMIT) {
+    refreshLinkDownPorts(PORTS_DOWN_LIMIT);
+    return;
+  }
   list.dataset.sequence = String(result.body.sequence);
   $('down-count').textContent = rows.length >= PORTS_DOWN_LIMIT ? `${PORTS_DOWN_LIMIT}+` : String(rows.length);
   list.replaceChildren(...(rows.length === 0 ? [emptyItem('no link went down since the previous sample')]
@@ -460,7 +472,7 @@ async function refreshDetail() {
     if (metric === state.metric) tr.className = 'chosen';
     const name = document.createElement('th');
     name.scope = 'row';
-    name.textContent = metric;
+    name.append(...breakable(metric));
     const value = document.createElement('td');
     value.textContent = formatValue(metric, own(values, metric) ?? null);
     tr.append(name, value);
@@ -486,6 +498,11 @@ function paintPorts(id, ports) {
     state.revealPort = false;
     portTable.reveal(state.selectedPort);
   }
+}
+
+/** A long name (UFM's `Infiniband_LinkDowned_u_Errors_per_second`) that may wrap after its underscores. */
+function breakable(name) {
+  return name.split(/(?<=_)/).flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]));
 }
 
 function isoDurationMs(text) {

@@ -129,6 +129,13 @@ class DashboardStubGeneratorBrowserIT {
         assertThat(listed("#top")).containsExactly("valueOf", "hasOwnProperty", "__proto__", "toString",
                 "constructor", "sw-0001");
         chromium.screenshot("stub-1-names");
+        // switch rows: none of the port-row parts, and no request for them
+        assertThat(attribute("body", "data-layout")).isEqualTo("switches");
+        assertThat(element("#top-ports-panel").isDisplayed()).isFalse();
+        assertThat(element("#aggregate-note").isDisplayed()).isFalse();
+        assertThat(text("#top-what")).isEqualTo("Top 10");
+        assertThat(chromium.script("return performance.getEntriesByType('resource')"
+                + ".filter(e => e.name.includes('/telemetry/TopPorts')).length")).isEqualTo(0L);
 
         // its details: every metric of that switch, not of Object.prototype
         element("#top li[data-switch='__proto__'] button").click();
@@ -138,6 +145,9 @@ class DashboardStubGeneratorBrowserIT {
             assertThat(text("#detail-metrics tr[data-metric='utilization_pct'] td")).isEqualTo("40 %");
             assertThat(text("#detail-metrics tr[data-metric='latency_us'] td")).isEqualTo("4.5 µs");
         });
+        assertThat(element("#detail-ports").isDisplayed()).isFalse();
+        assertThat(element("#detail-description").isDisplayed()).isFalse();
+        assertThat(text("#detail-value-head")).isEqualTo("Value");
         element("#detail-close").click();
         assertThat(chromium.consoleProblems()).isEmpty();
     }

@@ -68,8 +68,9 @@ const stream = new LiveStream(streamUrl, (snapshot) => applySnapshot(snapshot, '
 
 // ---- snapshots ------------------------------------------------------------------------------
 
+/** The map needs the switches (on port rows, their aggregates), never the fabric's ports. */
 function streamUrl() {
-  return api.streamUrl({ metric: shownMetrics().join(',') });
+  return api.streamUrl({ metric: shownMetrics().join(','), ports: 'false' });
 }
 
 /**
@@ -93,11 +94,8 @@ function applySnapshot(snapshot, source) {
     descriptions: mapOf(snapshot.descriptions),
   };
   state.ids = [...state.snapshot.switches.keys()];
-  // the body's `ports` (every port of the metrics shown) is not kept: only the open switch's are shown
-  const portRows = Object.hasOwn(snapshot, 'ports');
-  const layoutChanged = portRows !== state.portRows;
-  state.portRows = portRows;
-  if (layoutChanged) showLayout();
+  // a `ports` object (a server that lists ports whatever `ports=false` says) is not kept: only the
+  // open switch's ports are shown, from its own ListMetrics
   if (isNew && previous) {
     const every = Date.parse(snapshot.sampledAt) - Date.parse(previous.sampledAt);
     if (every > 0) state.snapshotEveryMs = every;
@@ -108,13 +106,8 @@ function applySnapshot(snapshot, source) {
   }
   paint();
   updateFreshness();
-  if (layoutChanged && source === 'stream') {
-    // the source moved between switch and port rows: the stream must follow other metrics
-    changeMetric(state.metric, true);
-    return;
-  }
-  if (state.portRows && (isNew || layoutChanged)) refreshLinkDownPorts();
   if (isNew) {
+    if (state.portRows) refreshLinkDownPorts();
     refreshTop();
     if (source === 'stream') checkMetrics(); // a column may have appeared or gone
     if (state.selected) {
@@ -155,8 +148,17 @@ async function checkMetrics() {
   }
   if (token !== state.requests.metrics || result.status !== 200 || !Array.isArray(result.body?.metrics)) return;
   const metrics = result.body.metrics;
-  if (metrics.length === state.metrics.length && metrics.every((m, i) => m === state.metrics[i])) return;
   const shownBefore = shownMetrics().join(',');
+  if (noteLayout(result.body)) {
+    paint();
+    if (state.portRows) refreshLinkDownPorts();
+    refreshTop();
+  }
+  if (metrics.length === state.metrics.length && metrics.every((m, i) => m === state.metrics[i])) {
+    // the stream follows the metrics shown: the layout decides which link metrics those are
+    if (shownMetrics().join(',') !== shownBefore) changeMetric(state.metric, true);
+    return;
+  }
   state.metrics = metrics;
   if (!metrics.includes(state.metric)) {
     const gone = state.metric;
@@ -170,6 +172,19 @@ async function checkMetrics() {
   fillMetricSelect(state.metric);
   // the stream follows the metrics shown: link_state or link_down_count may have come or gone
   if (shownMetrics().join(',') !== shownBefore) changeMetric(state.metric, true);
+}
+
+/**
+ * Switch rows or port rows, from a body that lists the ports of its switches when the snapshot has
+ * any (a one-switch ListMetrics; the map's bodies ask for none with `ports=false`). True when the
+ * layout changed: the source was pointed at the other kind of endpoint.
+ */
+function noteLayout(body) {
+  const portRows = Object.hasOwn(body, 'ports');
+  if (portRows === state.portRows) return false;
+  state.portRows = portRows;
+  showLayout();
+  return true;
 }
 
 function valueOf(id, metric = state.metric) {
@@ -711,7 +726,8 @@ async function changeMetric(metric, byPage = false) {
   writeHash();
   const token = ++state.requests.metric;
   // the stream carries only what is shown: fetch the new metric now, then follow it live
-  const result = await api.listMetrics({ metric: shownMetrics().join(',') }).catch((error) => ({ status: 0, body: { detail: error.message } }));
+  const result = await api.listMetrics({ metric: shownMetrics().join(','), ports: 'false' })
+    .catch((error) => ({ status: 0, body: { detail: error.message } }));
   if (token !== state.requests.metric) return;
   if (result.status === 200) {
     updateOffset(result);
@@ -731,7 +747,7 @@ async function loadFirstSnapshot() {
   for (let attempt = 0; ; attempt++) {
     let result;
     try {
-      result = await api.listMetrics();
+      result = await api.listMetrics({ ports: 'false' });
     } catch (error) {
       result = { status: 0, body: { detail: error.message }, headers: new Headers() };
     }
@@ -744,6 +760,21 @@ async function loadFirstSnapshot() {
       ? 'waiting for the first snapshot from the generator' : `service unreachable (${describeFailure(result)})`;
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
+}
+
+/** The layout, before anything is painted: from one switch's ListMetrics (its ports, on port rows). */
+async function readLayout(body) {
+  if (Object.hasOwn(body, 'ports')) {
+    noteLayout(body);
+    return;
+  }
+  const first = Object.keys(body.switches ?? {})[0];
+  let result = null;
+  if (first !== undefined) {
+    result = await api.listMetrics({ switch: first }).catch(() => null);
+  }
+  // no switch, or no answer: switch rows until the next snapshot's one-switch ListMetrics says otherwise
+  noteLayout(result?.status === 200 ? result.body : {});
 }
 
 async function boot() {
@@ -760,6 +791,7 @@ async function boot() {
   state.metric = state.metrics.includes(wanted.metric) ? wanted.metric
     : DEFAULT_METRICS.find((m) => state.metrics.includes(m)) ?? state.metrics[0];
   fillMetricSelect(state.metric);
+  await readLayout(first.body);
   updateOffset(first);
   applySnapshot(first.body, 'fetch');
   if (wanted.switch && state.ids.includes(wanted.switch)) openDetail(wanted.switch, false, state.portRows ? wanted.port : null);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.imageio.ImageIO;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
@@ -66,6 +68,9 @@ class DashboardPortRowsBrowserIT {
     private static final AtomicLong generation = new AtomicLong();
     /** While true, leaf-02's port 3 counts a link-down on every generation. */
     private static final AtomicBoolean flapping = new AtomicBoolean(true);
+    /** Ports of an extra switch, every one of them flapping (0: no such switch). */
+    private static final AtomicInteger storm = new AtomicInteger();
+    static final String STORM_GUID = "0x0002c90300000b00";
     private static HttpServer generator;
     private static RunningFabric fabric;
     private static HeadlessChromium chromium;
@@ -75,7 +80,7 @@ class DashboardPortRowsBrowserIT {
      * counter of 2 that no longer moves: not down now); leaf-02's port 3 flaps while
      * {@link #flapping}; spine-01's port 4 has no CBW reading.
      */
-    static String csv(long g, boolean flap) {
+    static String csv(long g, boolean flap, int stormPorts) {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         for (int s = 0; s < GUIDS.size(); s++) {
@@ -90,6 +95,10 @@ class DashboardPortRowsBrowserIT {
                         .append(",0,").append(cbw).append('\n');
             }
         }
+        for (int port = 1; port <= stormPorts; port++) {
+            text.append(micros).append(",ufm-01,,").append(STORM_GUID).append(',').append(STORM_GUID).append(',')
+                    .append(port).append(",storm,0,").append(g).append(",0,1\n");
+        }
         return text.toString();
     }
 
@@ -100,7 +109,7 @@ class DashboardPortRowsBrowserIT {
         // any path: /csv/metrics as UFM serves it, or whatever the service appends to GENERATOR_URL
         generator.createContext("/", exchange -> {
             long g = generation.incrementAndGet();
-            byte[] body = csv(g, flapping.get()).getBytes(StandardCharsets.UTF_8);
+            byte[] body = csv(g, flapping.get(), storm.get()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/csv; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -174,10 +183,10 @@ class DashboardPortRowsBrowserIT {
         // only the open switch's ports are in the page
         assertThat(chromium.driver().findElements(By.cssSelector("#ports-rows tr"))).hasSize(PORTS);
 
-        element("#ports-sort-value").click();
+        click("#ports-sort-value");
         assertThat(dataAttributes("#ports-rows tr", "port")).as("by value, highest first").containsExactly("2", "4", "1", "3");
         assertThat(attribute("th[data-sort='value']", "aria-sort")).isEqualTo("descending");
-        element("#ports-sort-value").click();
+        click("#ports-sort-value");
         assertThat(dataAttributes("#ports-rows tr", "port")).as("by value, lowest first").containsExactly("3", "1", "4", "2");
         assertThat(attribute("th[data-sort='value']", "aria-sort")).isEqualTo("ascending");
         assertThat(attribute("th[data-sort='port']", "aria-sort")).isEqualTo("none");
@@ -185,7 +194,7 @@ class DashboardPortRowsBrowserIT {
         long sequence = Long.parseLong(attribute("#heatmap", "data-sequence"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Long.parseLong(attribute("#heatmap", "data-sequence")) > sequence + 1);
         assertThat(dataAttributes("#ports-rows tr", "port")).containsExactly("3", "1", "4", "2");
-        element("#ports-sort-port").click();
+        click("#ports-sort-port");
         assertThat(dataAttributes("#ports-rows tr", "port")).containsExactly("1", "2", "3", "4");
 
         // another metric: the ports follow it
@@ -203,11 +212,11 @@ class DashboardPortRowsBrowserIT {
             assertThat(attribute("#detail", "data-switch")).isEqualTo(GUIDS.get(2));
             assertThat(texts("#ports-rows tr td")).containsExactly("32 %", "34 %", "31 %", "no reading");
         });
-        element("#ports-sort-value").click();
+        click("#ports-sort-value");
         assertThat(dataAttributes("#ports-rows tr", "port")).containsExactly("2", "1", "3", "4");
-        element("#ports-sort-value").click();
+        click("#ports-sort-value");
         assertThat(dataAttributes("#ports-rows tr", "port")).containsExactly("3", "1", "2", "4");
-        element("#ports-sort-port").click();
+        click("#ports-sort-port");
         hover(0);
         new Actions(chromium.driver()).click().perform();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -238,7 +247,7 @@ class DashboardPortRowsBrowserIT {
                 .contains("; 1 switch with a port whose link went down;");
 
         // clicking the port opens its switch with the port pointed out
-        element("#link-down li[data-port='3'] button").click();
+        click("#link-down li[data-port='3'] button");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(attribute("#detail", "data-switch")).isEqualTo(GUIDS.get(1));
             assertThat(attribute("#ports-rows tr[data-port='3']", "class")).isEqualTo("chosen");
@@ -283,7 +292,7 @@ class DashboardPortRowsBrowserIT {
         assertThat(texts("#top-ports li .port-description").get(0)).isEqualTo("leaf-01");
         new Select(element("#order")).selectByValue("desc");
         await().atMost(Duration.ofSeconds(10)).until(() -> ports("#top-ports").get(0).equals(GUIDS.get(2) + " port 2"));
-        element("#top-ports li[data-switch='" + GUIDS.get(2) + "'][data-port='2'] button").click();
+        click("#top-ports li[data-switch='" + GUIDS.get(2) + "'][data-port='2'] button");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(attribute("#detail", "data-switch")).isEqualTo(GUIDS.get(2));
             assertThat(attribute("#ports-rows tr[data-port='2']", "class")).isEqualTo("chosen");
@@ -298,6 +307,30 @@ class DashboardPortRowsBrowserIT {
         } finally {
             chromium.resize(1280, 800);
         }
+        assertThat(chromium.consoleProblems()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void linksDownListsEveryPortDownUpToATopPortsAnswerAndCountsTheRest() throws Exception {
+        // more than the first TopPorts answer's 50 ports at once: all of them (61), from one answer of 1000
+        storm.set(60);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(text("#down-count")).isEqualTo("61");
+            assertThat(ports("#link-down")).hasSize(61).contains(GUIDS.get(1) + " port 3", STORM_GUID + " port 60");
+        });
+        assertThat(chromium.script("return performance.getEntriesByType('resource').filter(e => e.name.includes("
+                + "'/telemetry/TopPorts?metric=" + LINK_DOWNED_RATE + "&order=desc&limit=1000')).length > 0"))
+                .isEqualTo(true);
+        // more than TopPorts gives: the first 1000, and the count says there are more
+        storm.set(1001);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(text("#down-count")).isEqualTo("1000+");
+            assertThat(ports("#link-down")).hasSize(1000);
+        });
+        storm.set(0);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(ports("#link-down")).containsExactly(GUIDS.get(1) + " port 3"));
         assertThat(chromium.consoleProblems()).isEmpty();
     }
 
@@ -402,11 +435,27 @@ class DashboardPortRowsBrowserIT {
         return chromium.driver().findElement(By.cssSelector(css));
     }
 
+    /**
+     * An attribute, read in one script run: the lists and tables are re-rendered on every snapshot,
+     * so an element found in one WebDriver call may be gone (stale) in the next.
+     */
     private static String attribute(String css, String name) {
-        return element(css).getDomAttribute(name);
+        return (String) chromium.script("const e = document.querySelector(arguments[0]);"
+                + " return e === null ? null : e.getAttribute(arguments[1])", css, name);
     }
 
+    /** The rendered text (empty when not displayed), read in one script run. */
     private static String text(String css) {
-        return element(css).getText();
+        return (String) chromium.script("const e = document.querySelector(arguments[0]);"
+                + " return e === null ? null : e.getClientRects().length ? e.innerText.trim() : ''", css);
+    }
+
+    /** Clicks, again if a new snapshot re-rendered the element between finding and clicking it. */
+    private static void click(String css) {
+        await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class)
+                .until(() -> {
+                    element(css).click();
+                    return true;
+                });
     }
 }

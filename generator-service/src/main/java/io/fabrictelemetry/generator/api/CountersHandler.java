@@ -1,6 +1,7 @@
 package io.fabrictelemetry.generator.api;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -18,11 +19,14 @@ import io.fabrictelemetry.generator.simulation.Generation;
 import io.fabrictelemetry.generator.simulation.GenerationStore;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Serves the current generation's pre-rendered CSV. Nothing is computed per request but the fault
- * decisions: the body is the generation's own bytes, wrapped without copying. Spring answers a
- * matching {@code If-None-Match} with {@code 304} and the same headers, without the body.
+ * Serves the current generation's pre-rendered CSVs: {@code /counters} (one row per switch) and
+ * {@code /csv/metrics} (one row per port, UFM Telemetry's layout). Nothing is computed per request
+ * but the fault decisions, drawn alike for both views: the body is the generation's own bytes,
+ * wrapped without copying. Spring answers a matching {@code If-None-Match} with {@code 304} and the
+ * same headers, without the body.
  */
 @Component
 class CountersHandler {
@@ -39,22 +43,35 @@ class CountersHandler {
         this.faults = faults;
     }
 
+    /** A view of a generation: its body and that body's tag. */
+    private record View(byte[] body, String etag) {
+    }
+
     Mono<ServerResponse> counters(ServerRequest request) {
+        return serve(generation -> new View(generation.csv(), generation.etag()));
+    }
+
+    Mono<ServerResponse> portMetrics(ServerRequest request) {
+        return serve(generation -> new View(generation.portsCsv(), generation.portsEtag()));
+    }
+
+    private Mono<ServerResponse> serve(Function<Generation, View> view) {
         Duration delay = faults.delay();
-        Mono<ServerResponse> response = Mono.defer(this::respond);
+        Mono<ServerResponse> response = Mono.defer(() -> respond(view));
         return delay.isZero() ? response : Mono.delay(delay).then(response);
     }
 
-    private Mono<ServerResponse> respond() {
+    private Mono<ServerResponse> respond(Function<Generation, View> view) {
         if (faults.error()) {
             return ServerResponse.status(HttpStatus.INTERNAL_SERVER_ERROR)
                     .contentType(MediaType.TEXT_PLAIN)
                     .bodyValue("injected fault: internal error\n");
         }
         Generation generation = store.current();
+        View current = view.apply(generation);
         String sampledAt = TimeFormat.iso(generation.sampledAt());
         if (faults.truncate()) {
-            byte[] csv = generation.csv();
+            byte[] csv = current.body();
             // Announce the whole body, send half, then fail the stream: the server closes the connection.
             Flux<DataBuffer> half = Flux.concat(
                     Mono.fromSupplier(() -> buffers.wrap(java.nio.ByteBuffer.wrap(csv, 0, csv.length / 2))),
@@ -67,10 +84,13 @@ class CountersHandler {
         }
         if (faults.corrupt()) {
             // A distinct ETag, so that a consumer's next conditional request fetches the intact body.
-            String etag = EntityTags.withSuffix(generation.etag(), "-corrupt");
-            return csvResponse(faults.corruptRow(generation.csv()), etag, sampledAt);
+            String etag = EntityTags.withSuffix(current.etag(), "-corrupt");
+            // a copy of a body of up to tens of MB: made on a worker, not on the event loop
+            return Mono.fromCallable(() -> faults.corruptRow(current.body()))
+                    .subscribeOn(Schedulers.parallel())
+                    .flatMap(body -> csvResponse(body, etag, sampledAt));
         }
-        return csvResponse(generation.csv(), generation.etag(), sampledAt);
+        return csvResponse(current.body(), current.etag(), sampledAt);
     }
 
     private Mono<ServerResponse> csvResponse(byte[] body, String etag, String sampledAt) {

@@ -13,6 +13,7 @@ class CountersRouter {
 
     @Bean
     RouterFunction<ServerResponse> countersRoutes(CountersHandler handler) {
-        return RouterFunctions.route(GET("/counters"), handler::counters);
+        return RouterFunctions.route(GET("/counters"), handler::counters)
+                .andRoute(GET("/csv/metrics"), handler::portMetrics);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -22,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param latencySpikeProbability chance per switch and period that a latency spike starts
  * @param linkDownProbability    chance per switch and period that a link-down episode starts
  * @param errorBurstProbability  chance per switch and period of a burst of packet errors
+ * @param portsPerSwitch         ports of each switch, 1 to 128: the simulation's state is per port;
+ *                               {@code /counters} derives each switch's row from its ports and
+ *                               {@code /csv/metrics} serves one row per port
  */
 @ConfigurationProperties("generator")
 public record FabricProperties(
@@ -33,8 +37,16 @@ public record FabricProperties(
         @DefaultValue("400") double linkCapacityGbps,
         @DefaultValue("0.02") double latencySpikeProbability,
         @DefaultValue("0.005") double linkDownProbability,
-        @DefaultValue("0.05") double errorBurstProbability) {
+        @DefaultValue("0.05") double errorBurstProbability,
+        @DefaultValue("40") int portsPerSwitch) {
 
+    /** Default ports per switch: a 40-port switch (QM8700-class). */
+    static final int DEFAULT_PORTS_PER_SWITCH = 40;
+    static final int MAX_PORTS_PER_SWITCH = 128;
+    /** Every port is simulated and rendered each period (about 300 bytes of /csv/metrics a port). */
+    static final long MAX_PORTS = 1_000_000;
+
+    @ConstructorBinding
     public FabricProperties {
         if (switches < 1) {
             throw new IllegalArgumentException(
@@ -77,6 +89,23 @@ public record FabricProperties(
         requireProbability("generator.link-down-probability (GENERATOR_LINK_DOWN_PROBABILITY)", linkDownProbability);
         requireProbability("generator.error-burst-probability (GENERATOR_ERROR_BURST_PROBABILITY)",
                 errorBurstProbability);
+        if (portsPerSwitch < 1 || portsPerSwitch > MAX_PORTS_PER_SWITCH) {
+            throw new IllegalArgumentException("generator.ports-per-switch (GENERATOR_PORTS_PER_SWITCH) must be between 1 and "
+                    + MAX_PORTS_PER_SWITCH + ", but was " + portsPerSwitch);
+        }
+        if ((long) switches * portsPerSwitch > MAX_PORTS) {
+            throw new IllegalArgumentException("generator.switches (GENERATOR_SWITCHES) times generator.ports-per-switch"
+                    + " (GENERATOR_PORTS_PER_SWITCH) must be at most " + MAX_PORTS + " ports, but was " + switches
+                    + " x " + portsPerSwitch + " = " + (long) switches * portsPerSwitch);
+        }
+    }
+
+    /** The same settings with {@value #DEFAULT_PORTS_PER_SWITCH} ports per switch (the default). */
+    public FabricProperties(int switches, List<String> metrics, Duration period, @Nullable Long seed,
+            double linkCapacityGbps, double latencySpikeProbability, double linkDownProbability,
+            double errorBurstProbability) {
+        this(switches, metrics, period, seed, linkCapacityGbps, latencySpikeProbability, linkDownProbability,
+                errorBurstProbability, DEFAULT_PORTS_PER_SWITCH);
     }
 
     static void requireProbability(String setting, double value) {

@@ -24,5 +24,15 @@ class GeneratorMetrics {
                 .description("Size of the current generation's CSV body")
                 .baseUnit("bytes")
                 .register(registry);
+        Gauge.builder("fabric.generator.ports", config, c -> (double) c.switches() * c.portsPerSwitch())
+                .description("Ports in the simulated fabric")
+                .register(registry);
+        Gauge.builder("fabric.generator.ports.down", store, s -> s.current().portsDown())
+                .description("Ports in a link-down episode in the current generation")
+                .register(registry);
+        Gauge.builder("fabric.generator.generation.ports.bytes", store, s -> s.current().portsCsv().length)
+                .description("Size of the current generation's port view (/csv/metrics)")
+                .baseUnit("bytes")
+                .register(registry);
     }
 }

@@ -24,6 +24,8 @@ import reactor.core.scheduler.Scheduler;
 class SimulationLoop extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SimulationLoop.class);
+    /** The port view's tag is the generation's with this suffix: one tag per generation and view. */
+    static final String PORTS_ETAG_SUFFIX = "-ports";
 
     private final FabricProperties config;
     private final GenerationStore store;
@@ -41,18 +43,20 @@ class SimulationLoop extends WorkerLifecycle {
         this.seed = config.seed() != null ? config.seed() : new SplittableRandom().nextLong();
         // A restarted generator must never reuse an ETag, even with the same seed.
         this.fabric = new Fabric(config, seed);
-        log.info("Simulating {} switches, metrics {}, period {}, seed {} (replay with GENERATOR_SEED={})",
-                config.switches(), config.metrics(), config.period(), seed, seed);
+        log.info("Simulating {} switches of {} ports, metrics {}, period {}, seed {} (replay with GENERATOR_SEED={})",
+                config.switches(), config.portsPerSwitch(), config.metrics(), config.period(), seed, seed);
         publishNext();
     }
 
-    /** Renders the fabric's current state as the next generation and publishes it. */
+    /** Renders the fabric's current state in both views as the next generation and publishes it. */
     private void publishNext() {
         Instant sampledAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] csv = fabric.renderCsv();
+        byte[] portsCsv = fabric.renderPortsCsv(Math.multiplyExact(sampledAt.toEpochMilli(), 1000L));
         number++;
-        store.publish(new Generation(number, sampledAt, etags.tag(number), csv,
-                fabric.switchesDown()));
+        String etag = etags.tag(number);
+        store.publish(new Generation(number, sampledAt, etag, csv, fabric.switchesDown(),
+                EntityTags.withSuffix(etag, PORTS_ETAG_SUFFIX), portsCsv, fabric.portsDown()));
     }
 
     void tick() {

@@ -67,6 +67,32 @@ class FaultInjectionTests {
     }
 
     @Test
+    void corruptRowReachesEveryDataRowWithBothKindsOfDamageAndLeavesTheRestByteForByte() {
+        FaultInjector injector = new FaultInjector(new FaultProperties(0, Duration.ZERO, 1, 0, 1), new Random(2));
+        String csv = "h1,h2\r\na,1\r\nb,2\r\nc,3\r\n";
+        java.util.Set<String> outcomes = new java.util.HashSet<>();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            String corrupted = new String(injector.corruptRow(csv.getBytes(StandardCharsets.US_ASCII)),
+                    StandardCharsets.US_ASCII);
+            List<String> lines = List.of(corrupted.split("\r\n", -1));
+            List<String> original = List.of(csv.split("\r\n", -1));
+            assertThat(lines).hasSameSizeAs(original);
+            int damaged = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).equals(original.get(i))) {
+                    damaged++;
+                    assertThat(i).isBetween(1, 3);
+                    assertThat(lines.get(i)).isIn(original.get(i).substring(0, 1),
+                            original.get(i).substring(0, 1) + ",#corrupt#");
+                    outcomes.add(lines.get(i));
+                }
+            }
+            assertThat(damaged).isEqualTo(1);
+        }
+        assertThat(outcomes).containsExactlyInAnyOrder("a", "b", "c", "a,#corrupt#", "b,#corrupt#", "c,#corrupt#");
+    }
+
+    @Test
     void rateOutsideZeroToOneIsRefusedNamingTheSetting() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new FaultProperties(1.5, Duration.ZERO, 1, 0, 0))
@@ -83,6 +109,11 @@ class FaultInjectionTests {
         @Test
         void answersInternalServerError() {
             client.get().uri("/counters").exchange().expectStatus().isEqualTo(500);
+        }
+
+        @Test
+        void answersInternalServerErrorOnThePortViewAlike() {
+            client.get().uri("/csv/metrics").exchange().expectStatus().isEqualTo(500);
         }
     }
 
@@ -103,6 +134,21 @@ class FaultInjectionTests {
                             .filter(line -> line.contains("#corrupt#") || line.split(",", -1).length != 9))
                             .hasSize(1));
         }
+
+        @Test
+        void servesADamagedPortRowUnderTheTagOfThePortViewAndCorrupt() {
+            client.get().uri("/csv/metrics").exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().value("ETag", etag -> assertThat(etag).endsWith("-ports-corrupt\""))
+                    .expectBody(String.class)
+                    .value(body -> {
+                        assertThat(body).startsWith("timestamp,source_id,");
+                        assertThat(body.lines().skip(1)).hasSize(3 * 40);
+                        assertThat(body.lines().skip(1)
+                                .filter(line -> line.contains("#corrupt#") || line.split(",", -1).length != 32))
+                                .hasSize(1);
+                    });
+        }
     }
 
     @Nested
@@ -115,10 +161,19 @@ class FaultInjectionTests {
 
         @Test
         void closesTheConnectionBeforeTheAnnouncedLength() throws IOException {
+            assertTruncated("/counters");
+        }
+
+        @Test
+        void closesThePortViewsConnectionBeforeTheAnnouncedLengthAlike() throws IOException {
+            assertTruncated("/csv/metrics");
+        }
+
+        private void assertTruncated(String path) throws IOException {
             // over a raw socket, to see exactly what a client gets: a 200 announcing N bytes, fewer, then EOF
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 socket.setSoTimeout(10_000);
-                socket.getOutputStream().write("GET /counters HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 byte[] response = socket.getInputStream().readAllBytes(); // until the generator closes
                 String text = new String(response, StandardCharsets.ISO_8859_1);
@@ -143,9 +198,12 @@ class FaultInjectionTests {
 
         @Test
         void stillAnswersAfterTheDelay() {
-            long start = System.nanoTime();
-            client.get().uri("/counters").exchange().expectStatus().isOk();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            for (String path : List.of("/counters", "/csv/metrics")) {
+                long start = System.nanoTime();
+                client.get().uri(path).exchange().expectStatus().isOk();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(path)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            }
         }
     }
 }

@@ -49,6 +49,33 @@ class FabricPropertiesTests {
         assertThat(properties.period()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.seed()).isNull();
         assertThat(properties.linkCapacityGbps()).isEqualTo(400);
+        assertThat(properties.portsPerSwitch()).isEqualTo(40);
+    }
+
+    @Test
+    void portsPerSwitchBindsFromTheFileAndTheEnvironment() {
+        assertThat(bind(Map.of("generator.ports-per-switch", "128")).portsPerSwitch()).isEqualTo(128);
+        assertThat(bindEnvironment(Map.of("GENERATOR_PORTS_PER_SWITCH", "1")).portsPerSwitch()).isEqualTo(1);
+    }
+
+    @Test
+    void portsPerSwitchOutsideOneTo128IsRefusedNamingTheSettingAndValue() {
+        assertThat(failureOf(Map.of("generator.ports-per-switch", "0")))
+                .contains("generator.ports-per-switch").contains("GENERATOR_PORTS_PER_SWITCH")
+                .contains("between 1 and 128").contains("but was 0");
+        assertThat(failureOf(Map.of("generator.ports-per-switch", "129")))
+                .contains("GENERATOR_PORTS_PER_SWITCH").contains("but was 129");
+        assertThat(bind(Map.of("generator.ports-per-switch", "1")).portsPerSwitch()).isEqualTo(1);
+    }
+
+    @Test
+    void moreThanAMillionPortsInAllIsRefusedNamingBothSettings() {
+        assertThat(failureOf(Map.of("generator.switches", "25001")))
+                .contains("GENERATOR_SWITCHES").contains("GENERATOR_PORTS_PER_SWITCH")
+                .contains("at most 1000000 ports").contains("25001 x 40 = 1000040");
+        assertThat(bind(Map.of("generator.switches", "25000")).switches()).isEqualTo(25_000);
+        assertThat(bind(Map.of("generator.switches", "1000000", "generator.ports-per-switch", "1")).switches())
+                .isEqualTo(1_000_000);
     }
 
     @Test

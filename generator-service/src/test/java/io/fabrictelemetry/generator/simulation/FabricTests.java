@@ -89,55 +89,94 @@ class FabricTests {
         assertThat(lastCounters[1][0]).as("packet errors grew").isPositive();
     }
 
+    /*
+     * Issue 22 moved link-down episodes from the switch to its ports. The seed's two link-down tests
+     * (a down switch reads 0 bandwidth and no latency, its count grows once per episode; a switch's
+     * down runs last 2-5 periods) are restated here for ports, and for the switch row as derived from
+     * them: link_state 0 while any port is down, link_down_count the sum of its ports' LinkDowned.
+     */
     @Test
-    void linkDownEpisodeZeroesTrafficBlanksLatencyAndIsCountedOnce() {
+    void aPortsLinkDownEpisodeZeroesItsTrafficAndIsCountedOnceOnThatPort() {
         Fabric fabric = new Fabric(eventful(30), 11);
+        Ports ports = fabric.ports();
         int episodesSeen = 0;
-        String[] previousState = new String[31];
-        long[] previousDownCount = new long[31];
+        boolean[] wasDown = new boolean[ports.count];
+        long[] previousDowned = new long[ports.count];
+        long[] previousIn = new long[ports.count];
+        long[] previousOut = new long[ports.count];
         for (int period = 0; period < PERIODS; period++) {
             fabric.advance();
-            List<CsvRecord> rows = parse(fabric.renderCsv());
-            for (int r = 1; r < rows.size(); r++) {
-                CsvRecord row = rows.get(r);
-                long downCount = Long.parseLong(row.getField(7));
-                boolean down = row.getField(6).equals("0");
-                boolean wasUp = previousState[r] == null || previousState[r].equals("1");
+            for (int port = 0; port < ports.count; port++) {
+                boolean down = !ports.isUp(port);
+                long downed = ports.counter(port, PortColumn.LINK_DOWNED);
+                long in = ports.counter(port, PortColumn.MB_IN);
+                long out = ports.counter(port, PortColumn.MB_OUT);
                 if (down) {
-                    assertThat(row.getField(1)).isEqualTo("0.00");
-                    assertThat(row.getField(2)).isEqualTo("0.00");
-                    assertThat(row.getField(3)).isEmpty();
-                    if (wasUp) {
+                    assertThat(ports.cbwCents[port]).isZero();
+                    assertThat(ports.normalizedCbw[port]).isZero();
+                    assertThat(ports.normalizedMbOut[port]).isZero();
+                    assertThat(in).isEqualTo(previousIn[port]);
+                    assertThat(out).isEqualTo(previousOut[port]);
+                    if (!wasDown[port]) {
                         episodesSeen++;
-                        assertThat(downCount).isEqualTo(previousDownCount[r] + 1);
+                        assertThat(downed).isEqualTo(previousDowned[port] + 1);
                     } else {
-                        assertThat(downCount).isEqualTo(previousDownCount[r]);
+                        assertThat(downed).isEqualTo(previousDowned[port]);
                     }
                 } else {
-                    assertThat(row.getField(3)).isNotEmpty();
-                    assertThat(downCount).isEqualTo(previousDownCount[r]);
+                    assertThat(downed).isEqualTo(previousDowned[port]);
+                    assertThat(in).isGreaterThanOrEqualTo(previousIn[port]);
                 }
-                previousState[r] = row.getField(6);
-                previousDownCount[r] = downCount;
+                wasDown[port] = down;
+                previousDowned[port] = downed;
+                previousIn[port] = in;
+                previousOut[port] = out;
             }
         }
         assertThat(episodesSeen).as("link-down episodes in %d periods", PERIODS).isGreaterThan(10);
     }
 
     @Test
+    void aSwitchRowsLinkStateIsZeroExactlyWhileOneOfItsPortsIsDownAndItsCountSumsThePorts() {
+        Fabric fabric = new Fabric(eventful(30), 11);
+        Ports ports = fabric.ports();
+        int downRows = 0;
+        for (int period = 0; period < PERIODS; period++) {
+            fabric.advance();
+            List<CsvRecord> rows = parse(fabric.renderCsv());
+            for (int s = 0; s < 30; s++) {
+                CsvRecord row = rows.get(s + 1);
+                boolean anyDown = false;
+                long downed = 0;
+                for (int p = 0; p < ports.perSwitch; p++) {
+                    int port = s * ports.perSwitch + p;
+                    anyDown |= !ports.isUp(port);
+                    downed += ports.counter(port, PortColumn.LINK_DOWNED);
+                }
+                assertThat(row.getField(6)).isEqualTo(anyDown ? "0" : "1");
+                assertThat(Long.parseLong(row.getField(7))).isEqualTo(downed);
+                // a switch with a port down still forwards on the others: its latency has a reading
+                assertThat(row.getField(3)).isNotEmpty();
+                downRows += anyDown ? 1 : 0;
+            }
+        }
+        assertThat(downRows).isPositive();
+    }
+
+    @Test
     void linkDownEpisodesLastAFewPeriodsAndRecover() {
         Fabric fabric = new Fabric(eventful(20), 3);
-        int[] downRun = new int[20];
+        Ports ports = fabric.ports();
+        int[] downRun = new int[ports.count];
         List<Integer> completedRuns = new ArrayList<>();
         for (int period = 0; period < PERIODS; period++) {
             fabric.advance();
-            SwitchState[] switches = fabric.switches();
-            for (int s = 0; s < switches.length; s++) {
-                if (!switches[s].isUp()) {
-                    downRun[s]++;
-                } else if (downRun[s] > 0) {
-                    completedRuns.add(downRun[s]);
-                    downRun[s] = 0;
+            for (int port = 0; port < ports.count; port++) {
+                if (!ports.isUp(port)) {
+                    downRun[port]++;
+                } else if (downRun[port] > 0) {
+                    completedRuns.add(downRun[port]);
+                    downRun[port] = 0;
                 }
             }
         }

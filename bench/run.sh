@@ -87,7 +87,9 @@ at_least() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 
 start_services() { # switches, extra env for the metrics-service..., sets API_START_MS
   local switches="$1"; shift
-  env GENERATOR_PORT=$GEN_PORT GENERATOR_SWITCHES="$switches" GENERATOR_SEED=1 GENERATOR_CONFIG_FILE=/nonexistent \
+  # one port per switch: these runs measure switch rows, and 100,000 switches of the default 40 ports
+  # would be 4,000,000 ports (over the generator's limit of 1,000,000)
+  env GENERATOR_PORT=$GEN_PORT GENERATOR_SWITCHES="$switches" GENERATOR_PORTS_PER_SWITCH=1 GENERATOR_SEED=1 GENERATOR_CONFIG_FILE=/nonexistent \
     java -Xmx1g -jar "$GEN_JAR" > "$OUT/generator-$switches.log" 2>&1 &
   PIDS+=($!)
   wait_for_200 "http://127.0.0.1:$GEN_PORT/actuator/health/readiness" 120 || { echo "generator did not start" >&2; exit 1; }

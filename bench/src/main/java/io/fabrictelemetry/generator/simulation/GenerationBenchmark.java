@@ -71,8 +71,8 @@ public class GenerationBenchmark {
         fabric.advance();
         timestampMicros += 10_000_000;
         blackhole.consume(fabric.renderCsv());
-        byte[] ports = fabric.renderPortsCsv(timestampMicros);
-        portBytes = ports.length;
+        CsvBody ports = fabric.renderPortsCsv(timestampMicros);
+        portBytes = ports.length();
         blackhole.consume(ports);
     }
 
@@ -90,9 +90,9 @@ public class GenerationBenchmark {
 
     /** {@code /csv/metrics} alone: one row per port. */
     @Benchmark
-    public byte[] renderPorts() {
-        byte[] ports = fabric.renderPortsCsv(timestampMicros);
-        portBytes = ports.length;
+    public CsvBody renderPorts() {
+        CsvBody ports = fabric.renderPortsCsv(timestampMicros);
+        portBytes = ports.length();
         return ports;
     }
 }

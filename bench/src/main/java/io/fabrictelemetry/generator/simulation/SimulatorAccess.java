@@ -39,7 +39,7 @@ public final class SimulatorAccess {
     public byte[] nextPorts() {
         fabric.advance();
         timestampMicros += periodMicros;
-        return fabric.renderPortsCsv(timestampMicros);
+        return fabric.renderPortsCsv(timestampMicros).toByteArray();
     }
 
     /** Advances one period without rendering. */
@@ -55,6 +55,6 @@ public final class SimulatorAccess {
 
     /** Renders the current period's {@code /csv/metrics} CSV, stamped with the period's sample time. */
     public byte[] renderPorts() {
-        return fabric.renderPortsCsv(timestampMicros);
+        return fabric.renderPortsCsv(timestampMicros).toByteArray();
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fabrictelemetry.conventions.EntityTags;
 import io.fabrictelemetry.conventions.TimeFormat;
+import io.fabrictelemetry.generator.simulation.CsvBody;
 import io.fabrictelemetry.generator.simulation.Generation;
 import io.fabrictelemetry.generator.simulation.GenerationStore;
 import reactor.core.publisher.Flux;
@@ -44,11 +45,11 @@ class CountersHandler {
     }
 
     /** A view of a generation: its body and that body's tag. */
-    private record View(byte[] body, String etag) {
+    private record View(CsvBody body, String etag) {
     }
 
     Mono<ServerResponse> counters(ServerRequest request) {
-        return serve(generation -> new View(generation.csv(), generation.etag()));
+        return serve(generation -> new View(new CsvBody(generation.csv(), generation.csv().length), generation.etag()));
     }
 
     Mono<ServerResponse> portMetrics(ServerRequest request) {
@@ -71,14 +72,14 @@ class CountersHandler {
         View current = view.apply(generation);
         String sampledAt = TimeFormat.iso(generation.sampledAt());
         if (faults.truncate()) {
-            byte[] csv = current.body();
+            CsvBody csv = current.body();
             // Announce the whole body, send half, then fail the stream: the server closes the connection.
             Flux<DataBuffer> half = Flux.concat(
-                    Mono.fromSupplier(() -> buffers.wrap(java.nio.ByteBuffer.wrap(csv, 0, csv.length / 2))),
+                    Mono.fromSupplier(() -> buffers.wrap(java.nio.ByteBuffer.wrap(csv.bytes(), 0, csv.length() / 2))),
                     Mono.error(new InjectedTruncation()));
             return ServerResponse.ok()
                     .contentType(TEXT_CSV_UTF8)
-                    .contentLength(csv.length)
+                    .contentLength(csv.length())
                     .header(SAMPLED_AT, sampledAt)
                     .body(BodyInserters.fromDataBuffers(half));
         }
@@ -86,20 +87,20 @@ class CountersHandler {
             // A distinct ETag, so that a consumer's next conditional request fetches the intact body.
             String etag = EntityTags.withSuffix(current.etag(), "-corrupt");
             // a copy of a body of up to tens of MB: made on a worker, not on the event loop
-            return Mono.fromCallable(() -> faults.corruptRow(current.body()))
+            return Mono.fromCallable(() -> faults.corruptRow(current.body().bytes(), current.body().length()))
                     .subscribeOn(Schedulers.parallel())
-                    .flatMap(body -> csvResponse(body, etag, sampledAt));
+                    .flatMap(body -> csvResponse(new CsvBody(body, body.length), etag, sampledAt));
         }
         return csvResponse(current.body(), current.etag(), sampledAt);
     }
 
-    private Mono<ServerResponse> csvResponse(byte[] body, String etag, String sampledAt) {
+    private Mono<ServerResponse> csvResponse(CsvBody body, String etag, String sampledAt) {
         return ServerResponse.ok()
                 .contentType(TEXT_CSV_UTF8)
-                .contentLength(body.length)
+                .contentLength(body.length())
                 .eTag(etag)
                 .header(SAMPLED_AT, sampledAt)
-                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body))));
+                .body(BodyInserters.fromDataBuffers(Mono.fromSupplier(() -> buffers.wrap(body.buffer()))));
     }
 
     /** Ends a deliberately truncated response; logged by the server as a failed write, not a bug. */

@@ -2,6 +2,7 @@ package io.fabrictelemetry.generator.api;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -56,15 +57,20 @@ class FaultInjector {
      * (CRLF line ends), so that a 60 MB port view is copied once, not split into strings.
      */
     byte[] corruptRow(byte[] csv) {
+        return corruptRow(csv, csv.length);
+    }
+
+    /** {@link #corruptRow(byte[])} of the first {@code length} bytes of {@code csv}. */
+    byte[] corruptRow(byte[] csv, int length) {
         int lines = 0;
-        for (int i = 0; i + 1 < csv.length; i++) {
+        for (int i = 0; i + 1 < length; i++) {
             if (csv[i] == '\r' && csv[i + 1] == '\n') {
                 lines++;
             }
         }
         int dataRows = lines - 1; // the header first
         if (dataRows < 1) {
-            return csv;
+            return Arrays.copyOf(csv, length);
         }
         int row;
         boolean dropCell;
@@ -88,13 +94,13 @@ class FaultInjector {
             lastComma--;
         }
         if (lastComma < start) {
-            return csv;
+            return Arrays.copyOf(csv, length);
         }
         byte[] damage = dropCell ? new byte[0] : ",#corrupt#".getBytes(StandardCharsets.US_ASCII);
-        byte[] corrupted = new byte[lastComma + damage.length + csv.length - end];
+        byte[] corrupted = new byte[lastComma + damage.length + length - end];
         System.arraycopy(csv, 0, corrupted, 0, lastComma);
         System.arraycopy(damage, 0, corrupted, lastComma, damage.length);
-        System.arraycopy(csv, end, corrupted, lastComma + damage.length, csv.length - end);
+        System.arraycopy(csv, end, corrupted, lastComma + damage.length, length - end);
         return corrupted;
     }
 

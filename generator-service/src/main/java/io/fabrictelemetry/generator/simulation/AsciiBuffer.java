@@ -41,7 +41,8 @@ final class AsciiBuffer {
     /** Makes room for {@code extra} more bytes; the appends below assume the caller did for long runs. */
     void reserve(int extra) {
         if (length + extra > bytes.length) {
-            long wanted = Math.max((long) length + extra, bytes.length + (bytes.length >> 1));
+            // a modest step: the buffer of a port view is hundreds of MB, and growing copies it
+            long wanted = Math.max((long) length + extra, bytes.length + (bytes.length >> 3));
             if (wanted > Integer.MAX_VALUE - 16) {
                 throw new IllegalStateException("body over 2 GB");
             }
@@ -115,5 +116,10 @@ final class AsciiBuffer {
 
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, length);
+    }
+
+    /** The bytes written so far, in the buffer they were written into (no copy); the buffer is not written again. */
+    CsvBody toBody() {
+        return new CsvBody(bytes, length);
     }
 }

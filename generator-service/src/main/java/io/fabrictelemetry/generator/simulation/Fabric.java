@@ -21,7 +21,7 @@ final class Fabric {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] PORTS_HEADER = (PortColumn.header() + "\r\n").getBytes(StandardCharsets.US_ASCII);
     /** The first generation's guess at a /csv/metrics row; later ones start from the previous size. */
-    private static final int PORT_ROW_ESTIMATE = 320;
+    private static final int PORT_ROW_ESTIMATE = 200;
 
     private final FabricProperties config;
     private final List<Metric> columns;
@@ -203,7 +203,7 @@ final class Fabric {
      * per port, switch by switch in ID order, ports ascending from 1; every row carries the
      * generation's sample time in microseconds since the epoch.
      */
-    byte[] renderPortsCsv(long timestampMicros) {
+    CsvBody renderPortsCsv(long timestampMicros) {
         AsciiBuffer out = new AsciiBuffer(lastPortsLength > 0 ? lastPortsLength + (lastPortsLength >> 4)
                 : PORTS_HEADER.length + ports.count * PORT_ROW_ESTIMATE);
         out.append(PORTS_HEADER);
@@ -234,7 +234,7 @@ final class Fabric {
             }
         }
         lastPortsLength = out.length();
-        return out.toByteArray();
+        return out.toBody();
     }
 
     /** Hundredths as the shortest decimal: {@code 16342} is {@code 163.42}, {@code 16340} {@code 163.4}, 0 {@code 0}. */

@@ -16,5 +16,5 @@ import java.time.Instant;
  * @param portsDown    ports in a link-down episode in this generation
  */
 public record Generation(long number, Instant sampledAt, String etag, byte[] csv, int switchesDown,
-        String portsEtag, byte[] portsCsv, int portsDown) {
+        String portsEtag, CsvBody portsCsv, int portsDown) {
 }

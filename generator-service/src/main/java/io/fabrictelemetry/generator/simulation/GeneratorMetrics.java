@@ -30,7 +30,7 @@ class GeneratorMetrics {
         Gauge.builder("fabric.generator.ports.down", store, s -> s.current().portsDown())
                 .description("Ports in a link-down episode in the current generation")
                 .register(registry);
-        Gauge.builder("fabric.generator.generation.ports.bytes", store, s -> s.current().portsCsv().length)
+        Gauge.builder("fabric.generator.generation.ports.bytes", store, s -> s.current().portsCsv().length())
                 .description("Size of the current generation's port view (/csv/metrics)")
                 .baseUnit("bytes")
                 .register(registry);

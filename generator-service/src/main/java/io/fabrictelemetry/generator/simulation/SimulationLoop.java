@@ -52,7 +52,7 @@ class SimulationLoop extends WorkerLifecycle {
     private void publishNext() {
         Instant sampledAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         byte[] csv = fabric.renderCsv();
-        byte[] portsCsv = fabric.renderPortsCsv(Math.multiplyExact(sampledAt.toEpochMilli(), 1000L));
+        CsvBody portsCsv = fabric.renderPortsCsv(Math.multiplyExact(sampledAt.toEpochMilli(), 1000L));
         number++;
         String etag = etags.tag(number);
         store.publish(new Generation(number, sampledAt, etag, csv, fabric.switchesDown(),

@@ -27,6 +27,8 @@ final class SwitchState {
     private final Ports ports;
     private final int firstPort;
     private final double baseLatencyUs;
+    /** The port that collects the switch's trickle of receive errors (a marginal link); bursts hit any port. */
+    private final int noisyPort;
 
     private double latencyUs;
     private int spikeRemaining;
@@ -39,6 +41,7 @@ final class SwitchState {
         this.firstPort = firstPort;
         double baseLoad = 0.15 + 0.7 * random.nextDouble();
         this.baseLatencyUs = 0.6 + 0.9 * random.nextDouble();
+        this.noisyPort = random.nextInt(ports.perSwitch);
         for (int p = 0; p < ports.perSwitch; p++) {
             ports.initialise(firstPort + p, baseLoad, random);
         }
@@ -65,7 +68,6 @@ final class SwitchState {
         int burstSize = 100 + random.nextInt(5_000);
         int burstPort = random.nextInt(n);
         int backgroundErrors = random.nextInt(3);
-        int backgroundPort = random.nextInt(n);
         double rareDraw = random.nextDouble();
         int rarePort = random.nextInt(n);
         PortColumn rareKind = RARE_ERRORS[random.nextInt(RARE_ERRORS.length)];
@@ -95,9 +97,9 @@ final class SwitchState {
                 maxLoad = Math.max(maxLoad, load);
             }
         }
-        // errors count only on a port that is up, as they did on a switch's link
-        if (ports.isUp(firstPort + backgroundPort)) {
-            ports.add(firstPort + backgroundPort, PortColumn.RCV_ERRORS, backgroundErrors);
+        // errors count only on a port that is up, as they did on a switch's link; most ports see none
+        if (ports.isUp(firstPort + noisyPort)) {
+            ports.add(firstPort + noisyPort, PortColumn.RCV_ERRORS, backgroundErrors);
         }
         if (burstDraw < config.errorBurstProbability() && ports.isUp(firstPort + burstPort)) {
             ports.add(firstPort + burstPort, PortColumn.RCV_ERRORS, burstSize);

@@ -93,6 +93,19 @@ class FaultInjectionTests {
     }
 
     @Test
+    void corruptRowReadsOnlyTheBodysBytesOfABufferLargerThanTheBody() {
+        FaultInjector injector = new FaultInjector(new FaultProperties(0, Duration.ZERO, 1, 0, 1), new Random(4));
+        byte[] body = CSV.getBytes(StandardCharsets.US_ASCII);
+        byte[] buffer = java.util.Arrays.copyOf(body, body.length + 64);
+        java.util.Arrays.fill(buffer, body.length, buffer.length, (byte) 'x');
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String corrupted = new String(injector.corruptRow(buffer, body.length), StandardCharsets.US_ASCII);
+            assertThat(corrupted).doesNotContain("x").startsWith("switch_id,a,b\r\n").endsWith("\r\n");
+            assertThat(corrupted.split("\r\n")).hasSize(3);
+        }
+    }
+
+    @Test
     void rateOutsideZeroToOneIsRefusedNamingTheSetting() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new FaultProperties(1.5, Duration.ZERO, 1, 0, 0))

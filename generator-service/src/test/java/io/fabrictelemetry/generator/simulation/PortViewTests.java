@@ -51,7 +51,7 @@ class PortViewTests {
     @Test
     void headerIsUfmTelemetrysIdentityColumnsThenItsHighFrequencyCountersInOrder() {
         Fabric fabric = new Fabric(config(2, 3, Metric.DEFAULT_NAMES), 1);
-        String csv = new String(fabric.renderPortsCsv(STAMP), StandardCharsets.US_ASCII);
+        String csv = new String(fabric.renderPortsCsv(STAMP).toByteArray(), StandardCharsets.US_ASCII);
         assertThat(csv).startsWith(HEADER + "\r\n").endsWith("\r\n");
         assertThat(PortColumn.header()).isEqualTo(HEADER);
     }
@@ -60,7 +60,7 @@ class PortViewTests {
     void oneRowPerPortSwitchBySwitchPortsAscendingWithTheSampleTimeInMicroseconds() {
         Fabric fabric = new Fabric(config(12, 5, Metric.DEFAULT_NAMES), 1);
         fabric.advance();
-        List<CsvRecord> rows = parse(fabric.renderPortsCsv(STAMP));
+        List<CsvRecord> rows = parse(fabric.renderPortsCsv(STAMP).toByteArray());
         List<CsvRecord> counters = parse(fabric.renderCsv());
 
         assertThat(rows).hasSize(1 + 12 * 5);
@@ -89,8 +89,8 @@ class PortViewTests {
         }
         assertThat(guids).hasSize(200_000).allSatisfy(guid -> assertThat(guid).matches("0x[0-9a-f]{16}"));
 
-        List<CsvRecord> one = parse(new Fabric(config(3, 2, Metric.DEFAULT_NAMES), 1).renderPortsCsv(STAMP));
-        List<CsvRecord> other = parse(new Fabric(config(3, 2, Metric.DEFAULT_NAMES), 99).renderPortsCsv(STAMP));
+        List<CsvRecord> one = parse(new Fabric(config(3, 2, Metric.DEFAULT_NAMES), 1).renderPortsCsv(STAMP).toByteArray());
+        List<CsvRecord> other = parse(new Fabric(config(3, 2, Metric.DEFAULT_NAMES), 99).renderPortsCsv(STAMP).toByteArray());
         for (int r = 1; r < one.size(); r++) {
             assertThat(other.get(r).getField(3)).isEqualTo(one.get(r).getField(3));
             assertThat(other.get(r).getField(6)).isEqualTo(one.get(r).getField(6));
@@ -108,7 +108,7 @@ class PortViewTests {
         for (int period = 0; period < 20; period++) {
             fabric.advance();
             List<CsvRecord> counters = parse(fabric.renderCsv());
-            List<CsvRecord> ports = parse(fabric.renderPortsCsv(STAMP));
+            List<CsvRecord> ports = parse(fabric.renderPortsCsv(STAMP).toByteArray());
             for (int s = 0; s < 25; s++) {
                 CsvRecord row = counters.get(s + 1);
                 List<CsvRecord> own = ports.subList(1 + s * 40, 1 + (s + 1) * 40);
@@ -148,7 +148,7 @@ class PortViewTests {
         boolean exponentSeen = false;
         for (int period = 0; period < 120; period++) {
             fabric.advance();
-            List<CsvRecord> rows = parse(fabric.renderPortsCsv(STAMP));
+            List<CsvRecord> rows = parse(fabric.renderPortsCsv(STAMP).toByteArray());
             for (int r = 1; r < rows.size(); r++) {
                 CsvRecord row = rows.get(r);
                 for (int c = 0; c < PortColumn.COUNTERS; c++) {
@@ -195,7 +195,7 @@ class PortViewTests {
         for (int period = 0; period < 50; period++) {
             a.advance();
             b.advance();
-            assertThat(b.renderPortsCsv(STAMP)).isEqualTo(a.renderPortsCsv(STAMP));
+            assertThat(b.renderPortsCsv(STAMP).toByteArray()).isEqualTo(a.renderPortsCsv(STAMP).toByteArray());
         }
     }
 
@@ -204,7 +204,7 @@ class PortViewTests {
         Fabric fabric = new Fabric(config(4, 1, ALL_METRICS), 2);
         fabric.advance();
         List<CsvRecord> counters = parse(fabric.renderCsv());
-        List<CsvRecord> ports = parse(fabric.renderPortsCsv(STAMP));
+        List<CsvRecord> ports = parse(fabric.renderPortsCsv(STAMP).toByteArray());
         assertThat(ports).hasSize(5);
         for (int s = 0; s < 4; s++) {
             assertThat(counters.get(s + 1).getField(9))

@@ -26,7 +26,7 @@ class SimulationLoopTests {
         assertThat(first.sampledAt()).isEqualTo(Instant.parse("2026-11-28T10:00:00.123Z"));
         assertThat(first.etag()).matches("\"[0-9a-f]{8}-1\"");
         assertThat(new String(first.csv(), StandardCharsets.UTF_8)).startsWith("switch_id,");
-        String ports = new String(first.portsCsv(), StandardCharsets.US_ASCII);
+        String ports = new String(first.portsCsv().toByteArray(), StandardCharsets.US_ASCII);
         assertThat(ports).startsWith("timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,");
         assertThat(ports.lines().skip(1)).hasSize(5 * 40)
                 .allSatisfy(row -> assertThat(row).startsWith("1795860000123000,0x"));

@@ -96,12 +96,17 @@ class FaultInjectionTests {
     void corruptRowReadsOnlyTheBodysBytesOfABufferLargerThanTheBody() {
         FaultInjector injector = new FaultInjector(new FaultProperties(0, Duration.ZERO, 1, 0, 1), new Random(4));
         byte[] body = CSV.getBytes(StandardCharsets.US_ASCII);
-        byte[] buffer = java.util.Arrays.copyOf(body, body.length + 64);
-        java.util.Arrays.fill(buffer, body.length, buffer.length, (byte) 'x');
-        for (int attempt = 0; attempt < 20; attempt++) {
+        // past the body, what an earlier, longer generation left in a reused buffer: rows too
+        byte[] padding = "sw-9999,7,7.5\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII);
+        byte[] buffer = java.util.Arrays.copyOf(body, body.length + padding.length);
+        System.arraycopy(padding, 0, buffer, body.length, padding.length);
+        for (int attempt = 0; attempt < 40; attempt++) {
             String corrupted = new String(injector.corruptRow(buffer, body.length), StandardCharsets.US_ASCII);
-            assertThat(corrupted).doesNotContain("x").startsWith("switch_id,a,b\r\n").endsWith("\r\n");
-            assertThat(corrupted.split("\r\n")).hasSize(3);
+            assertThat(corrupted).doesNotContain("sw-9999").startsWith("switch_id,a,b\r\n").endsWith("\r\n");
+            List<String> rows = List.of(corrupted.split("\r\n"));
+            assertThat(rows).hasSize(3);
+            assertThat(rows.subList(1, 3)).as("exactly one of the body's rows damaged")
+                    .filteredOn(row -> !CSV.contains(row + "\r\n")).hasSize(1);
         }
     }
 

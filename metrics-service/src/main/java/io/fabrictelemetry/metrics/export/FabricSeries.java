@@ -81,10 +81,14 @@ record FabricSeries(String name, boolean counter, double factor, String help) {
     record BaseUnit(String suffix, double factor) {
     }
 
-    /** Case-sensitive, as UFM writes them: {@code Gb} is gigabits, {@code GB} gigabytes. */
+    /**
+     * Case-sensitive, as UFM writes them. {@code Gb} is the exception that UFM's own data makes:
+     * its {@code _u_Gb} counters ({@code Infiniband_MBOut_u_Gb}, {@code Infiniband_MBIn_u_Gb}) hold
+     * bytes (NVIDIA's public sample {@code small_telemetry.json} has exactly 288 of them per packet
+     * on every port), so they are bytes as they are. {@code Gbps} is bits per second.
+     */
     static final Map<String, BaseUnit> BASE_UNITS = Map.ofEntries(
-            Map.entry("Gb", new BaseUnit("bytes", 1.25e8)),
-            Map.entry("Mb", new BaseUnit("bytes", 1.25e5)),
+            Map.entry("Gb", new BaseUnit("bytes", 1)),
             Map.entry("Gbps", new BaseUnit("bytes_per_second", 1.25e8)),
             Map.entry("Mbps", new BaseUnit("bytes_per_second", 1.25e5)),
             Map.entry("B", new BaseUnit("bytes", 1)),
@@ -109,8 +113,8 @@ record FabricSeries(String name, boolean counter, double factor, String help) {
      * {@code infiniband_symbol_errors}, {@code Infiniband_MBOut} → {@code infiniband_mbout},
      * {@code Infiniband_VL15Dropped} → {@code infiniband_vl15_dropped});</li>
      * <li>a unit in the narrow sense becomes its Prometheus base unit, appended, and the values are
-     * converted ({@link #BASE_UNITS}: {@code Gb} → {@code _bytes} × 1.25e8, {@code Gbps} →
-     * {@code _bytes_per_second}, {@code Percent} → {@code _ratio} ÷ 100); any other unit names the
+     * converted ({@link #BASE_UNITS}: {@code Gb} → {@code _bytes} (UFM writes bytes there), {@code Gbps}
+     * → {@code _bytes_per_second} × 1.25e8, {@code Percent} → {@code _ratio} ÷ 100); any other unit names the
      * countable thing ({@code Errors}, {@code Packets}, {@code Drops}, {@code Ticks}, {@code count}) and
      * is not appended (Prometheus's naming practice: unit suffixes are for units, not countable
      * things), the HELP text keeps it;</li>
@@ -146,7 +150,8 @@ record FabricSeries(String name, boolean counter, double factor, String help) {
         StringBuilder help = new StringBuilder(counter ? "Counter" : "Value").append(" of each port, from CSV column ")
                 .append(printable(column));
         if (base != null) {
-            help.append(" (").append(unit).append(", exported in ").append(base.suffix().replace('_', ' ')).append(')');
+            help.append(" (").append(unit).append(base.factor() == 1 && !unit.equalsIgnoreCase(base.suffix())
+                    ? ", which holds " : ", exported in ").append(base.suffix().replace('_', ' ')).append(')');
         } else if (unit != null) {
             help.append(" (").append(printable(unit)).append(')');
         }

@@ -51,8 +51,8 @@ class PortExpositionTests {
      * A payload written as NVIDIA's UFM Telemetry samples are (identity columns, µs timestamps,
      * {@code 0x} GUIDs, empty tag, exponent decimals), every converted_enterprise column: three
      * switches of three ports; hist4 empty in every row; BARE's port 1 has no symbol errors reading.
-     * Counter of column c on port p of switch s: {@code 1000 s + 10 p + c}; MBOut/MBIn 2 Gb; CBW 12.5
-     * Gbps; the normalized percents 5.48295e-7.
+     * Counter of column c on port p of switch s: {@code 1000 s + 10 p + c}; MBOut/MBIn 288 times
+     * that (bytes: 288 a packet, as in NVIDIA's sample); CBW 12.5 Gbps; the normalized percents 5.48295e-7.
      */
     static String ufmCsv() {
         StringBuilder csv = new StringBuilder("timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,")
@@ -70,7 +70,7 @@ class PortExpositionTests {
                         continue;
                     }
                     if (column.endsWith("_u_Gb")) {
-                        csv.append('2');
+                        csv.append(288 * (1000 * s + 10 * p + c));
                     } else if (column.endsWith("_u_Gbps")) {
                         csv.append("12.5");
                     } else if (column.endsWith("_u_Percent")) {
@@ -146,7 +146,7 @@ class PortExpositionTests {
         String text = text(new FabricExporter().encodePorts(ufmSnapshot()));
 
         assertThat(text).contains("# TYPE fabric_port_infiniband_mbout_bytes_total counter\n"
-                        + "fabric_port_infiniband_mbout_bytes_total{switch=\"" + LEAF + "\",port=\"1\",description=\"leaf-01\"} 250000000\n")
+                        + "fabric_port_infiniband_mbout_bytes_total{switch=\"" + LEAF + "\",port=\"1\",description=\"leaf-01\"} 2880\n")
                 .contains("# TYPE fabric_port_infiniband_cbw_bytes_per_second gauge\n"
                         + "fabric_port_infiniband_cbw_bytes_per_second{switch=\"" + LEAF + "\",port=\"1\",description=\"leaf-01\"} 1562500000\n")
                 .contains("# TYPE fabric_port_infiniband_normalized_cbw_ratio gauge\n"
@@ -263,8 +263,8 @@ class PortExpositionTests {
         String text = text(new FabricExporter().encodePorts(publish(csv, store(CounterProperties.defaults()))));
 
         assertThat(text).contains("fabric_port_infiniband_pck_out_total{switch=\"0x0000000000000001\",port=\"1\"} 9007199254740993\n")
-                .contains("fabric_port_infiniband_mbout_bytes_total{switch=\"0x0000000000000001\",port=\"1\"} 62500000\n")
-                .contains("fabric_port_infiniband_mbout_bytes_total{switch=\"0x0000000000000001\",port=\"2\"} 0.1875\n")
+                .contains("fabric_port_infiniband_mbout_bytes_total{switch=\"0x0000000000000001\",port=\"1\"} 0.5\n")
+                .contains("fabric_port_infiniband_mbout_bytes_total{switch=\"0x0000000000000001\",port=\"2\"} 1.5E-9\n")
                 .contains("fabric_port_infiniband_cbw_bytes_per_second{switch=\"0x0000000000000001\",port=\"1\"} 0\n")
                 .contains("fabric_port_infiniband_cbw_bytes_per_second{switch=\"0x0000000000000001\",port=\"2\"} 1.25E308\n");
     }

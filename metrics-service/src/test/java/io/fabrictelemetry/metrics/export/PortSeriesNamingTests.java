@@ -38,8 +38,8 @@ class PortSeriesNamingTests {
             written.put(column, series.name() + (series.counter() ? "_total" : "") + " x" + series.factor());
         }
         assertThat(written).containsExactly(
-                Map.entry("Infiniband_MBOut_u_Gb", "fabric_port_infiniband_mbout_bytes_total x1.25E8"),
-                Map.entry("Infiniband_MBIn_u_Gb", "fabric_port_infiniband_mbin_bytes_total x1.25E8"),
+                Map.entry("Infiniband_MBOut_u_Gb", "fabric_port_infiniband_mbout_bytes_total x1.0"),
+                Map.entry("Infiniband_MBIn_u_Gb", "fabric_port_infiniband_mbin_bytes_total x1.0"),
                 Map.entry("Infiniband_PckOut_u_Packets", "fabric_port_infiniband_pck_out_total x1.0"),
                 Map.entry("Infiniband_PckIn_u_Packets", "fabric_port_infiniband_pck_in_total x1.0"),
                 Map.entry("Infiniband_SymbolErrors_u_Errors", "fabric_port_infiniband_symbol_errors_total x1.0"),
@@ -80,7 +80,11 @@ class PortSeriesNamingTests {
     @Test
     void helpNamesTheColumnAndItsUnit() {
         assertThat(FabricSeries.forPortColumn("Infiniband_MBOut_u_Gb", true).help())
-                .isEqualTo("Counter of each port, from CSV column Infiniband_MBOut_u_Gb (Gb, exported in bytes)");
+                .isEqualTo("Counter of each port, from CSV column Infiniband_MBOut_u_Gb (Gb, which holds bytes)");
+        assertThat(FabricSeries.forPortColumn("Infiniband_CBW_f_u_Gbps", false).help())
+                .isEqualTo("Value of each port, from CSV column Infiniband_CBW_f_u_Gbps (Gbps, exported in bytes per second)");
+        assertThat(FabricSeries.forPortColumn("Size_u_Bytes", false).help())
+                .isEqualTo("Value of each port, from CSV column Size_u_Bytes (Bytes, exported in bytes)");
         assertThat(FabricSeries.forPortColumn("Infiniband_XmitWait_u_Ticks", true).help())
                 .isEqualTo("Counter of each port, from CSV column Infiniband_XmitWait_u_Ticks (Ticks)");
         assertThat(FabricSeries.forPortColumn("Infiniband_Normalized_CBW_f_u_Percent", false).help())
@@ -92,8 +96,11 @@ class PortSeriesNamingTests {
     void unitsAreCaseSensitiveAsUfmWritesThem() {
         assertThat(FabricSeries.forPortColumn("Buffer_u_GB", false)).extracting(FabricSeries::name, FabricSeries::factor)
                 .containsExactly("fabric_port_buffer_bytes", 1e9);
+        // UFM's _u_Gb counters hold bytes (its public sample: 288 a packet)
         assertThat(FabricSeries.forPortColumn("Buffer_u_Gb", false)).extracting(FabricSeries::name, FabricSeries::factor)
-                .containsExactly("fabric_port_buffer_bytes", 1.25e8);
+                .containsExactly("fabric_port_buffer_bytes", 1.0);
+        assertThat(FabricSeries.forPortColumn("Rate_u_Gbps", false)).extracting(FabricSeries::name, FabricSeries::factor)
+                .containsExactly("fabric_port_rate_bytes_per_second", 1.25e8);
         assertThat(FabricSeries.forPortColumn("Delay_u_us", false)).extracting(FabricSeries::name, FabricSeries::factor)
                 .containsExactly("fabric_port_delay_seconds", 1e-6);
         assertThat(FabricSeries.forPortColumn("Temp_u_C", false).name()).isEqualTo("fabric_port_temp_celsius");

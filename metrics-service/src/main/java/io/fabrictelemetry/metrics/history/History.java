@@ -97,21 +97,52 @@ public final class History {
         view = viewOf(segments);
     }
 
+    private static int blocks(int rows) {
+        return (rows + Frame.BLOCK_ROWS - 1) / Frame.BLOCK_ROWS;
+    }
+
     private Frame encode(Columns columns, Layout layout) {
         int width = layout.width();
-        int cells = layout.cells();
-        int[] offsets = new int[(cells + Frame.BLOCK - 1) / Frame.BLOCK];
+        int metrics = layout.metrics().size();
+        int rows = layout.rows();
+        long frameNanos = columns.sampledAtNanos();
+        int[] references = references(columns, layout);
+        int[] offsets = new int[blocks(rows)];
+        Frame.Scratch scratch = new Frame.Scratch(width);
+        sink.reset();
+        Chunk.Writer writer = new Chunk.Writer(sink);
+        for (int block = 0; block < offsets.length; block++) {
+            offsets[block] = sink.size();
+            int first = block * Frame.BLOCK_ROWS;
+            int n = Frame.blockRows(block, rows);
+            int base = first * width;
+            System.arraycopy(tags, base, scratch.tags, 0, n * width);
+            System.arraycopy(values, base, scratch.values, 0, n * width);
+            for (int column = 0; column < metrics; column++) {
+                int at = base + column * n;
+                for (int k = 0; k < n; k++) {
+                    CellCodec.encode(columns.kind(first + k, column), columns.bits(first + k, column), tags, values,
+                            at + k, writer);
+                }
+                int reference = references[column];
+                if (reference > 0) {
+                    Frame.predict(n, column, reference, scratch.tags, scratch.values, tags, values, base,
+                            scratch.predicted);
+                }
+                writer.end(reference, scratch.predicted);
+            }
+            if (width > metrics) { // port rows: each port's own time, from the frame's
+                int at = base + metrics * n;
+                for (int k = 0; k < n; k++) {
+                    writer.put(CellCodec.TAG_INTEGER, columns.sampledAtNanos(first + k) - frameNanos, tags, values,
+                            at + k);
+                }
+                writer.end(0, null);
+            }
+        }
         int carried = 0;
         int[] carriedRows = new int[0];
-        sink.reset();
-        int i = 0;
-        for (int row = 0; row < columns.rows(); row++) {
-            for (int column = 0; column < width; column++, i++) {
-                if (i % Frame.BLOCK == 0) {
-                    offsets[i / Frame.BLOCK] = sink.size();
-                }
-                CellCodec.encode(columns.kind(row, column), columns.bits(row, column), tags, values, i, sink);
-            }
+        for (int row = 0; row < rows; row++) {
             if (columns.carriedOver(row)) {
                 if (carried == carriedRows.length) {
                     carriedRows = Arrays.copyOf(carriedRows, Math.max(4, carried * 2));
@@ -119,8 +150,65 @@ public final class History {
                 carriedRows[carried++] = row;
             }
         }
-        return new Frame(columns.sequence(), columns.sampledAtMillis(), sink.toArray(), offsets,
+        return new Frame(columns.sequence(), columns.sampledAtMillis(), frameNanos, sink.toArray(), offsets,
                 Arrays.copyOf(carriedRows, carried));
+    }
+
+    private static final int SAMPLED_BLOCKS = 16;
+
+    /**
+     * For each column, the column to its left whose increase best predicts its own in this frame
+     * (as a distance, 0 for none): tried on a sample of blocks spread over the frame, every
+     * integer column against every one up to {@link Chunk#MAX_REFERENCE} places to its left. Each
+     * chunk then still picks, by size, whether to use it.
+     */
+    private int[] references(Columns columns, Layout layout) {
+        int metrics = layout.metrics().size();
+        int width = layout.width();
+        int rows = layout.rows();
+        int blocks = blocks(rows);
+        int[] references = new int[metrics];
+        long[] plain = new long[metrics];
+        long[][] predicted = new long[metrics][];
+        for (int column = 1; column < metrics; column++) {
+            predicted[column] = new long[Math.min(column, Chunk.MAX_REFERENCE) + 1];
+        }
+        int step = Math.max(1, blocks / SAMPLED_BLOCKS);
+        for (int block = 0; block < blocks; block += step) {
+            int first = block * Frame.BLOCK_ROWS;
+            int n = Frame.blockRows(block, rows);
+            int base = first * width;
+            for (int k = 0; k < n; k++) {
+                int row = first + k;
+                for (int column = 1; column < metrics; column++) {
+                    if (columns.kind(row, column) != Columns.INTEGER) {
+                        continue;
+                    }
+                    long now = columns.bits(row, column);
+                    byte tag = tags[base + column * n + k];
+                    long before = values[base + column * n + k];
+                    plain[column] += Chunk.bitLength(CellCodec.zigzag(now - before));
+                    for (int distance = 1; distance < predicted[column].length; distance++) {
+                        int reference = column - distance;
+                        byte referenceNowTag = columns.kind(row, reference) == Columns.INTEGER
+                                ? CellCodec.TAG_INTEGER : CellCodec.TAG_RAW;
+                        long guess = Chunk.predict(tag, before, tags[base + reference * n + k],
+                                values[base + reference * n + k], referenceNowTag, columns.bits(row, reference));
+                        predicted[column][distance] += Chunk.bitLength(CellCodec.zigzag(now - guess));
+                    }
+                }
+            }
+        }
+        for (int column = 1; column < metrics; column++) {
+            long best = plain[column];
+            for (int distance = 1; distance < predicted[column].length; distance++) {
+                if (predicted[column][distance] < best) {
+                    best = predicted[column][distance];
+                    references[column] = distance;
+                }
+            }
+        }
+        return references;
     }
 
     private void evict(List<Segment> segments, long cutoffMillis) {
@@ -153,33 +241,38 @@ public final class History {
 
     /** {@code second} re-encoded against zero, leaving every series in the state it had after it. */
     private Frame rekey(Layout layout, Frame first, Frame second) {
-        int cells = layout.cells();
-        byte[] stateTags = new byte[cells];
-        long[] stateValues = new long[cells];
-        CellCodec.Reader firstCells = new CellCodec.Reader(first.data(), 0);
-        for (int i = 0; i < cells; i++) {
-            firstCells.next(stateTags, stateValues, i);
-        }
-        byte[] keyTags = new byte[cells];
-        long[] keyValues = new long[cells];
+        int width = layout.width();
+        int rows = layout.rows();
+        // one block's states at a time: each block decodes on its own
+        byte[] stateTags = new byte[Frame.BLOCK_ROWS * width];
+        long[] stateValues = new long[Frame.BLOCK_ROWS * width];
+        boolean[] reading = new boolean[Frame.BLOCK_ROWS * width];
+        Frame.Scratch scratch = new Frame.Scratch(width);
         int[] offsets = new int[second.blockOffsets().length];
-        CellCodec.Reader secondCells = new CellCodec.Reader(second.data(), 0);
         sink.reset();
-        for (int i = 0; i < cells; i++) {
-            if (i % Frame.BLOCK == 0) {
-                offsets[i / Frame.BLOCK] = sink.size();
-            }
-            if (secondCells.next(stateTags, stateValues, i)) {
-                CellCodec.put(stateTags[i], stateValues[i], keyTags, keyValues, i, sink);
-            } else if (stateTags[i] == CellCodec.TAG_INTEGER && stateValues[i] == 0) {
-                sink.writeVarint(CellCodec.NO_READING);
-            } else {
-                sink.writeVarint(CellCodec.NO_READING_SET);
-                sink.writeByte(stateTags[i]);
-                sink.writeVarint(CellCodec.zigzag(stateValues[i]));
+        Chunk.Writer writer = new Chunk.Writer(sink);
+        for (int block = 0; block < offsets.length; block++) {
+            offsets[block] = sink.size();
+            int n = Frame.blockRows(block, rows);
+            Arrays.fill(stateTags, CellCodec.TAG_INTEGER);
+            Arrays.fill(stateValues, 0);
+            first.decodeBlock(block, rows, width, stateTags, stateValues, reading, 0, scratch);
+            second.decodeBlock(block, rows, width, stateTags, stateValues, reading, 0, scratch);
+            for (int column = 0; column < width; column++) {
+                for (int i = column * n; i < (column + 1) * n; i++) {
+                    if (reading[i]) {
+                        writer.put(stateTags[i], stateValues[i], CellCodec.TAG_INTEGER, 0);
+                    } else if (stateTags[i] == CellCodec.TAG_INTEGER && stateValues[i] == 0) {
+                        writer.none();
+                    } else {
+                        writer.noneSetting(stateTags[i], stateValues[i]);
+                    }
+                }
+                writer.end(0, null);
             }
         }
-        return new Frame(second.sequence(), second.sampledAtMillis(), sink.toArray(), offsets, second.carriedRows());
+        return new Frame(second.sequence(), second.sampledAtMillis(), second.sampledAtNanos(), sink.toArray(),
+                offsets, second.carriedRows());
     }
 
     private long bytesOf(List<Segment> segments) {
@@ -195,43 +288,58 @@ public final class History {
         long cells = 0;
         for (Segment segment : segments) {
             frames += segment.frames().length;
-            cells += (long) segment.frames().length * segment.layout().cells();
+            cells += (long) segment.frames().length * segment.layout().rows() * segment.layout().metrics().size();
         }
         return new View(List.copyOf(segments), bytesOf(segments), frames, cells);
     }
 
     /**
      * The points of one series sampled at or after {@code fromMillis} and within the retention,
-     * oldest first: one per kept snapshot in which the switch had a new reading (a carried-over
-     * row is not one), {@code null} readings included.
+     * oldest first. Of a switch row: one per kept snapshot in which the switch had a new reading (a
+     * carried-over row is not one), {@code null} readings included. Of a switch in port rows: its
+     * aggregate over its ports ({@link PortSeries}).
      */
     public List<Point> query(String switchId, String metric, long fromMillis, long nowMillis) {
         long from = Math.max(fromMillis, nowMillis - retentionMillis);
         List<Point> points = new ArrayList<>();
+        PortSeries aggregate = new PortSeries(switchId, PortSeries.AGGREGATE, metric, from, points);
         for (Segment segment : view.segments()) {
             Layout layout = segment.layout();
+            if (layout.ports()) {
+                aggregate.segment(layout, segment.frames());
+                continue;
+            }
+            aggregate.gap(segment.frames().length);
             int row = layout.row(switchId);
             int column = layout.column(metric);
             if (row < 0 || column < 0 || segment.last().sampledAtMillis() < from) {
                 continue;
             }
-            int cell = row * layout.width() + column;
-            int block = cell / Frame.BLOCK;
-            int skip = cell % Frame.BLOCK;
-            byte[] tag = {CellCodec.TAG_INTEGER};
-            long[] value = {0};
+            RowStates states = new RowStates(layout, row, row + 1);
             for (Frame frame : segment.frames()) {
-                CellCodec.Reader reader = new CellCodec.Reader(frame.data(), frame.blockOffsets()[block]);
-                for (int k = 0; k < skip; k++) {
-                    reader.skip();
-                }
-                boolean reading = reader.next(tag, value, 0);
+                states.advance(frame);
                 if (frame.sampledAtMillis() >= from && !frame.carried(row)) {
-                    points.add(reading
-                            ? new Point(frame.sampledAtMillis(), frame.sequence(), CellCodec.kindOf(tag[0]),
-                                    CellCodec.bitsOf(tag[0], value[0]))
-                            : new Point(frame.sampledAtMillis(), frame.sequence(), Columns.NULL, 0));
+                    points.add(new Point(frame.sampledAtMillis(), frame.sequence(), states.kind(row, column),
+                            states.bits(row, column)));
                 }
+            }
+        }
+        return points;
+    }
+
+    /**
+     * The points of one port's series ({@link PortSeries}), oldest first, sampled at or after
+     * {@code fromMillis} and within the retention; none from snapshots of switch rows.
+     */
+    public List<Point> queryPort(String switchId, int port, String metric, long fromMillis, long nowMillis) {
+        long from = Math.max(fromMillis, nowMillis - retentionMillis);
+        List<Point> points = new ArrayList<>();
+        PortSeries series = new PortSeries(switchId, port, metric, from, points);
+        for (Segment segment : view.segments()) {
+            if (segment.layout().ports()) {
+                series.segment(segment.layout(), segment.frames());
+            } else {
+                series.gap(segment.frames().length);
             }
         }
         return points;
@@ -240,17 +348,46 @@ public final class History {
     /** True when some kept snapshot has this switch. */
     public boolean hasSwitch(String switchId) {
         for (Segment segment : view.segments()) {
-            if (segment.layout().row(switchId) >= 0) {
+            if (segment.layout().switchIndex(switchId) >= 0) {
                 return true;
             }
         }
         return false;
     }
 
-    /** True when some kept snapshot has this metric. */
+    /** True when some kept snapshot of port rows has this port of this switch. */
+    public boolean hasPort(String switchId, int port) {
+        for (Segment segment : view.segments()) {
+            if (segment.layout().portRow(switchId, port) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when some kept snapshot has this metric (for port rows, a counter's derived rate too). */
     public boolean hasMetric(String metric) {
         for (Segment segment : view.segments()) {
-            if (segment.layout().column(metric) >= 0) {
+            if (segment.layout().hasMetric(metric)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the switch aggregate of a metric of port rows is a sum (a counter or its rate) rather
+     * than a maximum, as the newest kept snapshot that has it says; false when none has it.
+     */
+    public boolean isSum(String metric) {
+        List<Segment> segments = view.segments();
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Layout layout = segments.get(i).layout();
+            int column = layout.column(metric);
+            if (column >= 0) {
+                return layout.counter(column);
+            }
+            if (layout.rateOf(metric) >= 0) {
                 return true;
             }
         }
@@ -267,7 +404,10 @@ public final class History {
         return view.frames();
     }
 
-    /** Cells kept (points, counting every cell of every kept snapshot). */
+    /**
+     * Points kept: every stored metric's cell of every kept snapshot (not the ports' times, whose
+     * bytes {@link #frameBytes()} counts, nor derived rates, which are not stored).
+     */
     public long cells() {
         return view.cells();
     }

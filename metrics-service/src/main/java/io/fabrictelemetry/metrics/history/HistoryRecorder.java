@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.WorkerLifecycle;
+import io.fabrictelemetry.metrics.snapshot.PortView;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.Counter;
@@ -87,7 +88,9 @@ public class HistoryRecorder extends WorkerLifecycle {
         }
         long started = System.nanoTime();
         try {
-            history.append(new SnapshotColumns(snapshot), clock.millis());
+            PortView ports = snapshot.ports();
+            history.append(ports == null ? new SnapshotColumns(snapshot) : PortColumns.of(snapshot, ports),
+                    clock.millis());
         } catch (RuntimeException e) {
             log.error("Snapshot {} could not be added to history", snapshot.sequence(), e);
         } finally {
@@ -95,9 +98,17 @@ public class HistoryRecorder extends WorkerLifecycle {
         }
     }
 
-    /** Points of one series, oldest first, from {@code fromMillis} on and within the retention. */
+    /**
+     * Points of one series, oldest first, from {@code fromMillis} on and within the retention: a
+     * switch row's, or on port rows the switch's aggregate.
+     */
     public List<Point> query(String switchId, String metric, long fromMillis) {
         return history.query(switchId, metric, fromMillis, clock.millis());
+    }
+
+    /** Points of one port's series, oldest first, from {@code fromMillis} on and within the retention. */
+    public List<Point> queryPort(String switchId, int port, String metric, long fromMillis) {
+        return history.queryPort(switchId, port, metric, fromMillis, clock.millis());
     }
 
     @Override

@@ -246,6 +246,8 @@ class HistoryTests {
             history.append(grid, s * 10 * SECOND);
         }
         double bytesPerPoint = (double) history.frameBytes() / history.cells();
+        System.out.printf("simulator-like switch rows: %.3f bytes/point in frames, %.3f all counted%n", bytesPerPoint,
+                (double) history.bytes() / history.cells());
         assertThat(bytesPerPoint).isLessThan(2.0);
     }
 }

@@ -162,18 +162,28 @@ public final class ApiDocs {
                 "What one series did over the kept history",
                 "One point per distinct accepted snapshot in which the switch had a reading, oldest"
                         + " first; the last point is the current snapshot's. Kept for `HISTORY_RETENTION` within"
-                        + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed."),
-                "Switch ID, e.g. `sw-0001`")
+                        + " `HISTORY_MAX_BYTES`. The ETag covers the points: a `304` means nothing changed. On port"
+                        + " rows: with `port` that port's series, at its own sample times; without it the switch"
+                        + " aggregate's series, derived from its ports' history as the snapshot's aggregates are"
+                        + " (`aggregate`: `sum` or `max`). Rates are derived from the counters' history when asked"
+                        + " for, from the second kept snapshot on."),
+                "Switch ID, e.g. `sw-0001`; on port rows the node GUID (any case) or a unique `node_description`")
+                .parameter(parameterBuilder().in(ParameterIn.QUERY).name("port")
+                        .description("Port number (decimal digits), on port rows: that port's series instead of"
+                                + " the switch aggregate's")
+                        .schema(schemaBuilder().type("integer").minimum("0")))
                 .parameter(parameterBuilder().in(ParameterIn.QUERY).name("since")
                         .description("An ISO-8601 instant (`2026-11-29T10:00:00Z`) or a duration back from now (`30s`,"
                                 + " `5m`, `2h`, `PT5M`); the whole retention when absent")
                         .schema(schemaBuilder().type("string"))),
                 head, JSON, "MetricHistory", "The points, oldest first")
                 .response(problem(head, "400", "`switch` or `metric` missing, blank, repeated or too long (as"
-                        + " GetMetric), `since` neither an instant nor a duration (`…:invalid-parameter`), a query"
-                        + " that is not valid percent-encoded UTF-8 (`…:invalid-query`)"))
+                        + " GetMetric), `port` repeated or too long (the same) or not a port number, `since` neither"
+                        + " an instant nor a duration (`…:invalid-parameter`), a query that is not valid"
+                        + " percent-encoded UTF-8 (`…:invalid-query`)"))
                 .response(problem(head, "404", "A switch (`…:unknown-switch`) or metric (`…:unknown-metric`, with"
-                        + " `validMetrics`) neither in the current snapshot nor in the kept history"))
+                        + " `validMetrics`) neither in the current snapshot nor in the kept history; a `port` the"
+                        + " switch has in neither, or any `port` while the snapshot has switch rows (`…:unknown-port`)"))
                 .response(noDataYet(head));
     }
 

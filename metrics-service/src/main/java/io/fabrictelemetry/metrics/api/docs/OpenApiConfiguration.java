@@ -164,13 +164,21 @@ class OpenApiConfiguration {
                 .additionalProperties(false));
         schemas.put("MetricHistory", object("What one series did over the kept history",
                 List.of("switch", "metric", "retention", "points"))
-                .addProperty("switch", string("Switch ID"))
+                .addProperty("switch", string("Switch ID (on port rows its node GUID, as the source wrote it)"))
+                .addProperty("port", type("integer").minimum(BigDecimal.ZERO)
+                        .description("The port asked for (`port=`): the series is that port's"))
+                .addProperty("description", string("The switch's `node_description`, on port rows when the source"
+                        + " gives one"))
                 .addProperty("metric", string("Metric (CSV column)"))
+                .addProperty("aggregate", strings("On port rows without `port`: how each point aggregates the"
+                        + " switch's ports, `sum` (counters and their rates) or `max` (every other metric)",
+                        List.of("sum", "max")))
                 .addProperty("retention", string("How far back history is kept, an ISO-8601 duration (`PT15M`;"
                         + " `PT0S` when history is off)"))
                 .addProperty("points", type("array").description("Oldest first")
                         .items(object("One accepted snapshot's reading", List.of("sampledAt", "value"))
-                                .addProperty("sampledAt", time("When the generator produced the value"))
+                                .addProperty("sampledAt", time("When the generator produced the value (a port's own"
+                                        + " row; an aggregate's oldest port)"))
                                 .addProperty("value", type("number", "null").description("null: no reading"))
                                 .additionalProperties(false)))
                 .additionalProperties(false));

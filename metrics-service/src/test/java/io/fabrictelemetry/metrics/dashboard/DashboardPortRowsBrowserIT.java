@@ -146,6 +146,11 @@ class DashboardPortRowsBrowserIT {
         });
         assertThat(attribute("#heatmap", "data-metric")).as("the default metric on UFM's columns").isEqualTo(CBW);
         assertThat(element("#aggregate-note").isDisplayed()).isTrue();
+        // the map's ListMetrics leave out the fabric's ports (ports=false); only one-switch ones list them
+        @SuppressWarnings("unchecked")
+        List<String> mapRequests = (List<String>) chromium.script("return performance.getEntriesByType('resource')"
+                + ".map(e => e.name).filter(n => n.includes('/telemetry/ListMetrics') && !n.includes('switch='))");
+        assertThat(mapRequests).isNotEmpty().allMatch(url -> url.contains("ports=false"));
         assertCellsMatchTheAggregates(CBW);
         // the aggregate of a gauge is its ports' maximum, read from ListMetrics' switches
         assertThat(listMetrics().get("switches").get(GUIDS.get(1)).get(CBW).asDouble()).isEqualTo(24.0);

@@ -18,6 +18,7 @@ public final class PortView {
     private final CounterRates rates;
     private final int generatorCount;
     private final long defaultMicros; // the snapshot's sampledAt: the time of a row without its own
+    private final Instant defaultInstant;
     private final String defaultText;
     // per switch: true when its port numbers ascend (a binary search finds a port); else byNumber
     // holds its rows sorted by port number
@@ -29,6 +30,7 @@ public final class PortView {
         this.rates = rates;
         this.generatorCount = rows.width;
         this.defaultMicros = micros(sampledAt);
+        this.defaultInstant = sampledAt;
         this.defaultText = sampledAtText;
         if (previous != null && previous.rows.sameIdentityAs(rows)) {
             this.byNumber = previous.byNumber;
@@ -135,12 +137,16 @@ public final class PortView {
 
     /** When the port's values were sampled: its row's {@code timestamp} (older when carried over). */
     public Instant sampledAt(int portRow) {
-        return instant(micros(portRow));
+        long micros = micros(portRow);
+        // the usual port was sampled when its payload was: the snapshot's own instant, no new one per request
+        return micros == defaultMicros ? defaultInstant : instant(micros);
     }
 
     public String sampledAtText(int portRow) {
         long micros = rows.micros[java.util.Objects.checkIndex(portRow, rows.portCount)];
-        return micros == PortRows.NO_TIME ? defaultText : TimeFormat.iso(instant(micros));
+        // formatted once per snapshot for the usual port (sampled when its payload was), as
+        // Snapshot.sampledAtText does for a switch: GetMetric of a port formats nothing then
+        return micros == PortRows.NO_TIME || micros == defaultMicros ? defaultText : TimeFormat.iso(instant(micros));
     }
 
     /** True when the port's row was damaged and it shows its values of an earlier snapshot. */

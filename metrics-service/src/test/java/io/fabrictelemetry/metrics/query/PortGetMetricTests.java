@@ -86,6 +86,11 @@ class PortGetMetricTests {
         assertThat(age("switch=" + A + "&metric=" + SYMBOL_ERRORS + "&port=2")).isBetween(1_500L, 60_000L);
         // a port without a reading: null, as any missing reading
         assertThat(body("switch=" + A + "&metric=" + PCK_IN + "&port=23")).contains("\"port\":23,", "\"value\":null,");
+        // a port sampled when its payload was shares the snapshot's time and its text, made once
+        var ports = fabric.snapshot.ports();
+        int port2 = ports.portRow(fabric.snapshot.switchRow(A), 2);
+        assertThat(ports.sampledAtText(port2)).isSameAs(fabric.snapshot.sampledAtText());
+        assertThat(ports.sampledAt(port2)).isSameAs(fabric.snapshot.sampledAt());
         // leading zeros are the same number
         assertThat(body("switch=" + A + "&metric=" + SYMBOL_ERRORS + "&port=0023")).contains("\"port\":23,");
     }

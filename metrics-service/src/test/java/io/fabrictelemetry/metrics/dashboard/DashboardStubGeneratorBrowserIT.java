@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
@@ -138,7 +139,11 @@ class DashboardStubGeneratorBrowserIT {
                 + ".filter(e => e.name.includes('/telemetry/TopPorts')).length")).isEqualTo(0L);
 
         // its details: every metric of that switch, not of Object.prototype
-        element("#top li[data-switch='__proto__'] button").click();
+        // the list is re-rendered on every snapshot (one a second): click again if it went stale meanwhile
+        await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class).until(() -> {
+            element("#top li[data-switch='__proto__'] button").click();
+            return true;
+        });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(attribute("#detail", "data-switch")).isEqualTo("__proto__");
             assertThat(text("#detail-sampled")).startsWith("Sampled at ");

@@ -348,8 +348,13 @@ if enabled memory; then
   [ "$alive" = yes ] && [ "$oom" = 0 ] || miss "memory: the service did not survive (alive $alive, OutOfMemoryError $oom)"
   [ "$errors" = 0 ] || miss "memory: $errors errors in the flood"
   retention_s=$(awk -v r="$MEMORY_RETENTION" 'BEGIN { n = r + 0; if (r ~ /m$/) n *= 60; else if (r ~ /h$/) n *= 3600; print n }')
-  at_least "${span_before:-0}" "$((retention_s - 10))" || miss "memory: history spanned ${span_before:-?} s before the flood, not ${retention_s} s"
-  at_least "${span_after:-0}" "$((retention_s - 10))" || miss "memory: history spanned ${span_after:-?} s after the flood, not ${retention_s} s"
+  # full: the points reach back to the retention, give or take the newest point's age and a poll's lag
+  # (two periods of the generator's 10 s), and none is missing between the oldest and the newest
+  full() { # span points
+    at_least "${1:-0}" "$((retention_s - 20))" && at_least "${2:-0}" "$(( ${1:-0} / 10 + 1 ))"
+  }
+  full "$span_before" "$points_before" || miss "memory: history before the flood: $points_before points spanning ${span_before:-?} s, not ${retention_s} s of 10 s periods"
+  full "$span_after" "$points_after" || miss "memory: history after the flood: $points_after points spanning ${span_after:-?} s, not ${retention_s} s of 10 s periods"
   at_least 1.5 "$bpp" || miss "history: $bpp bytes a point > 1.5"
   cleanup
 fi

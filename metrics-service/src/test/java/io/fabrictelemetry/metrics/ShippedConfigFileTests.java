@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -15,6 +16,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
+
+import io.fabrictelemetry.metrics.kafka.KafkaSettings;
 
 /**
  * {@code config/metrics-service.yml} is read from the working directory by {@code ./run.sh}, by a
@@ -42,6 +45,14 @@ class ShippedConfigFileTests {
         Object fromFile = binder(fileSources()).bindOrCreate(prefix, Bindable.of(type));
         Object builtIn = binder(List.of()).bindOrCreate(prefix, Bindable.of(type));
         assertThat(fromFile).as("%s bound from %s", type.getSimpleName(), FILE).isEqualTo(builtIn);
+    }
+
+    /** The Kafka settings span three prefixes (ingest, kafka, source) and are bound with a Binder. */
+    @Test
+    void theShippedFileHoldsTheBuiltInKafkaDefaults() throws Exception {
+        String polled = "http://127.0.0.1:9001/counters";
+        assertThat(KafkaSettings.bind(binder(fileSources()), polled)).as("KafkaSettings bound from %s", FILE)
+                .isEqualTo(KafkaSettings.bind(binder(List.of()), polled));
     }
 
     private static List<PropertySource<?>> fileSources() throws IOException {

@@ -41,7 +41,8 @@ public record GeneratorProperties(
         }
     }
 
-    String countersUrl() {
+    /** The URL polled: {@code url} (with {@code /counters} appended to a base URL), else host and port. */
+    public String countersUrl() {
         if (url != null) {
             String text = url.toString();
             String path = url.getRawPath();

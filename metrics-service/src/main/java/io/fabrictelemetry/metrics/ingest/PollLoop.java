@@ -8,10 +8,11 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.WorkerLifecycle;
-import io.fabrictelemetry.metrics.snapshot.PortRows;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -32,6 +33,10 @@ import reactor.core.scheduler.Schedulers;
  * polls again. Parsing and snapshot building run on a thread of their own, never on an event loop;
  * the timeout does not reach them, so {@code health/PollLoopHealthIndicator} turns liveness DOWN if
  * the loop stops completing polls.
+ *
+ * <p>Each accepted payload goes to the {@link PayloadSink}: straight to the store in poll mode; in
+ * publish mode through the Kafka log first, the snapshot published once the record is acknowledged
+ * (a payload that cannot be published is not applied: the poll ends as {@code publish_error}).
  */
 @Component
 class PollLoop extends WorkerLifecycle {
@@ -44,9 +49,26 @@ class PollLoop extends WorkerLifecycle {
     private final PollProperties poll;
     private final IngestMetrics metrics;
     private final String source;
+    private final PayloadSink sink;
 
+    /** A loop whose accepted payloads go straight to the store (poll mode). */
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
             GeneratorProperties generator, IngestMetrics metrics) {
+        this(fetcher, store, tracker, poll, generator, metrics, PayloadSink.direct(store));
+    }
+
+    /**
+     * A loop whose accepted payloads go to {@code sinks}' sink when there is one (publish mode: through
+     * the Kafka log first), else straight to the store.
+     */
+    @Autowired
+    PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
+            GeneratorProperties generator, IngestMetrics metrics, ObjectProvider<PayloadSink> sinks) {
+        this(fetcher, store, tracker, poll, generator, metrics, sinks.getIfAvailable(() -> PayloadSink.direct(store)));
+    }
+
+    PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
+            GeneratorProperties generator, IngestMetrics metrics, PayloadSink sink) {
         super("ingest");
         this.fetcher = fetcher;
         this.store = store;
@@ -54,6 +76,7 @@ class PollLoop extends WorkerLifecycle {
         this.poll = poll;
         this.metrics = metrics;
         this.source = generator.countersUrl();
+        this.sink = sink;
     }
 
     /** The schedule: one element per completed poll. {@code timer} drives ticks and timeouts. */
@@ -119,8 +142,8 @@ class PollLoop extends WorkerLifecycle {
     private PollOutcome applyGuarded(Received received) {
         try {
             return apply(received);
-        } catch (PayloadRejectedException rejected) {
-            throw rejected;
+        } catch (PayloadRejectedException | PublishFailedException expected) {
+            throw expected;
         } catch (Throwable error) {
             throw new InternalFailureException("parsing, building or publishing the snapshot", error);
         }
@@ -131,8 +154,8 @@ class PollLoop extends WorkerLifecycle {
             metrics.payload(fetched.body().length);
             Table table = CsvPayloadParser.parse(fetched.body(), store.current());
             metrics.rejected(table.rejectedRows(), table.unaddressableRows(), table.rejectedValues());
-            Snapshot snapshot = store.publish(table, sampledAt(fetched.sampledAt(), table, received.at()),
-                    received.at(), fetched.etag());
+            Snapshot snapshot = sink.accept(new AcceptedPayload(fetched.body(), fetched.etag(), fetched.sampledAt(),
+                    fetched.contentType(), received.at(), table));
             if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {
                 log.debug("Snapshot {} applied with {} rejected rows and {} rejected values", snapshot.sequence(),
                         table.rejectedRows(), table.rejectedValues());
@@ -147,6 +170,11 @@ class PollLoop extends WorkerLifecycle {
      * rows, the newest row {@code timestamp}, else the arrival time.
      */
     static Instant sampledAt(@Nullable String header, Table table, Instant collectedAt) {
+        return AcceptedPayload.sampledAt(said(header), table, collectedAt);
+    }
+
+    /** {@code X-Sampled-At} when sent and readable, else {@code null}. */
+    static @Nullable Instant said(@Nullable String header) {
         if (header != null) {
             try {
                 return Instant.parse(header);
@@ -154,14 +182,7 @@ class PollLoop extends WorkerLifecycle {
                 log.debug("Ignoring unparseable X-Sampled-At '{}'", header);
             }
         }
-        PortRows ports = table.ports();
-        if (ports != null) {
-            long newest = ports.newestMicros();
-            if (newest != PortRows.NO_TIME) {
-                return Instant.ofEpochSecond(Math.floorDiv(newest, 1_000_000L), Math.floorMod(newest, 1_000_000L) * 1_000L);
-            }
-        }
-        return collectedAt;
+        return null;
     }
 
     /**

@@ -59,6 +59,18 @@ public class SnapshotStore {
     public Snapshot publish(Table table, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag) {
         Snapshot previous = current.get();
         long sequence = previous == null ? 1 : previous.sequence() + 1;
+        return publish(table, sampledAt, collectedAt, generatorEtag, sequence, etags.tag(sequence));
+    }
+
+    /**
+     * Builds the next snapshot from an accepted payload under the given identity and publishes it:
+     * the sequence and ETag derived from the payload's place in the Kafka log (issue 23), the same on
+     * every replica. {@code sequence} must exceed the current snapshot's (streams and caches skip a
+     * snapshot that does not). Single writer only.
+     */
+    public Snapshot publish(Table table, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag,
+            long sequence, String etag) {
+        Snapshot previous = current.get();
         CarryOver.Merged merged = previous == null
                 ? new CarryOver.Merged(CarryOver.mergePorts(table, null, collectedAt, staleAfter), Map.of())
                 : CarryOver.merge(table, previous, collectedAt, staleAfter);
@@ -67,7 +79,7 @@ public class SnapshotStore {
         long sizeHint = previous == null || previous.switchCount() == 0 ? 0
                 : previous.listMetricsGeneratorBytes() * merged.table().switchCount() / previous.switchCount();
         Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
-                etags.tag(sequence), merged.table(), merged.carriedOver(), previous, counters,
+                etag, merged.table(), merged.carriedOver(), previous, counters,
                 sizeHint);
         current.set(next);
         // single writer, so never contended; no subscriber is not a failure

@@ -39,6 +39,10 @@ public class HistoryRecorder extends WorkerLifecycle {
     private final AtomicReference<@Nullable Snapshot> waiting = new AtomicReference<>();
     private final Timer appendTime;
     private final Counter skipped;
+    // the sequence of the snapshot last appended (or that failed to append); guarded by itself for
+    // awaitAppended's wait, written by the history thread only
+    private final Object appendedLock = new Object();
+    private long appended = Long.MIN_VALUE;
 
     public HistoryRecorder(SnapshotStore store, HistoryProperties properties, MeterRegistry registry, Clock clock) {
         super("history");
@@ -95,6 +99,34 @@ public class HistoryRecorder extends WorkerLifecycle {
             log.error("Snapshot {} could not be added to history", snapshot.sequence(), e);
         } finally {
             appendTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            synchronized (appendedLock) {
+                appended = Math.max(appended, snapshot.sequence());
+                appendedLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until the snapshot with {@code sequence} (or a newer one) has been appended, at most
+     * {@code timeout}; true if it was, or if there is nothing to wait for (history off, not running).
+     * For a writer that replays a log ({@code kafka/RecordConsumer}) on a thread of its own, never an
+     * event loop: it publishes snapshots faster than they are appended, and without waiting the
+     * hand-off would keep only the latest, so the rebuilt history would miss points.
+     */
+    public boolean awaitAppended(long sequence, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (appendedLock) {
+            while (appended < sequence) {
+                if (!history.enabled() || worker() == null) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(appendedLock, left);
+            }
+            return true;
         }
     }
 

@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.WorkerLifecycle;
+import io.fabrictelemetry.metrics.kafka.IngestModes;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -39,6 +41,7 @@ import reactor.core.scheduler.Schedulers;
  * (a payload that cannot be published is not applied: the poll ends as {@code publish_error}).
  */
 @Component
+@Conditional(IngestModes.Polls.class) // INGEST_MODE=consume builds snapshots from Kafka (kafka/RecordConsumer), never polls
 class PollLoop extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);

@@ -1,0 +1,60 @@
+package io.fabrictelemetry.metrics.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.conventions.TimeFormat;
+
+/**
+ * The {@code kafka} health component in {@code consume} mode: UNKNOWN until the broker first answers,
+ * UP while its last exchange with the broker succeeded, DOWN once one failed (an end-offset read is
+ * bounded by {@link RecordConsumer#CALL_TIMEOUT} and made every {@link RecordConsumer#CHECK_EVERY},
+ * so an unreachable broker shows within a minute). Outside the probes: replicas keep serving the
+ * last snapshot while the broker is away, and restarting them would not bring it back.
+ */
+@Component("kafka")
+@Conditional(IngestModes.Consumes.class)
+class ConsumerHealthIndicator implements HealthIndicator {
+
+    private final ConsumerTracker tracker;
+    private final Clock clock;
+
+    ConsumerHealthIndicator(ConsumerTracker tracker, Clock clock) {
+        this.tracker = tracker;
+        this.clock = clock;
+    }
+
+    @Override
+    public Health health() {
+        ConsumerStatus status = tracker.status();
+        Health.Builder health;
+        if (status.reachable() == null) {
+            health = Health.unknown().withDetail("reason", "the broker has not answered yet");
+        } else if (status.reachable()) {
+            health = Health.up();
+        } else {
+            health = Health.down().withDetail("reason", "the broker does not answer: serving the last snapshot");
+        }
+        health.withDetail("role", "consumer");
+        if (status.lastContact() != null) {
+            health.withDetail("lastContact", TimeFormat.iso(status.lastContact()));
+        }
+        if (status.lastError() != null) {
+            health.withDetail("lastError", status.lastError());
+        }
+        if (status.failingSince() != null) {
+            health.withDetail("failingSince", TimeFormat.iso(status.failingSince()))
+                    .withDetail("failingForMs", Duration.between(status.failingSince(), clock.instant()).toMillis());
+        }
+        health.withDetail("position", status.position());
+        if (status.lagRecords() >= 0) {
+            health.withDetail("lagRecords", status.lagRecords());
+        }
+        return health.build();
+    }
+}

@@ -1,0 +1,204 @@
+package io.fabrictelemetry.metrics.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabrictelemetry.conventions.PayloadRecords;
+import io.fabrictelemetry.conventions.TimeFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * {@code INGEST_MODE=consume} against a real broker in the test JVM: replicas that read the same
+ * topic serve the same answers, a replica started late or restarted rebuilds the same history, and
+ * duplicates and unusable records are skipped. One broker, one topic and one long-running consumer
+ * ({@link #first}) for the class, on the test JVM's shared broker; each test appends records of its own and compares other replicas
+ * with {@link #first}.
+ */
+class ConsumeModeTests {
+
+    static final String SOURCE = "127.0.0.1:9001/counters";
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    static String servers;
+    static PayloadAppender broker;
+    static String topic;
+    static Replica first;
+    static Instant base;
+    static int generation;
+
+    @BeforeAll
+    static void start() {
+        servers = KafkaTestBroker.shared();
+        broker = new PayloadAppender(servers);
+        topic = KafkaTestBroker.topic("consume");
+        broker.createTopic(topic);
+        base = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
+        first = Replica.consumer(servers, topic);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (first != null) {
+            first.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** The next generation of a two-switch fabric (a counter that grows), with its own ETag; its offset. */
+    static long appendGeneration() throws Exception {
+        int n = ++generation;
+        String csv = "switch_id,latency_us,rx_bytes\r\nsw-1," + (1 + n) + ".5," + (1000L * n * n) + "\r\nsw-2,2.5,"
+                + (500L * n) + "\r\n";
+        return broker.append(topic, SOURCE, csv, sampledAt(n), "\"g-" + n + "\"");
+    }
+
+    static Instant sampledAt(int n) {
+        return base.plusSeconds(10L * n);
+    }
+
+    static void awaitSequence(Replica replica, long offset) {
+        await().atMost(WAIT).until(() -> replica.sequence() == PayloadRecords.sequence(offset));
+    }
+
+    static void awaitRead(Replica replica, long offset) {
+        await().atMost(WAIT).until(() -> replica.bean(ConsumerTracker.class).status().position() > offset);
+    }
+
+    static double skipped(Replica replica, String reason) {
+        return replica.bean(MeterRegistry.class).counter("fabric.kafka.records.skipped", "reason", reason).count();
+    }
+
+    static String history(Replica replica, String switchId, String metric) throws Exception {
+        HttpResponse<byte[]> response = replica.get("/telemetry/GetMetricHistory?switch=" + switchId + "&metric="
+                + metric);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twoConsumersServeByteIdenticalListMetricsWithTheSameEtagAndSequence() throws Exception {
+        appendGeneration();
+        long offset = appendGeneration();
+        try (Replica second = Replica.consumer(servers, topic)) {
+            awaitSequence(first, offset);
+            awaitSequence(second, offset);
+
+            HttpResponse<byte[]> one = first.get("/telemetry/ListMetrics");
+            HttpResponse<byte[]> two = second.get("/telemetry/ListMetrics");
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(two.body()).isEqualTo(one.body());
+            String etag = one.headers().firstValue("ETag").orElseThrow();
+            assertThat(etag).isEqualTo(PayloadRecords.etag(topic, 0, offset));
+            assertThat(two.headers().firstValue("ETag")).contains(etag);
+            assertThat(new String(one.body(), StandardCharsets.UTF_8))
+                    .contains("\"sequence\":" + PayloadRecords.sequence(offset));
+            // a tag one replica issued holds on the other
+            assertThat(second.get("/telemetry/ListMetrics", "If-None-Match", etag).statusCode()).isEqualTo(304);
+            assertThat(second.get("/telemetry/GetMetric?switch=sw-1&metric=rx_bytes_per_second").body())
+                    .isEqualTo(first.get("/telemetry/GetMetric?switch=sw-1&metric=rx_bytes_per_second").body());
+        }
+    }
+
+    @Test
+    void aConsumerStartedLateRebuildsTheSameHistoryAndKeepsItWhenRestarted() throws Exception {
+        appendGeneration();
+        appendGeneration();
+        long offset = appendGeneration();
+        awaitSequence(first, offset);
+        String latency = history(first, "sw-1", "latency_us");
+        String rates = history(first, "sw-1", "rx_bytes_per_second");
+        assertThat(rates).contains(TimeFormat.iso(sampledAt(generation)));
+
+        try (Replica late = Replica.consumer(servers, topic)) {
+            awaitSequence(late, offset);
+            await().atMost(WAIT).until(() -> late.text("/actuator/health/readiness").contains("\"UP\""));
+            assertThat(history(late, "sw-1", "latency_us")).isEqualTo(latency);
+            assertThat(history(late, "sw-1", "rx_bytes_per_second")).isEqualTo(rates);
+        }
+        try (Replica restarted = Replica.consumer(servers, topic)) {
+            awaitSequence(restarted, offset);
+            assertThat(history(restarted, "sw-1", "latency_us")).isEqualTo(latency);
+            assertThat(history(restarted, "sw-1", "rx_bytes_per_second")).isEqualTo(rates);
+        }
+    }
+
+    @Test
+    void aSecondPublishOfTheSamePayloadIsSkipped() throws Exception {
+        long applied = appendGeneration();
+        awaitSequence(first, applied);
+        String rateBefore = history(first, "sw-1", "rx_bytes_per_second");
+        double duplicatesBefore = skipped(first, "duplicate");
+
+        // a second publisher (a rolling update) appends the same payload: same source, same ETag
+        int n = generation;
+        String csv = "switch_id,latency_us,rx_bytes\r\nsw-1," + (1 + n) + ".5," + (1000L * n * n) + "\r\nsw-2,2.5,"
+                + (500L * n) + "\r\n";
+        long duplicate = broker.append(topic, SOURCE, csv, sampledAt(n), "\"g-" + n + "\"");
+        awaitRead(first, duplicate);
+
+        assertThat(skipped(first, "duplicate")).isEqualTo(duplicatesBefore + 1);
+        assertThat(first.sequence()).isEqualTo(PayloadRecords.sequence(applied));
+        assertThat(first.get("/telemetry/ListMetrics").headers().firstValue("ETag"))
+                .contains(PayloadRecords.etag(topic, 0, applied));
+        // no new point, no zero rate
+        assertThat(history(first, "sw-1", "rx_bytes_per_second")).isEqualTo(rateBefore);
+
+        long next = appendGeneration();
+        awaitSequence(first, next);
+        String rates = history(first, "sw-1", "rx_bytes_per_second");
+        assertThat(rates).contains(TimeFormat.iso(sampledAt(generation)));
+        assertThat(rates.split("\"sampledAt\"", -1)).hasSize(rateBefore.split("\"sampledAt\"", -1).length + 1);
+    }
+
+    @Test
+    void recordsThatAreNoUsablePayloadAreCountedAndSkippedAndTheConsumerGoesOn() throws Exception {
+        long good = appendGeneration();
+        awaitSequence(first, good);
+        byte[] body = first.get("/telemetry/ListMetrics").body();
+        double rejected = skipped(first, "rejected");
+        double missingKey = skipped(first, "missing_key");
+        double unusable = skipped(first, "unusable");
+
+        byte[] garbage = new byte[512];
+        new java.util.Random(7).nextBytes(garbage);
+        broker.append(record(SOURCE, garbage, true));
+        broker.append(record(null, "switch_id,latency_us\r\nsw-9,1\r\n".getBytes(StandardCharsets.UTF_8), true));
+        long last = broker.append(record(SOURCE, "switch_id,latency_us\r\nsw-9,1\r\n".getBytes(StandardCharsets.UTF_8),
+                false));
+        awaitRead(first, last);
+
+        assertThat(skipped(first, "rejected")).isEqualTo(rejected + 1);
+        assertThat(skipped(first, "missing_key")).isEqualTo(missingKey + 1);
+        assertThat(skipped(first, "unusable")).isEqualTo(unusable + 1);
+        assertThat(first.sequence()).isEqualTo(PayloadRecords.sequence(good));
+        assertThat(first.get("/telemetry/ListMetrics").body()).isEqualTo(body);
+
+        long next = appendGeneration();
+        awaitSequence(first, next);
+    }
+
+    /** A record in the topic's format but with {@code value} as its payload; without its collected-at header if told. */
+    static ProducerRecord<byte[], byte[]> record(String key, byte[] value, boolean collectedAt) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, null,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        if (collectedAt) {
+            record.headers().add(new RecordHeader(PayloadRecords.COLLECTED_AT,
+                    TimeFormat.iso(Instant.now()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return record;
+    }
+}

@@ -10,11 +10,14 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 import io.fabrictelemetry.conventions.ConfigFileReport;
+import io.fabrictelemetry.conventions.tracing.TracingConfiguration;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@Import(TracingConfiguration.class)
 public class GeneratorApplication {
 
     private static final Logger log = LoggerFactory.getLogger(GeneratorApplication.class);

@@ -39,7 +39,8 @@ class ShippedConfigFileTests {
             "history, io.fabrictelemetry.metrics.history.HistoryProperties",
             "generator, io.fabrictelemetry.metrics.ingest.GeneratorProperties",
             "poll, io.fabrictelemetry.metrics.ingest.PollProperties",
-            "stream, io.fabrictelemetry.metrics.stream.StreamProperties"})
+            "stream, io.fabrictelemetry.metrics.stream.StreamProperties",
+            "tracing, io.fabrictelemetry.conventions.tracing.TracingProperties"})
     void theShippedFileHoldsTheBuiltInDefaults(String prefix, String recordClass) throws Exception {
         Class<?> type = Class.forName(recordClass);
         Object fromFile = binder(fileSources()).bindOrCreate(prefix, Bindable.of(type));

@@ -18,6 +18,8 @@ import io.fabrictelemetry.metrics.kafka.IngestModes;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,6 +41,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>Each accepted payload goes to the {@link PayloadSink}: straight to the store in poll mode; in
  * publish mode through the Kafka log first, the snapshot published once the record is acknowledged
  * (a payload that cannot be published is not applied: the poll ends as {@code publish_error}).
+ *
+ * <p>Each poll is a trace ({@link PollSpans}): the steps below open their spans and nothing else.
  */
 @Component
 @Conditional(IngestModes.Polls.class) // INGEST_MODE=consume builds snapshots from Kafka (kafka/RecordConsumer), never polls
@@ -53,8 +57,9 @@ class PollLoop extends WorkerLifecycle {
     private final IngestMetrics metrics;
     private final String source;
     private final PayloadSink sink;
+    private final PollSpans spans;
 
-    /** A loop whose accepted payloads go straight to the store (poll mode). */
+    /** A loop whose accepted payloads go straight to the store (poll mode), not traced. */
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
             GeneratorProperties generator, IngestMetrics metrics) {
         this(fetcher, store, tracker, poll, generator, metrics, PayloadSink.direct(store));
@@ -62,17 +67,26 @@ class PollLoop extends WorkerLifecycle {
 
     /**
      * A loop whose accepted payloads go to {@code sinks}' sink when there is one (publish mode: through
-     * the Kafka log first), else straight to the store.
+     * the Kafka log first), else straight to the store; its polls are traced by {@code spans}.
      */
     @Autowired
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
-            GeneratorProperties generator, IngestMetrics metrics, ObjectProvider<PayloadSink> sinks) {
-        this(fetcher, store, tracker, poll, generator, metrics, sinks.getIfAvailable(() -> PayloadSink.direct(store)));
+            GeneratorProperties generator, IngestMetrics metrics, ObjectProvider<PayloadSink> sinks,
+            PollSpans spans) {
+        this(fetcher, store, tracker, poll, generator, metrics, sinks.getIfAvailable(() -> PayloadSink.direct(store)),
+                spans);
+    }
+
+    /** A loop whose accepted payloads go to {@code sink}, not traced. */
+    PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
+            GeneratorProperties generator, IngestMetrics metrics, PayloadSink sink) {
+        this(fetcher, store, tracker, poll, generator, metrics, sink, PollSpans.NONE);
     }
 
     PollLoop(CountersFetcher fetcher, SnapshotStore store, IngestionTracker tracker, PollProperties poll,
-            GeneratorProperties generator, IngestMetrics metrics, PayloadSink sink) {
+            GeneratorProperties generator, IngestMetrics metrics, PayloadSink sink, PollSpans spans) {
         super("ingest");
+        this.spans = spans;
         this.fetcher = fetcher;
         this.store = store;
         this.tracker = tracker;
@@ -96,20 +110,27 @@ class PollLoop extends WorkerLifecycle {
     Mono<PollOutcome> pollOnce(Scheduler timer, Scheduler work) {
         return Mono.defer(() -> {
             long started = timer.now(TimeUnit.MILLISECONDS);
+            PollSpans.Poll trace = spans.start(source);
             Snapshot current = store.current();
-            return fetch(current == null ? null : current.generatorEtag())
+            return fetch(current == null ? null : current.generatorEtag(), trace)
                     .timeout(poll.timeout(), timer)
                     .switchIfEmpty(Mono.error(() -> new InternalFailureException("fetching",
                             new IllegalStateException("fetch completed without a result"))))
-                    .map(result -> new Received(result, Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS))))
+                    .map(result -> new Received(result, Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS)), trace))
                     .publishOn(work)
                     .map(this::applyGuarded)
-                    .onErrorResume(error -> Mono.just(failed(error, started, timer)))
+                    .onErrorResume(error -> {
+                        PollOutcome outcome = trace.within(() -> failed(error, started, timer));
+                        trace.end(outcome, error);
+                        return Mono.just(outcome);
+                    })
                     .doOnNext(outcome -> {
                         if (outcome.succeeded()) {
-                            succeeded(outcome, started, timer);
+                            trace.within(() -> succeeded(outcome, started, timer));
+                            trace.end(outcome, null);
                         }
-                    });
+                    })
+                    .doOnCancel(trace::cancelled);
         });
     }
 
@@ -120,20 +141,22 @@ class PollLoop extends WorkerLifecycle {
      * ({@code Mono.defer} among them) re-throw to the subscribing thread instead of signalling.
      * Cancelling (the timeout, shutdown) cancels the exchange.
      */
-    private Mono<FetchResult> fetch(@Nullable String etag) {
-        return Mono.create(sink -> {
+    private Mono<FetchResult> fetch(@Nullable String etag, PollSpans.Poll trace) {
+        Span span = trace.child(PollSpans.FETCH);
+        return Mono.<FetchResult>create(sink -> {
             String stage = "calling the fetcher";
-            try {
+            // current while the exchange starts: WebClient's client span, and its traceparent, are its children
+            try (Tracer.SpanInScope scope = trace.inScope(span)) {
                 Mono<FetchResult> exchange = fetcher.fetch(etag);
                 stage = "fetching";
                 sink.onDispose(exchange.subscribe(sink::success, sink::error, sink::success));
             } catch (Throwable error) {
                 sink.error(new InternalFailureException(stage, error));
             }
-        });
+        }).doOnNext(trace::received).doOnError(span::error).doFinally(signal -> span.end());
     }
 
-    private record Received(FetchResult result, Instant at) {
+    private record Received(FetchResult result, Instant at, PollSpans.Poll trace) {
     }
 
     /**
@@ -155,10 +178,10 @@ class PollLoop extends WorkerLifecycle {
     private PollOutcome apply(Received received) {
         if (received.result() instanceof FetchResult.Fetched fetched) {
             metrics.payload(fetched.body().length);
-            Table table = CsvPayloadParser.parse(fetched.body(), store.current());
+            Table table = received.trace().step(PollSpans.PARSE, () -> CsvPayloadParser.parse(fetched.body(), store.current()));
             metrics.rejected(table.rejectedRows(), table.unaddressableRows(), table.rejectedValues());
-            Snapshot snapshot = sink.accept(new AcceptedPayload(fetched.body(), fetched.etag(), fetched.sampledAt(),
-                    fetched.contentType(), received.at(), table));
+            Snapshot snapshot = received.trace().step(PollSpans.PUBLISH, () -> sink.accept(new AcceptedPayload(
+                    fetched.body(), fetched.etag(), fetched.sampledAt(), fetched.contentType(), received.at(), table)));
             if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {
                 log.debug("Snapshot {} applied with {} rejected rows and {} rejected values", snapshot.sequence(),
                         table.rejectedRows(), table.rejectedValues());
@@ -193,7 +216,7 @@ class PollLoop extends WorkerLifecycle {
      * or the metrics, {@link Error}s included, is logged, the other steps still run, and the next
      * tick polls again; outside {@link #applyGuarded} nothing else would stop it ending the schedule.
      */
-    private void succeeded(PollOutcome outcome, long started, Scheduler timer) {
+    private PollOutcome succeeded(PollOutcome outcome, long started, Scheduler timer) {
         long now = timer.now(TimeUnit.MILLISECONDS);
         Duration took = Duration.ofMillis(now - started);
         guarded("updating the ingestion status", () -> {
@@ -205,6 +228,7 @@ class PollLoop extends WorkerLifecycle {
             }
         });
         guarded("counting the poll", () -> metrics.poll(outcome, took));
+        return outcome;
     }
 
     /** Records a failed poll, each step guarded as in {@link #succeeded}; returns its outcome. */

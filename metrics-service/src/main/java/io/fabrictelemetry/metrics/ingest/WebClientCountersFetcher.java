@@ -120,7 +120,7 @@ class WebClientCountersFetcher implements CountersFetcher, DisposableBean {
         return response.bodyToMono(byte[].class)
                 .onErrorMap(DataBufferLimitException.class, e -> new PayloadTooLargeException(maxBytes))
                 .switchIfEmpty(Mono.error(() -> new PayloadRejectedException("empty body")))
-                .map(body -> new FetchResult.Fetched(body, etag, sampledAt, type == null ? null : type.toString()));
+                .map(body -> new FetchResult.Fetched(body, etag, sampledAt, type == null ? null : type.toString(), status));
     }
 
     /** Stops reading after the first chunk: cancelling closes the connection instead of draining it. */

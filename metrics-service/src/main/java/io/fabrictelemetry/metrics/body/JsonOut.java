@@ -168,39 +168,54 @@ public final class JsonOut {
         if (20 > chunk - length) {
             flush();
         }
+        length = putLong(buffer, length, value);
+        return this;
+    }
+
+    /** The most bytes {@link #putLong} writes. */
+    public static final int MAX_LONG_BYTES = 20;
+
+    private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * A long's decimal digits as {@link Long#toString(long)} writes them, into {@code buf} from
+     * {@code at} (room for {@link #MAX_LONG_BYTES}); returns the end.
+     */
+    public static int putLong(byte[] buf, int at, long value) {
         if (value == Long.MIN_VALUE) {
-            return ascii(Long.toString(value));
+            System.arraycopy(MIN_LONG, 0, buf, at, MIN_LONG.length);
+            return at + MIN_LONG.length;
         }
+        int start = at;
         long rest = value;
         if (rest < 0) {
-            buffer[length++] = '-';
+            buf[start++] = '-';
             rest = -rest;
         }
-        int end = length + digits(rest);
-        int at = end;
+        int end = start + digits(rest);
+        int pos = end;
         while (rest >= Integer.MAX_VALUE) {
             long q = rest / 100;
             int r = (int) (rest - q * 100);
-            buffer[--at] = ONES[r];
-            buffer[--at] = TENS[r];
+            buf[--pos] = ONES[r];
+            buf[--pos] = TENS[r];
             rest = q;
         }
         int small = (int) rest;
         while (small >= 100) {
             int q = small / 100;
             int r = small - q * 100;
-            buffer[--at] = ONES[r];
-            buffer[--at] = TENS[r];
+            buf[--pos] = ONES[r];
+            buf[--pos] = TENS[r];
             small = q;
         }
         if (small >= 10) {
-            buffer[--at] = ONES[small];
-            buffer[--at] = TENS[small];
+            buf[--pos] = ONES[small];
+            buf[--pos] = TENS[small];
         } else {
-            buffer[--at] = (byte) ('0' + small);
+            buf[--pos] = (byte) ('0' + small);
         }
-        length = end;
-        return this;
+        return end;
     }
 
     /**
@@ -211,23 +226,30 @@ public final class JsonOut {
         if (26 > chunk - length) {
             flush();
         }
+        length = putThousandths(buffer, length, thousandths);
+        return this;
+    }
+
+    /** {@link #thousandths(long)} into {@code buf} from {@code at} (room for 26 bytes); returns the end. */
+    public static int putThousandths(byte[] buf, int at, long thousandths) {
+        int pos = at;
         long magnitude = thousandths;
         if (thousandths < 0) {
-            buffer[length++] = '-';
+            buf[pos++] = '-';
             magnitude = -thousandths;
         }
         long whole = magnitude / 1000;
         int fraction = (int) (magnitude - whole * 1000);
-        number(whole);
-        buffer[length++] = '.';
-        buffer[length++] = (byte) ('0' + fraction / 100);
+        pos = putLong(buf, pos, whole);
+        buf[pos++] = '.';
+        buf[pos++] = (byte) ('0' + fraction / 100);
         if (fraction % 100 != 0) {
-            buffer[length++] = ONES[fraction / 10 % 10];
+            buf[pos++] = ONES[fraction / 10 % 10];
             if (fraction % 10 != 0) {
-                buffer[length++] = (byte) ('0' + fraction % 10);
+                buf[pos++] = (byte) ('0' + fraction % 10);
             }
         }
-        return this;
+        return pos;
     }
 
     private static int digits(long positive) {

@@ -124,6 +124,55 @@ final class CounterRates {
         }
     }
 
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] ZERO = {'0', '.', '0'};
+
+    /**
+     * {@link #write(JsonOut, int, int)} into {@code buf} from {@code at} (room for
+     * {@link io.fabrictelemetry.metrics.body.Decimals#MAX_LENGTH} bytes); returns the end.
+     */
+    int put(byte[] buf, int at, int rate, int row) {
+        int slot = rows[row];
+        if (slot < 0) {
+            return copy(slot == ZERO_ROW ? ZERO : NULL, buf, at);
+        }
+        int cell = slot * count + rate;
+        long stored = thousandths[cell];
+        if (stored == ABSENT) {
+            return copy(NULL, buf, at);
+        }
+        if (stored == 0) {
+            return copy(ZERO, buf, at);
+        }
+        if (stored == INEXACT) {
+            return put(buf, at, exact[cell]);
+        }
+        return JsonOut.putThousandths(buf, at, stored);
+    }
+
+    /** {@link #write(JsonOut, double)} into {@code buf} from {@code at}; returns the end. */
+    static int put(byte[] buf, int at, double rate) {
+        if (Double.isNaN(rate)) {
+            return copy(NULL, buf, at);
+        }
+        if (rate == 0.0) {
+            return copy(ZERO, buf, at);
+        }
+        if (Math.abs(rate) < 9.0e12) {
+            return JsonOut.putThousandths(buf, at, Math.round(rate * 1000));
+        }
+        String text = NumberOutput.toString(rate, true);
+        for (int i = 0; i < text.length(); i++) {
+            buf[at + i] = (byte) text.charAt(i);
+        }
+        return at + text.length();
+    }
+
+    private static int copy(byte[] text, byte[] buf, int at) {
+        System.arraycopy(text, 0, buf, at, text.length);
+        return at + text.length;
+    }
+
     /**
      * The rates of {@code now}'s counters against {@code previous}. {@code now} need only have its
      * generator values, switch index and times: it is called while {@code now} is being built.

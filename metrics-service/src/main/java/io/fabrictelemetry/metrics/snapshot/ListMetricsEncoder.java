@@ -4,13 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.CompletionException;
 
 import org.jspecify.annotations.Nullable;
 
 import io.fabrictelemetry.metrics.body.Bodies;
+import io.fabrictelemetry.metrics.body.Decimals;
 import io.fabrictelemetry.metrics.body.JsonOut;
+import io.fabrictelemetry.metrics.body.SplitBody;
 
 
 /** Encodes the ListMetrics body of a snapshot, once, when the snapshot is built. */
@@ -35,40 +38,259 @@ public final class ListMetricsEncoder {
      *                          previous snapshot, {@link #generatorBytes}), or 0 for none
      */
     static ByteBuffer encode(Snapshot snapshot, long generatorSizeHint) {
+        return encode(snapshot, generatorSizeHint, null);
+    }
+
+    /**
+     * As {@link #encode(Snapshot, long)}, into {@code reserved} when it is large enough (a direct
+     * buffer allocated meanwhile by {@link #reserve}).
+     */
+    static ByteBuffer encode(Snapshot snapshot, long generatorSizeHint, @Nullable CompletableFuture<ByteBuffer> reserved) {
         long expected = generatorSizeHint > 0
                 ? generatorSizeHint + generatorSizeHint / 64 + 256 + ratesBytes(snapshot)
                 : estimate(snapshot);
-        Bodies.DirectSink out = new Bodies.DirectSink((int) Math.min(Integer.MAX_VALUE - 8, expected));
         PortView ports = snapshot.ports();
         if (ports == null || ports.portCount() < PARALLEL_PORTS) {
+            Bodies.DirectSink out = new Bodies.DirectSink((int) Math.min(Integer.MAX_VALUE - 8, expected));
             write(new JsonOut(out), snapshot, null, null);
             return out.toReadOnlyBuffer();
         }
-        // the ports are most of the body (hundreds of MB at 200,000 ports): the second half of them
-        // is encoded on another core meanwhile, then copied in
+        return encodeOnTwoThreads(snapshot, ports, expected, reserved);
+    }
+
+    /**
+     * A direct buffer of {@code bytes} allocated on an encoder thread: allocating (and zeroing)
+     * hundreds of MB of direct memory costs about as much as writing them, and is done meanwhile.
+     */
+    static CompletableFuture<ByteBuffer> reserve(long bytes) {
+        return CompletableFuture.supplyAsync(() -> ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, bytes)),
+                EncoderThreads.EXECUTOR);
+    }
+
+    /**
+     * The buffer for the body of {@code now}'s snapshot, reserved ({@link #reserve}) before its rates
+     * are known, when it has many ports: sized as {@link #encode} will want it, the rates' values
+     * taken as in {@code previous} or at 6 bytes each when {@code previous} had none to go by (its
+     * rates all {@code null} or {@code 0.0}), whichever is more; null for fewer ports.
+     */
+    static @Nullable CompletableFuture<ByteBuffer> reserveFor(Snapshot previous, PortRows now, List<String> counters,
+            long generatorSizeHint) {
+        if (now.portCount < PARALLEL_PORTS) {
+            return null;
+        }
+        long rows = (long) now.portCount + now.switchCount();
+        long perRow = 0;
+        int count = 0;
+        for (int column : CounterRates.rateColumns(now.metrics, counters)) {
+            perRow += JsonOut.quoted(now.metrics.get(column) + CounterRates.SUFFIX).length + 2;
+            count++;
+        }
+        long previousRows = (long) previous.switchCount() + (previous.ports() == null ? 0 : previous.ports().portCount());
+        long previousValues = previous.rates().valueBytes()
+                + (previous.ports() == null ? 0 : previous.ports().rates().valueBytes());
+        long values = Math.max(previousRows == 0 ? 0 : previousValues * rows / previousRows, rows * count * 6);
+        long expected = generatorSizeHint + generatorSizeHint / 64 + 256 + perRow * rows + values;
+        return reserve(expected + expected / 64);
+    }
+
+    /**
+     * The whole body of many ports: the ports are most of it (hundreds of MB at 200,000 ports),
+     * so the second half of them is written by an encoder thread meanwhile, into the same buffer
+     * (see {@link SplitBody}), each port by {@link #writePort} straight into a byte array.
+     */
+    private static ByteBuffer encodeOnTwoThreads(Snapshot snapshot, PortView ports, long expected,
+            @Nullable CompletableFuture<ByteBuffer> reserved) {
         int[] cols = all(snapshot.metrics().size());
         Names names = names(snapshot, cols);
+        int switches = snapshot.switchCount();
         int from = 0;
-        while (from < snapshot.switchCount() && ports.firstPort(from) < ports.portCount() / 2) {
+        while (from < switches && ports.firstPort(from) < ports.portCount() / 2) {
             from++;
         }
         int start = from;
-        long tailBytes = expected * (ports.portCount() - ports.firstPort(Math.min(from, snapshot.switchCount() - 1)))
+        long capacity = Math.min(Integer.MAX_VALUE - 8, expected);
+        ByteBuffer buffer = reserved == null ? null : reserved.join();
+        if (buffer == null || buffer.capacity() < capacity) {
+            buffer = ByteBuffer.allocateDirect((int) capacity);
+        }
+        // the tail's share of the body: its ports' share of all ports, a little more room for the head
+        long tailBytes = expected * (ports.portCount() - ports.firstPort(Math.min(start, switches - 1)))
                 / Math.max(1, ports.portCount());
-        CompletableFuture<ByteBuffer> tail = CompletableFuture.supplyAsync(() -> {
-            Bodies.DirectSink sink = new Bodies.DirectSink((int) Math.min(Integer.MAX_VALUE - 8, tailBytes + 1024));
-            JsonOut json = new JsonOut(sink);
-            writePorts(json, snapshot, ports, null, cols, names, start, snapshot.switchCount());
-            json.flush();
-            return sink.written();
-        }, ForkJoinPool.commonPool());
+        long headRoom = Math.max(0, expected - tailBytes);
+        int tailStart = (int) Math.min(buffer.capacity(), headRoom + headRoom / 32 + 4096);
+        SplitBody body = new SplitBody(buffer, tailStart);
+        CompletableFuture<Void> tail = CompletableFuture.runAsync(() -> {
+            PortWriter writer = new PortWriter(body.tail(), snapshot, ports, names);
+            writer.switches(start, switches);
+            writer.flush();
+            JsonOut out = new JsonOut(body.tail(), 1024);
+            out.ascii('}');
+            writeDescriptions(out, snapshot, null, switches);
+            out.ascii('}').flush();
+        }, EncoderThreads.EXECUTOR);
         try {
-            write(new JsonOut(out), snapshot, null, null, true, new Split(names, start, tail, out));
+            JsonOut out = new JsonOut(body.head());
+            writeHead(out, snapshot, null, cols, names);
+            out.ascii(",\"ports\":{").flush();
+            PortWriter writer = new PortWriter(body.head(), snapshot, ports, names);
+            writer.switches(0, start);
+            writer.flush();
+            tail.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         } finally {
             tail.cancel(false); // a failure here leaves no task running on
         }
-        return out.toReadOnlyBuffer();
+        return body.join();
     }
+
+    /**
+     * The ports of whole switches written straight into a byte array, a port at a time (room for
+     * the largest port is made once per port, not per value), then to the sink in chunks. Writes
+     * what {@link #writePorts} writes for every column.
+     */
+    private static final class PortWriter {
+
+        private final OutputStream sink;
+        private final Snapshot snapshot;
+        private final PortView ports;
+        private final PortRows data;
+        private final CounterRates rates;
+        private final byte[][] names;
+        private final byte[][] zeroNames;
+        private final byte[] zeroTail;
+        private final int generatorCount;
+        private final int width;
+        private final int count;
+        private final byte[] buf;
+        private final int limit; // past this, flush before the next port
+        private int pos;
+
+        PortWriter(OutputStream sink, Snapshot snapshot, PortView ports, Names prepared) {
+            this.sink = sink;
+            this.snapshot = snapshot;
+            this.ports = ports;
+            this.data = ports.rows();
+            this.rates = ports.rates();
+            this.names = prepared.names;
+            this.zeroNames = prepared.zeroNames;
+            this.zeroTail = prepared.zeroTail;
+            this.generatorCount = snapshot.generatorMetricCount();
+            this.width = data.width;
+            this.count = names.length;
+            int largestPort = 16 + JsonOut.MAX_LONG_BYTES + zeroTail.length;
+            for (byte[] name : names) {
+                largestPort += name.length + VALUE_ROOM;
+            }
+            this.buf = new byte[Math.max(64 * 1024, 4 * largestPort)];
+            this.limit = buf.length - largestPort;
+        }
+
+        void switches(int from, int to) {
+            for (int s = from; s < to; s++) {
+                if (s > 0) {
+                    raw(COMMA);
+                }
+                raw(JsonOut.quoted(snapshot.switchId(s)));
+                raw(COLON_BRACE);
+                int first = ports.firstPort(s);
+                int end = ports.endPort(s);
+                for (int p = first; p < end; p++) {
+                    if (pos > limit) {
+                        flush();
+                    }
+                    if (p > first) {
+                        buf[pos++] = ',';
+                    }
+                    pos = writePort(p, pos);
+                }
+                raw(BRACE);
+            }
+        }
+
+        private int writePort(int p, int at) {
+            byte[] buf = this.buf;
+            int pos = at;
+            buf[pos++] = '"';
+            pos = JsonOut.putLong(buf, pos, data.portNumbers[p]);
+            buf[pos++] = '"';
+            buf[pos++] = ':';
+            buf[pos++] = '{';
+            int cell = p * width;
+            long[] cells = data.cells;
+            byte[] kinds = data.kinds;
+            for (int c = 0; c < generatorCount; c++, cell++) {
+                byte[] name = names[c];
+                System.arraycopy(name, 0, buf, pos, name.length);
+                pos += name.length;
+                byte kind = kinds[cell];
+                if (kind == CellKind.INTEGER) {
+                    pos = JsonOut.putLong(buf, pos, cells[cell]);
+                } else if (kind == CellKind.DECIMAL) {
+                    pos = Decimals.put(Double.longBitsToDouble(cells[cell]), buf, pos);
+                } else {
+                    System.arraycopy(NULL, 0, buf, pos, NULL.length);
+                    pos += NULL.length;
+                }
+            }
+            if (generatorCount < count && rates.allZero(p)) {
+                System.arraycopy(zeroTail, 0, buf, pos, zeroTail.length);
+                return pos + zeroTail.length;
+            }
+            for (int c = generatorCount; c < count; c++) {
+                int rate = c - generatorCount;
+                if (rates.isZero(rate, p)) {
+                    System.arraycopy(zeroNames[c], 0, buf, pos, zeroNames[c].length);
+                    pos += zeroNames[c].length;
+                } else {
+                    System.arraycopy(names[c], 0, buf, pos, names[c].length);
+                    pos = rates.put(buf, pos + names[c].length, rate, p);
+                }
+            }
+            buf[pos++] = '}';
+            return pos;
+        }
+
+        private void raw(byte[] bytes) {
+            if (bytes.length > buf.length - pos) {
+                flush();
+                if (bytes.length > buf.length) {
+                    write(bytes, bytes.length);
+                    return;
+                }
+            }
+            System.arraycopy(bytes, 0, buf, pos, bytes.length);
+            pos += bytes.length;
+        }
+
+        void flush() {
+            if (pos > 0) {
+                write(buf, pos);
+                pos = 0;
+            }
+        }
+
+        private void write(byte[] bytes, int length) {
+            try {
+                sink.write(bytes, 0, length);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Room for any one value: a long's digits, a decimal's text, {@code null}. */
+    private static final int VALUE_ROOM = Math.max(JsonOut.MAX_LONG_BYTES, Decimals.MAX_LENGTH + 8);
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] COMMA = {','};
+    private static final byte[] COLON_BRACE = {':', '{'};
+    private static final byte[] BRACE = {'}'};
 
     /** From this many ports on, the whole body's ports are encoded on two threads. */
     public static final int PARALLEL_PORTS = 20_000;
@@ -149,24 +371,32 @@ public final class ListMetricsEncoder {
         return new Names(names, zeroNames, tail.toByteArray(), firstRate);
     }
 
-    /**
-     * The whole body encoded on two threads: the ports of the switches from {@code from} on are
-     * written into a buffer of their own by another thread while this one writes the rest, then
-     * copied in after the first ones.
-     */
-    private record Split(Names names, int from, CompletableFuture<ByteBuffer> tail, Bodies.DirectSink sink) {
+    private static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns,
+            boolean withPorts, @Nullable Names names) {
+        int[] cols = columns != null ? columns : all(snapshot.metrics().size());
+        int switchCount = rows == null ? snapshot.switchCount() : rows.length;
+        Names prepared = names != null ? names : names(snapshot, cols);
+        writeHead(out, snapshot, rows, cols, prepared);
+        PortView ports = snapshot.ports();
+        if (ports != null) {
+            if (withPorts) {
+                out.ascii(",\"ports\":{");
+                writePorts(out, snapshot, ports, rows, cols, prepared, 0, switchCount);
+                out.ascii('}');
+            }
+            writeDescriptions(out, snapshot, rows, switchCount);
+        }
+        out.ascii('}').flush();
     }
 
-    private static void write(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int @Nullable [] columns,
-            boolean withPorts, @Nullable Split split) {
+    /** Everything before the {@code ports}: sequence, times, metrics, switches, carriedOver. */
+    private static void writeHead(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int[] cols, Names prepared) {
         List<String> metrics = snapshot.metrics();
-        int[] cols = columns != null ? columns : all(metrics.size());
         int switchCount = rows == null ? snapshot.switchCount() : rows.length;
         out.ascii("{\"sequence\":").number(snapshot.sequence())
                 .ascii(",\"sampledAt\":\"").ascii(snapshot.sampledAtText())
                 .ascii("\",\"collectedAt\":\"").ascii(snapshot.collectedAtText())
                 .ascii("\",\"metrics\":[");
-        Names prepared = split != null ? split.names : names(snapshot, cols);
         for (int i = 0; i < cols.length; i++) {
             out.ascii(i == 0 ? "" : ",").raw(JsonOut.quoted(metrics.get(cols[i])));
         }
@@ -210,20 +440,6 @@ public final class ListMetricsEncoder {
         if (anyCarried) {
             writeCarriedOver(out, snapshot, rows, switchCount);
         }
-        PortView ports = snapshot.ports();
-        if (ports != null) {
-            if (withPorts) {
-                out.ascii(",\"ports\":{");
-                writePorts(out, snapshot, ports, rows, cols, prepared, 0, split == null ? switchCount : split.from);
-                if (split != null) {
-                    out.flush();
-                    split.sink.write(split.tail.join());
-                }
-                out.ascii('}');
-            }
-            writeDescriptions(out, snapshot, rows, switchCount);
-        }
-        out.ascii('}').flush();
     }
 
     private static void writeCarriedOver(JsonOut out, Snapshot snapshot, int @Nullable [] rows, int switchCount) {

@@ -73,6 +73,7 @@ public final class Snapshot {
                 ? previous.generatorIndex : indexOf(table.metrics());
         this.sumColumns = sumColumns(table.metrics(), counters);
         PortRows portRows = table.ports();
+        java.util.concurrent.@Nullable CompletableFuture<ByteBuffer> reserved = null;
         if (portRows == null) {
             this.carriedOver = carriedOver;
             this.table = table;
@@ -82,6 +83,9 @@ public final class Snapshot {
             this.rates = CounterRates.compute(this, previous, counters);
         } else {
             @Nullable Snapshot previousPorts = previous != null && previous.ports != null ? previous : null;
+            // the body's direct buffer is allocated on an encoder thread while this one computes
+            reserved = previousPorts == null || listMetricsSizeHint <= 0 ? null
+                    : ListMetricsEncoder.reserveFor(previousPorts, portRows, counters, listMetricsSizeHint);
             this.table = Aggregates.of(portRows, sumColumns, previousPorts == null ? null : previousPorts.table);
             long defaultMicros = PortView.micros(sampledAt);
             CounterRates portRates = CounterRates.computePorts(portRows, defaultMicros, previousPorts,
@@ -108,7 +112,7 @@ public final class Snapshot {
             idBytes += JsonOut.stringBytes(table.switchId(row));
         }
         this.switchIdBytes = idBytes;
-        this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint);
+        this.listMetricsJson = ListMetricsEncoder.encode(this, listMetricsSizeHint, reserved);
         this.listMetricsGeneratorBytes = ListMetricsEncoder.generatorBytes(this, listMetricsJson.remaining());
         // too costly for the ingestion path (~1 s at 100,000 switches) and too costly per request:
         // compressed on the first gzip request, off the event loop, once, shared by concurrent requests

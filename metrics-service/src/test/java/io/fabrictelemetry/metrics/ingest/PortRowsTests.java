@@ -392,4 +392,68 @@ class PortRowsTests {
                     .isEqualTo(oneThread.toString(StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void bodyOfManyUfmPortsWithEveryKindOfValueIsTheOneThreadWritersByteForByte() {
+        // UFM's layout past the two-thread threshold: exponent gauges, plain and long decimals,
+        // integers beyond 2^53, negative values, empty and unreadable cells, counters that reset
+        // or leap (rates past 9.0e12, written in full), damaged rows carried over, descriptions
+        // that need escaping, switches of uneven size; three generations, the third a changed fabric
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        SnapshotStore store = store();
+        String header = "timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,"
+                + "Infiniband_MBOut_u_Gb,Infiniband_PckIn_u_Packets,Infiniband_SymbolErrors_u_Errors,hist0_u_count,"
+                + "Infiniband_CBW_f_u_Gbps,Infiniband_Normalized_CBW_f_u_Percent,Temperature\n";
+        for (int generation = 0; generation < 3; generation++) {
+            StringBuilder csv = new StringBuilder(header);
+            long micros = T0.plusSeconds(10L * generation).toEpochMilli() * 1000;
+            int ports = 0;
+            for (int s = 0; ports < io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder.PARALLEL_PORTS + 3_000; s++) {
+                int count = 1 + random.nextInt(48);
+                String guid = "0x" + Long.toHexString(0x248a0703000000L + s + (generation == 2 && s % 7 == 0 ? 1_000_000 : 0));
+                String description = switch (s % 4) {
+                    case 0 -> "leaf-" + s;
+                    case 1 -> "\"spine \"\"" + s + "\"\" \u00e9\u4e2d\"";
+                    case 2 -> "";
+                    default -> "rack\\" + s;
+                };
+                for (int p = 1; p <= count; p++, ports++) {
+                    boolean damaged = generation > 0 && random.nextInt(400) == 0;
+                    csv.append(micros + random.nextInt(3)).append(",10.0.0.1:9001,,").append(guid).append(',').append(guid)
+                            .append(',').append(p).append(',').append(description);
+                    long traffic = 1_000_000L * (s + 1) + p + generation * (long) random.nextInt(5_000_000);
+                    csv.append(',').append(switch (random.nextInt(20)) {
+                        case 0 -> "";
+                        case 1 -> "x";
+                        case 2 -> Long.toString(Long.MAX_VALUE - random.nextInt(1000));
+                        case 3 -> generation == 1 ? "5" : Long.toString(traffic); // a reset
+                        case 4 -> Long.toString(traffic * 1_000_000_000L); // leaps: rates past 9.0e12
+                        default -> Long.toString(traffic);
+                    });
+                    csv.append(',').append(traffic / 3).append(',').append(random.nextInt(50) == 0 ? random.nextInt(9) : 0)
+                            .append(',').append(random.nextInt(1000) * (generation + 1));
+                    csv.append(',').append(switch (random.nextInt(6)) {
+                        case 0 -> random.nextInt(400) + "." + random.nextInt(100);
+                        case 1 -> "-" + random.nextInt(10) + "." + random.nextInt(1_000_000);
+                        case 2 -> Double.toString(random.nextDouble() * 1e9);
+                        case 3 -> "";
+                        default -> random.nextInt(1, 10) + "." + random.nextInt(10_000, 99_999) + "e-" + random.nextInt(1, 12);
+                    });
+                    csv.append(',').append(random.nextInt(1, 10)).append('.').append(random.nextInt(10_000_000))
+                            .append('e').append(random.nextInt(-30, 30));
+                    csv.append(',').append(damaged ? "" : random.nextDouble() * 100 + "\n");
+                }
+            }
+            Snapshot snapshot = publish(store, csv.toString(), T0.plusSeconds(10L * generation));
+            java.io.ByteArrayOutputStream oneThread = new java.io.ByteArrayOutputStream();
+            io.fabrictelemetry.metrics.body.JsonOut out = new io.fabrictelemetry.metrics.body.JsonOut(oneThread);
+            io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder.write(out, snapshot, null, null);
+            assertThat(snapshot.ports().portCount()).isGreaterThan(io.fabrictelemetry.metrics.snapshot.ListMetricsEncoder.PARALLEL_PORTS);
+            String body = new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8);
+            if (generation > 0) {
+                assertThat(body).contains("E-7", "E-1", "spine \\\"", "rack\\\\", "\"carriedOver\"").containsPattern("_per_second\":[0-9]\\.[0-9]+E1[3-9]");
+            }
+            assertThat(body).isEqualTo(oneThread.toString(StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -1,0 +1,169 @@
+package io.fabrictelemetry.generator.publish;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+
+import io.fabrictelemetry.conventions.PayloadRecords;
+import io.fabrictelemetry.conventions.PayloadRecords.Payload;
+import io.fabrictelemetry.conventions.PayloadTopic;
+import io.fabrictelemetry.conventions.WorkerLifecycle;
+import io.fabrictelemetry.generator.simulation.Generation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Appends each generation to the payload topic ({@code GENERATOR_PUBLISH=kafka}), in the record format
+ * of the metrics-service's publisher ({@link PayloadRecords}): key the source's name, value the bytes
+ * {@code /counters} (or {@code /csv/metrics}) serves for that generation, {@code sampled-at} the
+ * generation's sample time, {@code source-etag} its ETag.
+ *
+ * <p>The simulation hands each generation over without waiting: the hand-off keeps only the newest
+ * generation not yet sent, and every call to the broker (topic setup, metadata, the send) runs on this
+ * component's own thread, bounded by {@code KAFKA_MAX_BLOCK}. A dead broker therefore costs the
+ * simulation and the HTTP API nothing; generations it could not take are counted
+ * ({@code fabric_generator_publish_failures_total}) and said once per outage at WARN, the recovery at
+ * INFO. Nothing is retried from here: the next generation is the next attempt.
+ */
+class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationPublisher.class);
+    static final String CONTENT_TYPE = "text/csv;charset=utf-8";
+    /**
+     * The topic the generator creates when it is missing: the metrics-service's defaults
+     * ({@code HISTORY_RETENTION} 15m, {@code POLL_MAX_BYTES} 64MB), so that it equals a topic created
+     * by a publisher with default settings.
+     */
+    static final Duration TOPIC_HISTORY_RETENTION = Duration.ofMinutes(15);
+    static final long TOPIC_MAX_PAYLOAD_BYTES = 64L * 1024 * 1024;
+
+    private final PushSettings settings;
+    private final Flux<Generation> generations;
+    private final Clock clock;
+    private final PayloadTopic.Requirements topic;
+    private final Counter published;
+    private final Counter failures;
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicLong failedInOutage = new AtomicLong();
+    private volatile @Nullable Producer<byte[], byte[]> producer;
+    private boolean topicReady;
+
+    GenerationPublisher(PushSettings settings, Flux<Generation> generations, Clock clock, MeterRegistry registry) {
+        super("kafka-publisher");
+        this.settings = settings;
+        this.generations = generations;
+        this.clock = clock;
+        this.topic = PayloadTopic.Requirements.of(settings.topic(), TOPIC_HISTORY_RETENTION, TOPIC_MAX_PAYLOAD_BYTES);
+        this.published = Counter.builder("fabric.generator.published")
+                .description("Generations the Kafka broker acknowledged (GENERATOR_PUBLISH=kafka)")
+                .register(registry);
+        this.failures = Counter.builder("fabric.generator.publish.failures")
+                .description("Generations not published to Kafka: broker unreachable, topic setup or send failed")
+                .register(registry);
+    }
+
+    @Override
+    protected Disposable subscribe(Scheduler worker) {
+        return generations
+                // the simulation never waits: a generation not yet sent is replaced by a newer one
+                .onBackpressureLatest()
+                .publishOn(worker, 1)
+                .subscribe(this::send, error -> log.error("Kafka publisher stopped; generations are no longer"
+                        + " published until a restart", error));
+    }
+
+    @Override
+    protected void started() {
+        log.info("Publishing every generation's {} to Kafka topic {} at {} as source '{}'",
+                settings.ports() ? "/csv/metrics" : "/counters", settings.topic(), settings.bootstrapServers(),
+                settings.sourceName());
+    }
+
+    /** On the worker thread: one generation, one record; every failure is counted, none escapes. */
+    private void send(Generation generation) {
+        try {
+            Producer<byte[], byte[]> sender = producer();
+            ensureTopic();
+            sender.send(PayloadRecords.record(settings.topic(), payload(generation)), (metadata, error) -> {
+                if (error == null) {
+                    succeeded(generation);
+                } else {
+                    failed(generation, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(generation, e);
+        }
+    }
+
+    Payload payload(Generation generation) {
+        byte[] body = settings.ports() ? generation.portsCsv().toByteArray() : generation.csv();
+        String etag = settings.ports() ? generation.portsEtag() : generation.etag();
+        return new Payload(settings.sourceName(), body, generation.sampledAt(), Instant.now(clock), CONTENT_TYPE,
+                etag);
+    }
+
+    private Producer<byte[], byte[]> producer() {
+        Producer<byte[], byte[]> current = producer;
+        if (current == null) {
+            current = new KafkaProducer<>(PayloadTopic.producerConfig(settings.bootstrapServers(),
+                    "fabric-generator", topic, settings.maxBlock()));
+            producer = current;
+        }
+        return current;
+    }
+
+    private void ensureTopic() {
+        if (topicReady) {
+            return;
+        }
+        try (Admin admin = Admin.create(PayloadTopic.adminConfig(settings.bootstrapServers(), "fabric-generator-admin",
+                settings.maxBlock()))) {
+            PayloadTopic.ensure(admin, topic, settings.maxBlock());
+            topicReady = true;
+        }
+    }
+
+    private void succeeded(Generation generation) {
+        published.increment();
+        if (failing.compareAndSet(true, false)) {
+            log.info("Publishing to Kafka topic {} resumed with generation {} after {} generations not published",
+                    settings.topic(), generation.number(), failedInOutage.getAndSet(0));
+        }
+    }
+
+    private void failed(Generation generation, Throwable error) {
+        failures.increment();
+        failedInOutage.incrementAndGet();
+        if (failing.compareAndSet(false, true)) {
+            log.warn("Publishing generation {} to Kafka topic {} at {} failed: {}; the simulation and the HTTP API"
+                    + " go on, each generation is tried as it comes (said once until one is published)",
+                    generation.number(), settings.topic(), settings.bootstrapServers(), error.toString());
+        } else {
+            log.debug("Publishing generation {} to Kafka failed: {}", generation.number(), error.toString());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        Producer<byte[], byte[]> current = producer;
+        if (current != null) {
+            // bounded: records still unacknowledged after this are given up (and counted by their callbacks)
+            current.close(settings.maxBlock());
+            producer = null;
+        }
+    }
+}

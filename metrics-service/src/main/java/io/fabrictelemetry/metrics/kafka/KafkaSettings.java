@@ -77,6 +77,15 @@ public record KafkaSettings(IngestMode mode, @Nullable String bootstrapServers, 
                 binder.bind("source.name", String.class).orElseGet(() -> sourceName(polledUrl)));
     }
 
+    /** The configured mode, or {@code null} when it is not one (for conditions; {@link #bind} refuses it). */
+    static @Nullable IngestMode modeOrNull(Binder binder) {
+        try {
+            return mode(binder.bind("ingest.mode", String.class).orElse(IngestMode.POLL.value()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static IngestMode mode(String text) {
         for (IngestMode mode : IngestMode.values()) {
             if (mode.value().equals(text.strip().toLowerCase(Locale.ROOT))) {

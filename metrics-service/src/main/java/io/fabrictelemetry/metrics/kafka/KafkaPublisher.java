@@ -1,0 +1,267 @@
+package io.fabrictelemetry.metrics.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+import io.fabrictelemetry.conventions.PayloadRecords;
+import io.fabrictelemetry.conventions.PayloadRecords.Payload;
+import io.fabrictelemetry.conventions.PayloadTopic;
+import io.fabrictelemetry.metrics.history.HistoryProperties;
+import io.fabrictelemetry.metrics.ingest.AcceptedPayload;
+import io.fabrictelemetry.metrics.ingest.PayloadSink;
+import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.ingest.PublishFailedException;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * {@code INGEST_MODE=publish}: appends every accepted payload to the topic, then publishes its
+ * snapshot under the identity the log gave it ({@code sequence = offset + 1}, ETag
+ * {@code "k-<topic>-<partition>-<offset>"}), exactly as a consumer of that record would: a publisher
+ * and its consumers answer alike behind one load balancer.
+ *
+ * <p>Runs on the poll's work thread (the poll loop's {@link PayloadSink}), never on an event loop. Each
+ * publish is bounded by {@code poll.timeout}: the producer blocks for metadata at most that long
+ * ({@code max.block.ms}), and the acknowledgement comes or fails within it ({@code delivery.timeout.ms}).
+ * A payload that cannot be published within it is not applied: the served snapshot stays the last
+ * published one (going stale by {@code stale.after}, as the consumers' does), the poll ends as
+ * {@code publish_error}, {@code fabric_kafka_publish_failures_total} counts it, and the next poll
+ * fetches again without {@code If-None-Match}, so the first payload after the broker returns is
+ * published.
+ */
+@Component
+@ConditionalOnIngestMode(IngestMode.PUBLISH)
+class KafkaPublisher implements PayloadSink, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaPublisher.class);
+    /** Beyond {@code delivery.timeout.ms}, by which the producer completes every send. */
+    private static final Duration ACK_SLACK = Duration.ofMillis(500);
+
+    /** Why a publish failed: the tag of {@code fabric_kafka_publish_failures_total}. */
+    enum Failure {
+        /** No acknowledgement (or no metadata) in time: the broker is unreachable or too slow. */
+        TIMEOUT,
+        /** The record exceeds what the producer or the topic allow. */
+        TOO_LARGE,
+        /** The topic could not be created or checked. */
+        TOPIC,
+        /** Anything else the broker or the client refused. */
+        ERROR;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final KafkaSettings settings;
+    private final SnapshotStore store;
+    private final Clock clock;
+    private final Duration timeout;
+    private final PayloadTopic.Requirements required;
+    private final Producer<byte[], byte[]> producer;
+    private final Admin admin;
+    private final AtomicReference<PublishStatus> status = new AtomicReference<>(PublishStatus.INITIAL);
+    private final Map<Failure, Counter> failures = new EnumMap<>(Failure.class);
+    private final Counter published;
+    private final Timer duration;
+
+    KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
+            MeterRegistry registry, Clock clock) {
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.timeout = poll.timeout();
+        this.required = PayloadTopic.Requirements.of(settings.topic(), history.retention(), poll.maxBytes().toBytes());
+        String servers = settings.bootstrapServers();
+        if (servers == null) {
+            throw new IllegalStateException("publish mode without kafka.bootstrap-servers");
+        }
+        // neither connects here: the first send (or probe) does
+        this.producer = new KafkaProducer<>(PayloadTopic.producerConfig(servers, "metrics-service-publisher",
+                required, timeout));
+        this.admin = Admin.create(PayloadTopic.adminConfig(servers, "metrics-service-publisher-admin",
+                KafkaProbe.TIMEOUT));
+        for (Failure failure : Failure.values()) {
+            failures.put(failure, Counter.builder("fabric.kafka.publish.failures")
+                    .description("Accepted payloads that could not be appended to the Kafka topic (so not applied), "
+                            + "by reason")
+                    .tag("reason", failure.tag())
+                    .register(registry));
+        }
+        published = Counter.builder("fabric.kafka.published.records")
+                .description("Payloads appended to the Kafka topic and acknowledged")
+                .register(registry);
+        duration = Timer.builder("fabric.kafka.publish.duration")
+                .description("From handing a payload's record to the producer to its acknowledgement")
+                .register(registry);
+    }
+
+    @Override
+    public Snapshot accept(AcceptedPayload accepted) {
+        Payload payload = new Payload(settings.sourceName(), accepted.body(), accepted.saidSampledAt(),
+                accepted.collectedAt(),
+                accepted.contentType() == null ? PayloadRecords.DEFAULT_CONTENT_TYPE : accepted.contentType(),
+                accepted.sourceEtag());
+        RecordMetadata ack = append(payload);
+        long sequence = PayloadRecords.sequence(ack.offset());
+        Snapshot current = store.current();
+        if (current != null && current.sequence() >= sequence) {
+            log.warn("Topic {} acknowledged offset {} (sequence {}) below the served sequence {}: was the topic "
+                    + "deleted or recreated? Streams skip snapshots until the sequence passes it", settings.topic(),
+                    ack.offset(), sequence, current.sequence());
+        }
+        // as a consumer of this record computes it, from the same headers and bytes
+        Instant sampledAt = AcceptedPayload.sampledAt(payload.sampledAt(), accepted.table(), payload.collectedAt());
+        return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(), sequence,
+                PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
+    }
+
+    /** The record appended and acknowledged, or a {@link PublishFailedException} within the bound. */
+    private RecordMetadata append(Payload payload) {
+        if (!status.get().topicReady()) {
+            try {
+                ensureTopic(timeout);
+            } catch (KafkaException e) {
+                throw failed(Failure.TOPIC, "topic " + settings.topic() + " is not set up", e);
+            }
+        }
+        long started = System.nanoTime();
+        Future<RecordMetadata> sent;
+        try {
+            sent = producer.send(PayloadRecords.record(settings.topic(), payload));
+        } catch (KafkaException e) {
+            throw failed(classify(e), "sending to " + settings.topic() + " failed", e);
+        }
+        try {
+            RecordMetadata ack = sent.get(timeout.plus(ACK_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+            duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            published.increment();
+            PublishStatus before = update(s -> s.published(clock.instant(), ack.offset()));
+            if (before.publishFailures() > 0) {
+                log.info("Publishing to {} resumed at offset {} after {} failed payloads", settings.topic(),
+                        ack.offset(), before.publishFailures());
+            }
+            return ack;
+        } catch (ExecutionException e) {
+            throw failed(classify(e.getCause()), "no acknowledgement from " + settings.topic(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw failed(Failure.TIMEOUT, "no acknowledgement from " + settings.topic() + " within "
+                    + timeout.plus(ACK_SLACK), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(Failure.ERROR, "interrupted while waiting for an acknowledgement", e);
+        }
+    }
+
+    private static Failure classify(Throwable error) {
+        if (error instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return Failure.TIMEOUT;
+        }
+        if (error instanceof RecordTooLargeException
+                || error instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException) {
+            return Failure.TOO_LARGE;
+        }
+        return Failure.ERROR;
+    }
+
+    private PublishFailedException failed(Failure failure, String what, Throwable cause) {
+        failures.get(failure).increment();
+        String description = "not published to Kafka (" + failure.tag() + "): " + what + ": "
+                + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        PublishStatus now = update(s -> s.publishFailed(clock.instant(), description));
+        if (failure == Failure.TOO_LARGE || failure == Failure.TOPIC) {
+            // whatever the broker's state, the next publish needs the topic checked again
+            update(s -> s.topicReady(false));
+        }
+        log.debug("Publish failure {} in a row: {}", now.publishFailures(), description);
+        return new PublishFailedException(description, cause);
+    }
+
+    /** Creates or checks the topic within {@code bound}; throws a {@link KafkaException} when it cannot. */
+    void ensureTopic(Duration bound) {
+        PayloadTopic.ensure(admin, required, bound);
+        update(s -> s.topicReady(true));
+    }
+
+    /**
+     * One look at the broker, on the probe's thread: sets the topic up while it is not, else checks
+     * that it is still there. Records the outcome for the {@code kafka} health component.
+     */
+    void probe() {
+        try {
+            if (!status.get().topicReady()) {
+                ensureTopic(KafkaProbe.TIMEOUT);
+            } else {
+                admin.describeTopics(List.of(settings.topic())).allTopicNames()
+                        .get(KafkaProbe.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            PublishStatus before = update(s -> s.probed(clock.instant(), null));
+            if (before.lastProbeError() != null) {
+                log.info("Kafka broker {} reachable again (topic {})", settings.bootstrapServers(), settings.topic());
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof UnknownTopicOrPartitionException) {
+                update(s -> s.topicReady(false));
+            }
+            String error = cause instanceof java.util.concurrent.TimeoutException
+                    ? "no answer from " + settings.bootstrapServers() + " within " + KafkaProbe.TIMEOUT
+                    : cause.toString();
+            PublishStatus before = update(s -> s.probed(clock.instant(), error));
+            if (before.lastProbeError() == null) {
+                log.warn("Kafka broker {} (topic {}) not usable: {}; polling and serving go on, payloads are not "
+                        + "applied until they can be published", settings.bootstrapServers(), settings.topic(), error);
+            } else {
+                log.debug("Kafka broker still not usable: {}", error);
+            }
+        }
+    }
+
+    /** Applies {@code change}; returns the status before it. */
+    private PublishStatus update(UnaryOperator<PublishStatus> change) {
+        return status.getAndUpdate(change);
+    }
+
+    PublishStatus status() {
+        return status.get();
+    }
+
+    KafkaSettings settings() {
+        return settings;
+    }
+
+    /** Runs after the poll loop has stopped (a lifecycle bean stops before singletons are destroyed). */
+    @Override
+    public void destroy() {
+        producer.close(timeout);
+        admin.close(timeout);
+    }
+}

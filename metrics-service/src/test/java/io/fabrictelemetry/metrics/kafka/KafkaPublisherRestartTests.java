@@ -1,0 +1,98 @@
+package io.fabrictelemetry.metrics.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.util.unit.DataSize;
+
+import io.fabrictelemetry.metrics.history.HistoryProperties;
+import io.fabrictelemetry.metrics.ingest.PollOutcome;
+import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.ingest.ScriptedPollLoop;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import kafka.server.BrokerServer;
+
+/**
+ * The broker stopped and started again under a publisher: a broker of this class's own, whose broker
+ * server (not its controller, not its log) is shut down and started up again on the same port.
+ */
+class KafkaPublisherRestartTests {
+
+    private static final String CSV = "switch_id,latency_us\r\nsw-0001,1.5\r\n";
+    private static final String CSV_2 = "switch_id,latency_us\r\nsw-0001,2.5\r\n";
+    private static final String CSV_3 = "switch_id,latency_us\r\nsw-0001,3.5\r\n";
+
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private EmbeddedKafkaKraftBroker broker;
+    private KafkaPublisher publisher;
+
+    @AfterEach
+    void close() {
+        if (publisher != null) {
+            publisher.destroy();
+        }
+        if (broker != null) {
+            broker.destroy();
+        }
+    }
+
+    private double failures(String reason) {
+        return registry.get("fabric.kafka.publish.failures").tag("reason", reason).counter().count();
+    }
+
+    private Status health() {
+        return new KafkaHealthIndicator(publisher).health().getStatus();
+    }
+
+    @Test
+    void whileTheBrokerIsDownTheLastPublishedSnapshotIsServedAndPublishingResumesWithTheNextPayloadWhenItIsBack() {
+        broker = KafkaTestBroker.own(KafkaTestBroker.freePort());
+        String bootstrap = broker.getBrokersAsString();
+        String topic = KafkaTestBroker.topic("restart");
+        KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "src");
+        publisher = new KafkaPublisher(settings, new PollProperties(Duration.ofSeconds(3), Duration.ofSeconds(2),
+                DataSize.ofMegabytes(1)), new HistoryProperties(Duration.ofMinutes(15), DataSize.ofMegabytes(64)), store,
+                registry, Clock.systemUTC());
+        ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        Snapshot published = store.current();
+        assertThat(published.sequence()).isEqualTo(1);
+
+        BrokerServer server = broker.getCluster().brokers().values().iterator().next();
+        server.shutdown();
+        server.awaitShutdown();
+
+        assertThat(loop.answer(CSV_2, "\"g-2\"", null, null)).isEqualTo(PollOutcome.PUBLISH_ERROR);
+        assertThat(loop.notModified()).isEqualTo(PollOutcome.NOT_MODIFIED);
+        assertThat(store.current()).isSameAs(published);
+        assertThat(failures("timeout")).isEqualTo(1);
+        assertThat(health()).isEqualTo(Status.DOWN);
+        publisher.probe();
+        assertThat(publisher.status().lastProbeError()).isNotNull();
+
+        server.startup();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> loop.answer(CSV_3, "\"g-3\"", null, null) == PollOutcome.SUCCESS);
+        publisher.probe();
+
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(2);
+        assertThat(new String(records.get(1).value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(CSV_3);
+        assertThat(store.current().sequence()).isEqualTo(2);
+        assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-1\"");
+        assertThat(health()).isEqualTo(Status.UP);
+    }
+}

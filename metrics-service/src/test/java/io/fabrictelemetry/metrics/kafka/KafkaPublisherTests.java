@@ -1,0 +1,152 @@
+package io.fabrictelemetry.metrics.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.util.unit.DataSize;
+
+import io.fabrictelemetry.conventions.PayloadRecords;
+import io.fabrictelemetry.conventions.PayloadTopic;
+import io.fabrictelemetry.metrics.history.HistoryProperties;
+import io.fabrictelemetry.metrics.ingest.PollOutcome;
+import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.ingest.ScriptedPollLoop;
+import io.fabrictelemetry.metrics.snapshot.Snapshot;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.StaleProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The publisher behind the real poll loop, against a real broker in the test JVM (the shared one). */
+class KafkaPublisherTests {
+
+    private static final String CSV = "switch_id,latency_us\r\nsw-0001,1.5\r\nsw-0002,2.5\r\n";
+    private static final String CSV_2 = "switch_id,latency_us\r\nsw-0001,1.75\r\nsw-0002,2.5\r\n";
+    private static final PollProperties POLL = new PollProperties(Duration.ofSeconds(10), Duration.ofSeconds(5),
+            DataSize.ofMegabytes(1));
+    private static final HistoryProperties HISTORY = new HistoryProperties(Duration.ofMinutes(15), DataSize.ofMegabytes(64));
+
+    private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private KafkaPublisher publisher;
+
+    @AfterEach
+    void close() {
+        if (publisher != null) {
+            publisher.destroy();
+        }
+    }
+
+    private ScriptedPollLoop publishing(String bootstrap, String topic, PollProperties poll) {
+        KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "127.0.0.1:9001/counters");
+        publisher = new KafkaPublisher(settings, poll, HISTORY, store, registry, Clock.systemUTC());
+        return new ScriptedPollLoop(store, publisher, registry);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private double failures() {
+        return registry.get("fabric.kafka.publish.failures").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private Status health() {
+        return new KafkaHealthIndicator(publisher).health().getStatus();
+    }
+
+    @Test
+    void eachAcceptedPayloadIsOneRecordKeyedByTheSourceWithTheBytesAsReceivedAndTheContractHeaders() {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("publish");
+        ScriptedPollLoop loop = publishing(bootstrap, topic, POLL);
+
+        assertThat(loop.answer(CSV, "\"g-1\"", "2026-12-07T09:00:00.123456Z", "text/csv;charset=UTF-8"))
+                .isEqualTo(PollOutcome.SUCCESS);
+        Instant firstCollected = store.current().collectedAt();
+        assertThat(loop.notModified()).isEqualTo(PollOutcome.NOT_MODIFIED);
+        assertThat(loop.notModified()).isEqualTo(PollOutcome.NOT_MODIFIED);
+        assertThat(loop.answer("a,b\r\n1,2\r\n", "\"g-2\"", null, "text/csv")).isEqualTo(PollOutcome.PARSE_ERROR);
+        assertThat(loop.answer(CSV_2, null, null, null)).isEqualTo(PollOutcome.SUCCESS);
+
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(2);
+        ConsumerRecord<byte[], byte[]> first = records.get(0);
+        assertThat(first.partition()).isEqualTo(0);
+        assertThat(first.key()).isEqualTo("127.0.0.1:9001/counters".getBytes(StandardCharsets.UTF_8));
+        assertThat(first.value()).isEqualTo(CSV.getBytes(StandardCharsets.UTF_8));
+        assertThat(header(first, "sampled-at")).isEqualTo("2026-12-07T09:00:00.123Z");
+        assertThat(header(first, "collected-at")).isEqualTo(io.fabrictelemetry.conventions.TimeFormat.iso(firstCollected));
+        assertThat(header(first, "content-type")).isEqualTo("text/csv;charset=UTF-8");
+        assertThat(header(first, "source-etag")).isEqualTo("\"g-1\"");
+        assertThat(first.headers().toArray()).hasSize(4);
+        ConsumerRecord<byte[], byte[]> second = records.get(1);
+        assertThat(second.value()).isEqualTo(CSV_2.getBytes(StandardCharsets.UTF_8));
+        assertThat(header(second, "sampled-at")).isNull();
+        assertThat(header(second, "source-etag")).isNull();
+        assertThat(header(second, "content-type")).isEqualTo("text/csv");
+        assertThat(registry.get("fabric.kafka.published.records").counter().count()).isEqualTo(2);
+        assertThat(failures()).isZero();
+        assertThat(health()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void theServedSnapshotTakesItsSequenceAndEtagFromTheAcknowledgedOffsetAndTheTimesFromTheRecord() throws Exception {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("identity");
+        PayloadTopic.Requirements required = PayloadTopic.Requirements.of(topic, Duration.ofMinutes(15), 1_000_000);
+        // three records already in the log (another publisher's): offsets 0 to 2
+        try (var other = new KafkaProducer<byte[], byte[]>(
+                PayloadTopic.producerConfig(bootstrap, "other", required, Duration.ofSeconds(30)))) {
+            for (int i = 0; i < 3; i++) {
+                other.send(new ProducerRecord<>(topic, 0, null, new byte[0])).get();
+            }
+        }
+        ScriptedPollLoop loop = publishing(bootstrap, topic, POLL);
+        loop.answer(CSV, "\"g-1\"", "2026-12-07T09:00:00.123456Z", null);
+        Snapshot first = store.current();
+        loop.answer(CSV_2, "\"g-2\"", null, null);
+        Snapshot second = store.current();
+
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(5);
+        assertThat(first.sequence()).isEqualTo(records.get(3).offset() + 1).isEqualTo(4);
+        assertThat(first.etag()).isEqualTo("\"k-" + topic + "-0-3\"");
+        assertThat(second.sequence()).isEqualTo(5);
+        assertThat(second.etag()).isEqualTo("\"k-" + topic + "-0-4\"");
+        // what a consumer reads from the record: sampledAt to the millisecond, collectedAt as written
+        PayloadRecords.Payload read = PayloadRecords.read(records.get(3));
+        assertThat(first.sampledAt()).isEqualTo(read.sampledAt()).isEqualTo(Instant.parse("2026-12-07T09:00:00.123Z"));
+        assertThat(first.collectedAt()).isEqualTo(read.collectedAt());
+        assertThat(first.generatorEtag()).isEqualTo(read.sourceEtag());
+        assertThat(second.sampledAt()).isEqualTo(PayloadRecords.read(records.get(4)).collectedAt());
+    }
+
+    @Test
+    void withTheBrokerUnreachablePollingGoesOnPayloadsAreNotAppliedFailuresAreCountedAndHealthIsDown() {
+        PollProperties quick = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(800), DataSize.ofMegabytes(1));
+        ScriptedPollLoop loop = publishing(KafkaTestBroker.unreachable(), KafkaTestBroker.topic("nowhere"), quick);
+
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.PUBLISH_ERROR);
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.PUBLISH_ERROR);
+
+        assertThat(store.current()).isNull();
+        assertThat(loop.etagsSent()).containsExactly(null, null);
+        assertThat(failures()).isEqualTo(2);
+        assertThat(health()).isEqualTo(Status.DOWN);
+        assertThat(loop.status().lastError()).startsWith("not published to Kafka (topic): topic ")
+                .contains("took longer than PT0.8S");
+    }
+}

@@ -40,7 +40,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Each accepted payload goes to the {@link PayloadSink}: straight to the store in poll mode; in
  * publish mode through the Kafka log first, the snapshot published once the record is acknowledged
- * (a payload that cannot be published is not applied: the poll ends as {@code publish_error}).
+ * (or, when it cannot be, under a local identity: {@code kafka/KafkaPublisher}).
  *
  * <p>Each poll is a trace ({@link PollSpans}): the steps below open their spans and nothing else.
  */
@@ -168,8 +168,8 @@ class PollLoop extends WorkerLifecycle {
     private PollOutcome applyGuarded(Received received) {
         try {
             return apply(received);
-        } catch (PayloadRejectedException | PublishFailedException expected) {
-            throw expected;
+        } catch (PayloadRejectedException rejected) {
+            throw rejected;
         } catch (Throwable error) {
             throw new InternalFailureException("parsing, building or publishing the snapshot", error);
         }

@@ -15,8 +15,6 @@ import io.netty.handler.timeout.ReadTimeoutException;
 /** How one poll ended; the tag of the poll counters and the headline of the health details. */
 public enum PollOutcome {
     SUCCESS, NOT_MODIFIED, TIMEOUT, CONNECT_ERROR, IO_ERROR, HTTP_ERROR, PARSE_ERROR, TOO_LARGE,
-    /** An accepted payload could not be published to Kafka ({@code INGEST_MODE=publish}), so it was not applied. */
-    PUBLISH_ERROR,
     /** The service's own side failed: a bug, or an {@link Error} such as running out of direct memory. */
     INTERNAL_ERROR;
 
@@ -41,9 +39,6 @@ public enum PollOutcome {
         }
         if (error instanceof PayloadRejectedException) {
             return PARSE_ERROR;
-        }
-        if (error instanceof PublishFailedException) {
-            return PUBLISH_ERROR;
         }
         if (error instanceof GeneratorHttpException || error instanceof WebClientResponseException) {
             return HTTP_ERROR;

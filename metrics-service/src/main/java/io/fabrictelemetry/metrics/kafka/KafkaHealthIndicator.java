@@ -1,5 +1,8 @@
 package io.fabrictelemetry.metrics.kafka;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -7,44 +10,55 @@ import org.springframework.stereotype.Component;
 import io.fabrictelemetry.conventions.TimeFormat;
 
 /**
- * The publisher's {@code kafka} health component: UNKNOWN before anything was tried, DOWN when the
- * last publish failed or the last probe of the topic did, else UP. Outside the liveness and readiness
- * groups: a publisher that cannot publish still serves (its last published snapshot).
+ * The {@code kafka} health component in {@code publish} mode: UNKNOWN before anything was tried, DOWN
+ * when the last publish failed or the last probe of the topic did (within
+ * {@link KafkaProbe#INTERVAL} + {@link KafkaProbe#TIMEOUT} of the broker going away, payloads or
+ * not), else UP. Outside the liveness and readiness groups: a publisher that cannot publish still
+ * polls and serves. Its details have the shape of the consumers' ({@code role}, {@code lastContact},
+ * {@code lastError}, {@code failingSince}).
  */
 @Component("kafka")
 @ConditionalOnIngestMode(IngestMode.PUBLISH)
 class KafkaHealthIndicator implements HealthIndicator {
 
     private final KafkaPublisher publisher;
+    private final Clock clock;
 
-    KafkaHealthIndicator(KafkaPublisher publisher) {
+    KafkaHealthIndicator(KafkaPublisher publisher, Clock clock) {
         this.publisher = publisher;
+        this.clock = clock;
     }
 
     @Override
     public Health health() {
         PublishStatus status = publisher.status();
-        Health.Builder health = status.unknown() ? Health.unknown() : status.down() ? Health.down() : Health.up();
-        health.withDetail("mode", IngestMode.PUBLISH.value())
+        Health.Builder health;
+        if (status.unknown()) {
+            health = Health.unknown().withDetail("reason", "nothing published or probed yet");
+        } else if (status.down()) {
+            health = Health.down().withDetail("reason", status.publishFailures() > 0
+                    ? "payloads are not reaching the topic: serving them unlogged, under local ETags"
+                    : "the broker does not answer");
+        } else {
+            health = Health.up();
+        }
+        health.withDetail("role", "publisher")
                 .withDetail("topic", publisher.settings().topic())
-                .withDetail("bootstrapServers", String.valueOf(publisher.settings().bootstrapServers()))
                 .withDetail("topicReady", status.topicReady())
                 .withDetail("consecutivePublishFailures", status.publishFailures());
+        if (status.lastContact() != null) {
+            health.withDetail("lastContact", TimeFormat.iso(status.lastContact()));
+        }
+        if (status.lastError() != null) {
+            health.withDetail("lastError", status.lastError());
+        }
+        if (status.failingSince() != null) {
+            health.withDetail("failingSince", TimeFormat.iso(status.failingSince()))
+                    .withDetail("failingForMs", Duration.between(status.failingSince(), clock.instant()).toMillis());
+        }
         if (status.lastPublishedAt() != null) {
             health.withDetail("lastPublished", TimeFormat.iso(status.lastPublishedAt()))
                     .withDetail("lastOffset", status.lastOffset());
-        }
-        if (status.lastPublishError() != null) {
-            health.withDetail("lastPublishError", status.lastPublishError());
-        }
-        if (status.lastPublishFailedAt() != null) {
-            health.withDetail("lastPublishFailure", TimeFormat.iso(status.lastPublishFailedAt()));
-        }
-        if (status.lastProbeAt() != null) {
-            health.withDetail("lastProbe", TimeFormat.iso(status.lastProbeAt()));
-        }
-        if (status.lastProbeError() != null) {
-            health.withDetail("lastProbeError", status.lastProbeError());
         }
         return health.build();
     }

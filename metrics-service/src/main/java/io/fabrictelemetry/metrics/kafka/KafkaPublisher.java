@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import io.fabrictelemetry.conventions.EntityTags;
 import io.fabrictelemetry.conventions.PayloadRecords;
 import io.fabrictelemetry.conventions.PayloadRecords.Payload;
 import io.fabrictelemetry.conventions.PayloadTopic;
@@ -32,7 +34,6 @@ import io.fabrictelemetry.metrics.history.HistoryProperties;
 import io.fabrictelemetry.metrics.ingest.AcceptedPayload;
 import io.fabrictelemetry.metrics.ingest.PayloadSink;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
-import io.fabrictelemetry.metrics.ingest.PublishFailedException;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.Counter;
@@ -48,11 +49,16 @@ import io.micrometer.core.instrument.Timer;
  * <p>Runs on the poll's work thread (the poll loop's {@link PayloadSink}), never on an event loop. Each
  * publish is bounded by {@code poll.timeout}: the producer blocks for metadata at most that long
  * ({@code max.block.ms}), and the acknowledgement comes or fails within it ({@code delivery.timeout.ms}).
- * A payload that cannot be published within it is not applied: the served snapshot stays the last
- * published one (going stale by {@code stale.after}, as the consumers' does), the poll ends as
- * {@code publish_error}, {@code fabric_kafka_publish_failures_total} counts it, and the next poll
- * fetches again without {@code If-None-Match}, so the first payload after the broker returns is
- * published.
+ *
+ * <p>A payload that cannot be published within that bound is still applied, unlogged: the API stays
+ * fresh, under an identity no consumer issues, the ETag {@code "<boot>-<n>"} (boot-scoped, so a
+ * {@code 304} never crosses between this replica and a consumer, nor a restart) and the sequence of
+ * the last published record (0 before the first): the sequence numbers records of the log, and a
+ * payload outside the log gets none, so the first published record after the outage still numbers
+ * above it and streams and caches see it as new (an event stream of this replica sends nothing new
+ * while it serves unlogged snapshots). {@code fabric_kafka_publish_failures_total} counts the
+ * payload and the {@code kafka} health component is DOWN; the poll itself succeeded. The next new
+ * payload is published again when the broker answers; the unlogged ones never reach the consumers.
  */
 @Component
 @ConditionalOnIngestMode(IngestMode.PUBLISH)
@@ -87,6 +93,9 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     private final Admin admin;
     private final AtomicReference<PublishStatus> status = new AtomicReference<>(PublishStatus.INITIAL);
     private final Map<Failure, Counter> failures = new EnumMap<>(Failure.class);
+    // snapshots served while the broker does not acknowledge: tags of their own, never a log's
+    private final EntityTags unloggedTags = EntityTags.bootScoped();
+    private final AtomicLong unlogged = new AtomicLong();
     private final Counter published;
     private final Timer duration;
 
@@ -127,7 +136,16 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                 accepted.collectedAt(),
                 accepted.contentType() == null ? PayloadRecords.DEFAULT_CONTENT_TYPE : accepted.contentType(),
                 accepted.sourceEtag());
-        RecordMetadata ack = append(payload);
+        // as a consumer of this record computes it, from the same headers and bytes
+        Instant sampledAt = AcceptedPayload.sampledAt(payload.sampledAt(), accepted.table(), payload.collectedAt());
+        RecordMetadata ack;
+        try {
+            ack = append(payload);
+        } catch (NotPublished e) {
+            Snapshot current = store.current();
+            return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(),
+                    current == null ? 0 : current.sequence(), unloggedTags.tag(unlogged.incrementAndGet()));
+        }
         long sequence = PayloadRecords.sequence(ack.offset());
         Snapshot current = store.current();
         if (current != null && current.sequence() >= sequence) {
@@ -135,13 +153,11 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                     + "deleted or recreated? Streams skip snapshots until the sequence passes it", settings.topic(),
                     ack.offset(), sequence, current.sequence());
         }
-        // as a consumer of this record computes it, from the same headers and bytes
-        Instant sampledAt = AcceptedPayload.sampledAt(payload.sampledAt(), accepted.table(), payload.collectedAt());
         return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(), sequence,
                 PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
     }
 
-    /** The record appended and acknowledged, or a {@link PublishFailedException} within the bound. */
+    /** The record appended and acknowledged, or {@link NotPublished} within the bound. */
     private RecordMetadata append(Payload payload) {
         if (!status.get().topicReady()) {
             try {
@@ -189,17 +205,30 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         return Failure.ERROR;
     }
 
-    private PublishFailedException failed(Failure failure, String what, Throwable cause) {
+    private NotPublished failed(Failure failure, String what, Throwable cause) {
         failures.get(failure).increment();
         String description = "not published to Kafka (" + failure.tag() + "): " + what + ": "
                 + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
-        PublishStatus now = update(s -> s.publishFailed(clock.instant(), description));
+        Instant at = clock.instant();
+        PublishStatus now = status.updateAndGet(s -> s.publishFailed(at, description));
+        if (now.publishFailures() == 1) {
+            log.warn("Payload {}; serving it unlogged (ETag \"<boot>-<n>\", sequence of the last published record) "
+                    + "until a payload is published again", description);
+        }
         if (failure == Failure.TOO_LARGE || failure == Failure.TOPIC) {
             // whatever the broker's state, the next publish needs the topic checked again
             update(s -> s.topicReady(false));
         }
         log.debug("Publish failure {} in a row: {}", now.publishFailures(), description);
-        return new PublishFailedException(description, cause);
+        return new NotPublished();
+    }
+
+    /** A payload that was not appended: counted and said already, applied unlogged. */
+    private static final class NotPublished extends RuntimeException {
+
+        NotPublished() {
+            super(null, null, false, false);
+        }
     }
 
     /** Creates or checks the topic within {@code bound}; throws a {@link KafkaException} when it cannot. */
@@ -237,8 +266,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                     : cause.toString();
             PublishStatus before = update(s -> s.probed(clock.instant(), error));
             if (before.lastProbeError() == null) {
-                log.warn("Kafka broker {} (topic {}) not usable: {}; polling and serving go on, payloads are not "
-                        + "applied until they can be published", settings.bootstrapServers(), settings.topic(), error);
+                log.warn("Kafka broker {} (topic {}) not usable: {}; polling and serving go on, payloads are "
+                        + "served unlogged until they can be published", settings.bootstrapServers(), settings.topic(), error);
             } else {
                 log.debug("Kafka broker still not usable: {}", error);
             }

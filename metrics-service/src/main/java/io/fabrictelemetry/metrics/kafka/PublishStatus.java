@@ -9,37 +9,42 @@ import org.jspecify.annotations.Nullable;
  * failures since the last success) and its last probe of the topic. The {@code kafka} health
  * component reads it.
  *
- * @param lastPublishedAt     when a record was last acknowledged
- * @param lastOffset          that record's offset, or -1 before the first
- * @param publishFailures     failed publishes since the last acknowledged one
- * @param lastPublishError    the last failed publish's cause, while failures continue
- * @param lastProbeAt         when the topic was last probed
- * @param lastProbeError      the last probe's failure, or {@code null} when it succeeded
- * @param topicReady          the topic exists with the required settings (set up by this process)
+ * @param lastPublishedAt  when a record was last acknowledged
+ * @param lastOffset       that record's offset, or -1 before the first
+ * @param publishFailures  payloads not published since the last acknowledged one (served unlogged)
+ * @param lastPublishError the last failed publish's cause, while failures continue
+ * @param lastProbeAt      when the topic was last probed
+ * @param lastProbeError   the last probe's failure, or {@code null} when it succeeded
+ * @param lastContact      when the broker last answered (an acknowledgement or a probe)
+ * @param failingSince     the first failure (publish or probe) since everything last succeeded
+ * @param topicReady       the topic exists with the required settings (set up by this process)
  */
 record PublishStatus(@Nullable Instant lastPublishedAt, long lastOffset, int publishFailures,
-        @Nullable String lastPublishError, @Nullable Instant lastPublishFailedAt, @Nullable Instant lastProbeAt,
-        @Nullable String lastProbeError, boolean topicReady) {
+        @Nullable String lastPublishError, @Nullable Instant lastProbeAt, @Nullable String lastProbeError,
+        @Nullable Instant lastContact, @Nullable Instant failingSince, boolean topicReady) {
 
-    static final PublishStatus INITIAL = new PublishStatus(null, -1, 0, null, null, null, null, false);
+    static final PublishStatus INITIAL = new PublishStatus(null, -1, 0, null, null, null, null, null, false);
 
     PublishStatus published(Instant at, long offset) {
-        return new PublishStatus(at, offset, 0, null, null, lastProbeAt, lastProbeError, topicReady);
+        return new PublishStatus(at, offset, 0, null, lastProbeAt, lastProbeError, at,
+                lastProbeError == null ? null : failingSince, topicReady);
     }
 
     PublishStatus publishFailed(Instant at, String error) {
-        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures + 1, error, at, lastProbeAt,
-                lastProbeError, topicReady);
+        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures + 1, error, lastProbeAt, lastProbeError,
+                lastContact, failingSince == null ? at : failingSince, topicReady);
     }
 
     PublishStatus probed(Instant at, @Nullable String error) {
-        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, lastPublishFailedAt,
-                at, error, topicReady);
+        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, at, error,
+                error == null ? at : lastContact,
+                error == null ? (publishFailures > 0 ? failingSince : null) : (failingSince == null ? at : failingSince),
+                topicReady);
     }
 
     PublishStatus topicReady(boolean ready) {
-        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, lastPublishFailedAt,
-                lastProbeAt, lastProbeError, ready);
+        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, lastProbeAt,
+                lastProbeError, lastContact, failingSince, ready);
     }
 
     /** Nothing tried yet. */
@@ -50,5 +55,10 @@ record PublishStatus(@Nullable Instant lastPublishedAt, long lastOffset, int pub
     /** The last publish failed, or the last probe did. */
     boolean down() {
         return publishFailures > 0 || lastProbeError != null;
+    }
+
+    /** The last publish's failure, else the last probe's, else {@code null}. */
+    @Nullable String lastError() {
+        return lastPublishError != null ? lastPublishError : lastProbeError;
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.StaleProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,20 +22,12 @@ class PayloadSinkPollTests {
     private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<AcceptedPayload> handed = new ArrayList<>();
-    private boolean failing;
 
     private final PayloadSink recording = payload -> {
-        if (failing) {
-            throw new PublishFailedException("broker gone", new RuntimeException("timeout"));
-        }
         handed.add(payload);
         return PayloadSink.direct(store).accept(payload);
     };
     private final ScriptedPollLoop loop = new ScriptedPollLoop(store, recording, registry);
-
-    private double polls(String outcome) {
-        return registry.get("fabric.ingest.polls").tag("outcome", outcome).counter().count();
-    }
 
     @Test
     void eachAcceptedPayloadIsHandedOnceAsReceivedAndA304OrARejectedPayloadNever() {
@@ -57,24 +48,5 @@ class PayloadSinkPollTests {
         assertThat(second.saidSampledAt()).isNull();
         assertThat(second.contentType()).isNull();
         assertThat(store.current().sequence()).isEqualTo(2);
-    }
-
-    @Test
-    void aPayloadTheSinkCannotPublishIsNotAppliedCountsAsPublishErrorAndIsFetchedAgain() {
-        loop.answer(CSV, "\"g-1\"", null, null);
-        Snapshot served = store.current();
-        failing = true;
-
-        assertThat(loop.answer(CSV, "\"g-2\"", null, null)).isEqualTo(PollOutcome.PUBLISH_ERROR);
-        assertThat(store.current()).isSameAs(served);
-        assertThat(loop.status().lastOutcome()).isEqualTo(PollOutcome.PUBLISH_ERROR);
-        assertThat(loop.status().lastError()).contains("broker gone");
-        assertThat(polls("publish_error")).isEqualTo(1);
-
-        failing = false;
-        assertThat(loop.answer(CSV, "\"g-2\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
-        // the unpublished payload's ETag was never the served one: the source is asked afresh
-        assertThat(loop.etagsSent()).containsExactly(null, "\"g-1\"", "\"g-1\"");
-        assertThat(store.current().generatorEtag()).isEqualTo("\"g-2\"");
     }
 }

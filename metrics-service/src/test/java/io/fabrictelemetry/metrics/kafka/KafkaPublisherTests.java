@@ -64,7 +64,7 @@ class KafkaPublisherTests {
     }
 
     private Status health() {
-        return new KafkaHealthIndicator(publisher).health().getStatus();
+        return new KafkaHealthIndicator(publisher, Clock.systemUTC()).health().getStatus();
     }
 
     @Test
@@ -135,18 +135,29 @@ class KafkaPublisherTests {
     }
 
     @Test
-    void withTheBrokerUnreachablePollingGoesOnPayloadsAreNotAppliedFailuresAreCountedAndHealthIsDown() {
+    void withTheBrokerUnreachablePayloadsAreServedFreshUnderLocalTagsAndTheLastLoggedSequenceAndCounted() {
         PollProperties quick = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(800), DataSize.ofMegabytes(1));
         ScriptedPollLoop loop = publishing(KafkaTestBroker.unreachable(), KafkaTestBroker.topic("nowhere"), quick);
 
-        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.PUBLISH_ERROR);
-        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.PUBLISH_ERROR);
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        Snapshot first = store.current();
+        assertThat(loop.notModified()).isEqualTo(PollOutcome.NOT_MODIFIED);
+        assertThat(loop.answer(CSV_2, "\"g-2\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        Snapshot second = store.current();
 
-        assertThat(store.current()).isNull();
-        assertThat(loop.etagsSent()).containsExactly(null, null);
+        // fresh data, served: the source's ETag is sent as If-None-Match as in poll mode
+        assertThat(loop.etagsSent()).containsExactly(null, "\"g-1\"", "\"g-1\"");
+        assertThat(second.generatorEtag()).isEqualTo("\"g-2\"");
+        assertThat(second.listMetricsJson()).isNotEqualTo(first.listMetricsJson());
+        // no sequence of its own outside the log (0 before the first record), tags no consumer issues
+        assertThat(first.sequence()).isZero();
+        assertThat(second.sequence()).isZero();
+        assertThat(first.etag()).matches("\"[0-9a-f]{8}-1\"");
+        assertThat(second.etag()).matches("\"[0-9a-f]{8}-2\"").isNotEqualTo(first.etag());
         assertThat(failures()).isEqualTo(2);
         assertThat(health()).isEqualTo(Status.DOWN);
-        assertThat(loop.status().lastError()).startsWith("not published to Kafka (topic): topic ")
+        assertThat(loop.status().consecutiveFailures()).isZero();
+        assertThat(publisher.status().lastError()).startsWith("not published to Kafka (topic): topic ")
                 .contains("took longer than PT0.8S");
     }
 }

@@ -56,6 +56,15 @@ public class TelemetryHandler {
      */
     static final int INLINE_GZIP_BYTES = 64 * 1024;
 
+    /**
+     * How many bytes of filtered ListMetrics bodies are kept for the current snapshot (off the heap):
+     * about 390 one-switch bodies of 40 ports and 57 metrics (84 KB each), a few MB of switch rows'
+     * selections. A body beyond it is encoded per request.
+     */
+    static final long KEPT_BODY_BYTES = 32L << 20;
+    /** How many filtered ListMetrics bodies are kept for the current snapshot at most. */
+    static final int KEPT_BODIES = 4096;
+
     /** What a GetMetric body usually takes (a long switch ID or metric name grows the buffer). */
     private static final int METRIC_BODY_SIZE = 192;
     /** What a port's or an aggregate's GetMetric body usually takes: a GUID, a description, more fields. */
@@ -63,6 +72,8 @@ public class TelemetryHandler {
 
     private final SnapshotAnswers answers;
     private final TopRanking ranking = new TopRanking();
+    /** Filtered ListMetrics bodies, kept per snapshot: at most {@link #KEPT_BODY_BYTES} and {@link #KEPT_BODIES}. */
+    private final SnapshotBodies<String> bodies = new SnapshotBodies<>(KEPT_BODY_BYTES, KEPT_BODIES);
     private final UnaryOperator<byte[]> compression;
     private final Function<ListMetricsFilter.Selection, ByteBuffer> encoding;
 
@@ -108,10 +119,12 @@ public class TelemetryHandler {
     }
 
     /**
-     * A filtered ListMetrics: encoded per request (and compressed when asked), under the selection's
-     * own ETag, checked before anything is encoded. Work in proportion to the body never runs on the
-     * event loop beyond a small size: a body large in cells or in (estimated) bytes is encoded, and a
-     * body large in bytes compressed, on a worker.
+     * A filtered ListMetrics, under the selection's own ETag, checked before anything is encoded.
+     * Its body is encoded (and compressed when asked) once per snapshot and representation, on the
+     * first request, and kept for the others ({@link #bodies}, bounded); a body that does not fit
+     * there is encoded per request. Work in proportion to the body never runs on the event loop
+     * beyond a small size: a body large in cells or in (estimated) bytes is encoded, and a body large
+     * in bytes compressed, on a worker.
      */
     private Mono<ServerResponse> filteredListMetrics(ServerRequest request, ListMetricsFilter.Selection selection) {
         Snapshot snapshot = selection.snapshot();
@@ -122,31 +135,57 @@ public class TelemetryHandler {
         if (notModified != null) {
             return notModified;
         }
-        boolean encodeInline = selection.cells() <= INLINE_ENCODING_CELLS
-                && selection.estimatedBytes() <= INLINE_ENCODING_BYTES;
-        if (!gzip && encodeInline) {
+        // the ETag names the representation within its snapshot: the key of its kept body
+        SnapshotBodies.Body kept = bodies.get(snapshot, etag, selection::estimatedBytes, () -> encoded(selection, gzip));
+        if (kept != null) {
+            ByteBuffer ready = kept.ready();
+            if (ready != null) {
+                return Mono.just(answers.answer(etag, snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(ready))
+                        .varying(HttpHeaders.ACCEPT_ENCODING, gzip ? "gzip" : null));
+            }
+            return kept.body().flatMap(bytes -> sendFiltered(snapshot, etag, gzip, bytes));
+        }
+        if (!gzip && encodesInline(selection)) {
             return Mono.just(answers.answer(etag, snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(encoding.apply(selection)))
                     .varying(HttpHeaders.ACCEPT_ENCODING, null));
         }
-        Mono<ByteBuffer> body;
-        if (encodeInline) { // and compressed: on the event loop only while the body is small in bytes
-            body = Mono.fromSupplier(() -> encoding.apply(selection)).flatMap(plain -> {
-                Mono<ByteBuffer> compressed = Mono.fromSupplier(() -> compress(plain));
-                return compressesInline(plain.remaining()) ? compressed
+        return encoded(selection, gzip).flatMap(bytes -> sendFiltered(snapshot, etag, gzip, bytes));
+    }
+
+    private Mono<ServerResponse> sendFiltered(Snapshot snapshot, String etag, boolean gzip, ByteBuffer bytes) {
+        ServerResponse.BodyBuilder response = answers.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag,
+                snapshot.sampledAt()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (gzip) {
+            response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
+        }
+        return answers.send(response, bytes);
+    }
+
+    /** True when a selection is small enough, in cells and in estimated bytes, to be encoded on the event loop. */
+    private static boolean encodesInline(ListMetricsFilter.Selection selection) {
+        return selection.cells() <= INLINE_ENCODING_CELLS && selection.estimatedBytes() <= INLINE_ENCODING_BYTES;
+    }
+
+    /**
+     * A selection's body, encoded (and compressed) when subscribed: on the subscriber's thread while
+     * it is small, on a worker when it is large in cells or estimated bytes (compressed on a worker
+     * when large in bytes).
+     */
+    private Mono<ByteBuffer> encoded(ListMetricsFilter.Selection selection, boolean gzip) {
+        if (encodesInline(selection)) {
+            Mono<ByteBuffer> plain = Mono.fromSupplier(() -> encoding.apply(selection));
+            if (!gzip) {
+                return plain;
+            }
+            // compressed on the event loop only while the body is small in bytes
+            return plain.flatMap(body -> {
+                Mono<ByteBuffer> compressed = Mono.fromSupplier(() -> compress(body));
+                return compressesInline(body.remaining()) ? compressed
                         : compressed.subscribeOn(Schedulers.boundedElastic());
             });
-        } else {
-            body = Mono.fromSupplier(() -> gzip ? compress(encoding.apply(selection)) : encoding.apply(selection))
-                    .subscribeOn(Schedulers.boundedElastic());
         }
-        return body.flatMap(bytes -> {
-            ServerResponse.BodyBuilder response = answers.headers(HttpStatus.OK, MediaType.APPLICATION_JSON, etag,
-                    snapshot.sampledAt()).header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
-            if (gzip) {
-                response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
-            }
-            return answers.send(response, bytes);
-        });
+        return Mono.fromSupplier(() -> gzip ? compress(encoding.apply(selection)) : encoding.apply(selection))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     private ByteBuffer compress(ByteBuffer body) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -65,6 +66,14 @@ public class TelemetryHandler {
     /** How many filtered ListMetrics bodies are kept for the current snapshot at most. */
     static final int KEPT_BODIES = 4096;
 
+    /** How many bytes of TopSwitches and TopPorts bodies are kept for the current snapshot (a body of 1,000 ports: about 80 KB). */
+    static final long KEPT_TOP_BYTES = 8L << 20;
+    /**
+     * Rankings of a fabric of up to this many rows (switches or ports) are computed on the event loop
+     * (well under a millisecond); larger ones on a worker.
+     */
+    static final int INLINE_RANKING_ROWS = 20_000;
+
     /** What a GetMetric body usually takes (a long switch ID or metric name grows the buffer). */
     private static final int METRIC_BODY_SIZE = 192;
     /** What a port's or an aggregate's GetMetric body usually takes: a GUID, a description, more fields. */
@@ -74,6 +83,8 @@ public class TelemetryHandler {
     private final TopRanking ranking = new TopRanking();
     /** Filtered ListMetrics bodies, kept per snapshot: at most {@link #KEPT_BODY_BYTES} and {@link #KEPT_BODIES}. */
     private final SnapshotBodies<String> bodies = new SnapshotBodies<>(KEPT_BODY_BYTES, KEPT_BODIES);
+    /** TopSwitches and TopPorts bodies, kept per snapshot: at most {@link #KEPT_TOP_BYTES} and {@link #KEPT_BODIES}. */
+    private final SnapshotBodies<TopKey> topBodies = new SnapshotBodies<>(KEPT_TOP_BYTES, KEPT_BODIES);
     private final UnaryOperator<byte[]> compression;
     private final Function<ListMetricsFilter.Selection, ByteBuffer> encoding;
 
@@ -244,31 +255,20 @@ public class TelemetryHandler {
     /**
      * The switches with the highest (or lowest) values of a metric, from a ranking computed once per
      * snapshot, metric and order ({@link TopRanking}); same headers and ETag rules as GetMetric. On
-     * port rows a switch's value is its aggregate.
+     * port rows a switch's value is its aggregate. The body is encoded once per snapshot and query
+     * ({@link #topBodies}).
      */
     public Mono<ServerResponse> topSwitches(ServerRequest request) {
         Snapshot snapshot = answers.requireSnapshot();
         TopSwitchesQuery query = TopSwitchesQuery.parse(QueryParameters.queryParams(request));
         int column = column(snapshot, query.metric());
-        int[] rows = ranking.rows(snapshot, column, query.descending());
-        int count = Math.min(rows.length, query.limit());
-        return Mono.just(answers.answer(snapshot.etag(), snapshot.sampledAt(), () -> {
-            ByteBuf body = Unpooled.buffer(200 + count * 40);
-            JsonOut json = top(body, snapshot, query).ascii("\",\"switches\":[");
-            for (int i = 0; i < count; i++) {
-                json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(rows[i])).ascii(",\"value\":");
-                snapshot.writeValue(json, rows[i], column);
-                json.ascii('}');
-            }
-            json.ascii("]}").flush();
-            return SnapshotAnswers.wrap(body);
-        }));
+        return top(snapshot, query, null, column);
     }
 
     /**
      * The ports with the highest (or lowest) values of a metric, across the fabric: as TopSwitches,
-     * from a ranking computed once per snapshot, metric and order. A snapshot of switch rows has no
-     * ports: {@code 404} {@code …:no-ports}.
+     * from a ranking computed once per snapshot, metric and order, and a body encoded once per
+     * snapshot and query. A snapshot of switch rows has no ports: {@code 404} {@code …:no-ports}.
      */
     public Mono<ServerResponse> topPorts(ServerRequest request) {
         Snapshot snapshot = answers.requireSnapshot();
@@ -279,27 +279,96 @@ public class TelemetryHandler {
                     + " without ports: TopPorts ranks ports (TopSwitches ranks switches)");
         }
         int column = column(snapshot, query.metric());
+        return top(snapshot, query, ports, column);
+    }
+
+    /** What a TopSwitches or TopPorts body is kept under, within its snapshot: everything it is written from. */
+    private record TopKey(boolean ports, String metric, boolean descending, int limit) {
+    }
+
+    /**
+     * A TopSwitches ({@code ports} null) or TopPorts answer: its body kept per snapshot and query
+     * once encoded, served as it is; encoded on a worker when its ranking may be the first of a
+     * large fabric ({@link #INLINE_RANKING_ROWS}).
+     */
+    private Mono<ServerResponse> top(Snapshot snapshot, TopSwitchesQuery query, @Nullable PortView ports, int column) {
+        TopKey key = new TopKey(ports != null, query.metric(), query.descending(), query.limit());
+        SnapshotBodies.Body kept = topBodies.get(snapshot, key, () -> estimatedTopBytes(query, ports),
+                () -> topBody(snapshot, query, ports, column));
+        if (kept != null) {
+            ByteBuffer ready = kept.ready();
+            if (ready != null) {
+                return Mono.just(topAnswer(snapshot, ready));
+            }
+            return kept.body().map(body -> topAnswer(snapshot, body));
+        }
+        return topBody(snapshot, query, ports, column).map(body -> topAnswer(snapshot, body));
+    }
+
+    /** How many TopSwitches and TopPorts bodies the current snapshot keeps; for tests. */
+    int keptTopBodies() {
+        return topBodies.keptBodies();
+    }
+
+    /** How many filtered ListMetrics bodies the current snapshot keeps; for tests. */
+    int keptListMetricsBodies() {
+        return bodies.keptBodies();
+    }
+
+    private TelemetryAnswer topAnswer(Snapshot snapshot, ByteBuffer body) {
+        return answers.answer(snapshot.etag(), snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(body));
+    }
+
+    private static long estimatedTopBytes(TopSwitchesQuery query, @Nullable PortView ports) {
+        return 200L + query.limit() * (ports == null ? 40L : 80L);
+    }
+
+    /**
+     * A TopSwitches or TopPorts body, encoded when subscribed: on the subscriber's thread when the
+     * fabric is small, else on a worker (the first request for a snapshot, metric and order ranks
+     * the whole fabric: 200,000 ports).
+     */
+    private Mono<ByteBuffer> topBody(Snapshot snapshot, TopSwitchesQuery query, @Nullable PortView ports, int column) {
+        Mono<ByteBuffer> body = Mono.fromSupplier(() -> ports == null
+                ? switchesBody(snapshot, query, column) : portsBody(snapshot, ports, query, column));
+        long ranked = ports == null ? snapshot.switchCount() : ports.portCount();
+        return ranked <= INLINE_RANKING_ROWS ? body : body.subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private ByteBuffer switchesBody(Snapshot snapshot, TopSwitchesQuery query, int column) {
+        int[] rows = ranking.rows(snapshot, column, query.descending());
+        int count = Math.min(rows.length, query.limit());
+        ByteBuf body = Unpooled.buffer(200 + count * 40);
+        JsonOut json = top(body, snapshot, query).ascii("\",\"switches\":[");
+        for (int i = 0; i < count; i++) {
+            json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(rows[i])).ascii(",\"value\":");
+            snapshot.writeValue(json, rows[i], column);
+            json.ascii('}');
+        }
+        json.ascii("]}").flush();
+        return body.nioBuffer();
+    }
+
+    private ByteBuffer portsBody(Snapshot snapshot, PortView ports, TopSwitchesQuery query, int column) {
         int[] portRows = ranking.portRows(snapshot, ports, column, query.descending());
         int count = Math.min(portRows.length, query.limit());
-        return Mono.just(answers.answer(snapshot.etag(), snapshot.sampledAt(), () -> {
-            ByteBuf body = Unpooled.buffer(200 + count * 80);
-            JsonOut json = top(body, snapshot, query).ascii("\",\"ports\":[");
-            for (int i = 0; i < count; i++) {
-                int portRow = portRows[i];
-                int row = ports.switchRowOf(portRow);
-                json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(row))
-                        .ascii(",\"port\":").number(ports.portNumber(portRow));
-                String description = snapshot.description(row);
-                if (description != null) {
-                    json.ascii(",\"description\":").string(description);
-                }
-                json.ascii(",\"value\":");
-                ports.writeValue(json, portRow, column);
-                json.ascii('}');
+        ByteBuf body = Unpooled.buffer(200 + count * 80);
+        JsonOut json = top(body, snapshot, query).ascii("\",\"ports\":[");
+        for (int i = 0; i < count; i++) {
+            int portRow = portRows[i];
+            int row = ports.switchRowOf(portRow);
+            json.ascii(i == 0 ? "{\"switch\":" : ",{\"switch\":").string(snapshot.switchId(row))
+                    .ascii(",\"port\":").number(ports.portNumber(portRow));
+            String description = snapshot.description(row);
+            if (description != null) {
+                json.ascii(",\"description\":").string(description);
             }
-            json.ascii("]}").flush();
-            return SnapshotAnswers.wrap(body);
-        }));
+            json.ascii(",\"value\":");
+            ports.writeValue(json, portRow, column);
+            json.ascii('}');
+        }
+        json.ascii("]}").flush();
+        return body.nioBuffer();
     }
 
     /** What TopSwitches and TopPorts start with, up to the list's name (its quote still open). */

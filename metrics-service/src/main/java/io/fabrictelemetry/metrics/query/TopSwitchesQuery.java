@@ -45,8 +45,12 @@ record TopSwitchesQuery(String metric, int limit, boolean descending) {
 
     private static int limit(String text) {
         // digits only: no sign, space or exponent; at most 4 so that parsing cannot overflow
-        if (text.matches("[0-9]{1,4}")) {
-            int limit = Integer.parseInt(text);
+        if (!text.isEmpty() && text.length() <= 4) {
+            int limit = 0;
+            for (int i = 0; i < text.length() && limit >= 0; i++) {
+                char c = text.charAt(i);
+                limit = c >= '0' && c <= '9' ? limit * 10 + (c - '0') : -1;
+            }
             if (limit >= 1 && limit <= MAX_LIMIT) {
                 return limit;
             }

@@ -6,6 +6,11 @@
 #           then the reference again; each must reach 80 % of the better of the two references.
 #           One service at a time, each with its own generator; every cell as bench/run.sh floods
 #           (wrk -t2 -c64; BENCH_WARMUP s of warm-up, half at 4 connections; BENCH_DURATION s measured).
+#           The port service is first warmed with every request kind in turn (BENCH_WARMUP/2 s each at
+#           4 connections), so that the first cell is not measured on a JVM that has only seen its own.
+#           Then the floor: a bare Reactor Netty server (bench's BaselineServer, no Spring, none of our
+#           work) serving the bytes captured from the reference's GetMetric and from the one-switch
+#           ListMetrics, flooded alike: what the machine allows for each body size, the same run.
 #   memory  the port fabric under -Xmx2g with HISTORY_RETENTION=15m: MEMORY_FILL s of running (history
 #           fills), then a MEMORY_FLOOD s GetMetric flood (a port); 0 errors, alive, history spanning
 #           15 minutes (GetMetricHistory's oldest point) before and after the flood; heap after GC, GC
@@ -15,10 +20,11 @@
 #
 #   bench/ports.sh                                   both phases (~20 min of floods, 25 min of memory)
 #   BENCH_PHASES=memory bench/ports.sh               one phase
-#   BENCH_PORTS=18600 bench/ports.sh                 ports used: BENCH_PORTS .. BENCH_PORTS+3 (default 28180)
+#   BENCH_PORTS=18600 bench/ports.sh                 ports used: BENCH_PORTS .. BENCH_PORTS+4 (default 28180)
 #   PORTS_SWITCHES=100 PORTS_PER_SWITCH=4 BASE_SWITCHES=100 BENCH_WARMUP=4 BENCH_DURATION=3 \
 #     MEMORY_FILL=30 MEMORY_FLOOD=20 MEMORY_RETENTION=20s bench/ports.sh   a dry run at small scale
-#   BENCH_GEN_JAR, BENCH_API_JAR: other jars than the ones built here
+#   BENCH_GEN_JAR, BENCH_API_JAR, BENCH_BENCH_JAR: other jars than the ones built here (the last: the
+#   floor's BaselineServer, bench/target/benchmarks.jar; without it the floor is not measured)
 #   other settings: MEMORY_HEAP (2g), MEMORY_HISTORY_MAX_BYTES (1536MB), PORTS_METRIC
 #   (Infiniband_XmitWait_u_Ticks), PORTS_PORT (23, the port asked for)
 #
@@ -55,6 +61,8 @@ for tool in curl wrk java jcmd awk; do
 done
 GEN_JAR="${BENCH_GEN_JAR:-$(ls generator-service/target/generator-service-*-exec.jar 2>/dev/null | head -n 1)}"
 API_JAR="${BENCH_API_JAR:-$(ls metrics-service/target/metrics-service-*-exec.jar 2>/dev/null | head -n 1)}"
+BENCH_JAR="${BENCH_BENCH_JAR:-bench/target/benchmarks.jar}"
+FLOOR_PORT=$((PORTS + 4))
 [ -n "$GEN_JAR" ] && [ -n "$API_JAR" ] || { echo "build first: ./mvnw -B -DskipTests package" >&2; exit 2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -219,6 +227,11 @@ if enabled floods; then
     CELLS+=("aggregate|$API/telemetry/GetMetric?switch=$GUID&metric=$METRIC|\"aggregate\":\"sum\"")
     CELLS+=("TopPorts|$API/telemetry/TopPorts?metric=$METRIC&limit=10|\"ports\":\\[\\{")
     CELLS+=("ListMetrics-one-switch|$API/telemetry/ListMetrics?switch=$GUID|\"ports\":\\{\"$GUID\":\\{")
+    # every request kind once before any is measured: the first cell's JVM has seen all of them
+    for cell in "${CELLS[@]}"; do
+      IFS='|' read -r name url expect <<< "$cell"
+      wrk -t1 -c4 -d"$((WARMUP / 2))s" "$url" > "$OUT/ports-$name-warmup-service.txt" 2>&1
+    done
     for cell in "${CELLS[@]}"; do
       IFS='|' read -r name url expect <<< "$cell"
       code=$(curl -s -o "$OUT/ports-$name.json" -w '%{http_code}' "$url" || true)
@@ -240,9 +253,35 @@ if enabled floods; then
     cleanup
   fi
   reference last; REF_LAST=$REF_RPS
+  # the floor: a bare Reactor Netty server answering the captured bodies, nothing of ours; no service runs
+  FLOOR_SMALL=""; FLOOR_LARGE=""
+  if [ -f "$BENCH_JAR" ] && [ -s "$OUT/reference-first.json" ] && [ -s "$OUT/ports-ListMetrics-one-switch.json" ]; then
+    java -cp "$BENCH_JAR" io.fabrictelemetry.bench.BaselineServer "$FLOOR_PORT" "$OUT/reference-first.json" \
+      "$OUT/ports-ListMetrics-one-switch.json" > "$OUT/floor.log" 2>&1 &
+    PIDS+=($!)
+    FLOOR="http://127.0.0.1:$FLOOR_PORT/telemetry"
+    if wait_for_200 "$FLOOR/GetMetric" 60; then
+      read -r rps p50 p99 bad <<< "$(flood "floor-GetMetric" "$FLOOR/GetMetric")"; FLOOR_SMALL=$rps
+      echo "| floor (bare Reactor Netty) | the reference's GetMetric body, static | $rps | floor | $p50 / $p99 | $bad | $(wc -c < "$OUT/reference-first.json") | $(load) |" >> "$OUT/summary.md"
+      read -r rps p50 p99 bad <<< "$(flood "floor-ListMetrics" "$FLOOR/ListMetrics")"; FLOOR_LARGE=$rps
+      echo "| floor (bare Reactor Netty) | the one-switch ListMetrics body, static | $rps | FLOOR_RATIO | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-ListMetrics-one-switch.json") | $(load) |" >> "$OUT/summary.md"
+    else
+      note ""; note "The floor's BaselineServer did not start (see floor.log): not measured."
+    fi
+    cleanup
+  else
+    note ""; note "The floor was not measured (no $BENCH_JAR, or no captured bodies)."
+  fi
   REF=$(awk -v a="$REF_FIRST" -v b="$REF_LAST" 'BEGIN { printf "%.2f", (a > b ? a : b) }')
   note ""
   note "Reference: the better of GetMetric at $BASE_SWITCHES switches first and last, $REF req/s (first $REF_FIRST, last $REF_LAST)."
+  if [ -n "$FLOOR_LARGE" ]; then
+    r=$(ratio "$FLOOR_LARGE" "$REF")
+    sed -i "s/FLOOR_RATIO/$r/" "$OUT/summary.md"
+    note ""
+    note "Floor: a bare Reactor Netty server sends the one-switch ListMetrics body $FLOOR_LARGE times a second, $r of the reference; the reference's GetMetric body $FLOOR_SMALL times (no Spring, no snapshot: the most any service could do with these bodies on this machine)."
+    at_least "$r" 0.80 || note "The floor itself is under 0.80 of the reference: the one-switch ListMetrics target cannot be met on this machine as stated."
+  fi
   for name in port aggregate TopPorts ListMetrics-one-switch; do
     var="RPS_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
     rps="${!var:-}"

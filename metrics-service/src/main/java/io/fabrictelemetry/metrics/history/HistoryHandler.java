@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,6 +31,8 @@ import io.fabrictelemetry.metrics.body.JsonOut;
 import io.fabrictelemetry.metrics.snapshot.PortView;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * GetMetricHistory: the kept points of one series, oldest first, then the current snapshot's
@@ -37,7 +40,10 @@ import reactor.core.publisher.Mono;
  * Decodes one series from the compressed frames per request: no lock, no I/O.
  */
 @Component
-public class HistoryHandler {
+public class HistoryHandler implements DisposableBean {
+
+    /** Threads that build aggregate series (CPU-bound): a share of the cores, never the event loop's. */
+    static final int AGGREGATE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
@@ -45,12 +51,20 @@ public class HistoryHandler {
     private final HistoryRecorder recorder;
     private final String retention;
     private final Clock clock;
+    /** Where a switch's aggregate series is built on port rows: a small scheduler of its own. */
+    private final Scheduler aggregates;
 
     HistoryHandler(SnapshotAnswers answers, HistoryRecorder recorder, HistoryProperties properties, Clock clock) {
+        this.aggregates = Schedulers.newParallel("history-aggregate", AGGREGATE_THREADS, true);
         this.answers = answers;
         this.recorder = recorder;
         this.retention = properties.enabled() ? properties.retention().toString() : Duration.ZERO.toString();
         this.clock = clock;
+    }
+
+    @Override
+    public void destroy() {
+        aggregates.dispose();
     }
 
     public Mono<ServerResponse> getMetricHistory(ServerRequest request) {
@@ -82,6 +96,20 @@ public class HistoryHandler {
                     "metric '" + metric + "' is neither in the current snapshot nor in the kept history",
                     Map.of("validMetrics", snapshot.metrics()), HttpHeaders.EMPTY);
         }
+        if (port == NO_PORT && ports != null) {
+            // a switch's aggregate on port rows: its ports' series decoded and combined (milliseconds at
+            // 200,000 ports), on a worker of its own, not the event loop
+            int portRowFound = portRow;
+            return Mono.defer(() -> answer(request, snapshot, row, switchId, port, portRowFound, metric, column, from))
+                    .subscribeOn(aggregates);
+        }
+        return answer(request, snapshot, row, switchId, port, portRow, metric, column, from);
+    }
+
+    /** The answer to a checked request: the points, the body, its ETag, or the {@code 304}. */
+    private Mono<ServerResponse> answer(ServerRequest request, Snapshot snapshot, int row, String switchId, int port,
+            int portRow, String metric, int column, long from) {
+        PortView ports = snapshot.ports();
         List<Point> points;
         if (port != NO_PORT) {
             points = new ArrayList<>(recorder.queryPort(switchId, port, metric, from));

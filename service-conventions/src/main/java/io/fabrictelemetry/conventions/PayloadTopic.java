@@ -115,11 +115,16 @@ public final class PayloadTopic {
                 // another publisher created it meanwhile: check it like any existing topic
             }
         }
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(millis, TimeUnit.MILLISECONDS).get(topic);
-        if (description != null && description.partitions().size() > 1) {
-            log.warn("Topic {} has {} partitions: only partition {} is written and read", topic,
-                    description.partitions().size(), PayloadRecords.PARTITION);
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(millis, TimeUnit.MILLISECONDS).get(topic);
+            if (description != null && description.partitions().size() > 1) {
+                log.warn("Topic {} has {} partitions: only partition {} is written and read", topic,
+                        description.partitions().size(), PayloadRecords.PARTITION);
+            }
+        } catch (ExecutionException e) {
+            // a topic created a moment ago may not be in this broker's metadata yet: the check is advice only
+            log.debug("Partitions of topic {} not described: {}", topic, e.getCause().toString());
         }
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = admin.describeConfigs(List.of(resource)).all().get(millis, TimeUnit.MILLISECONDS).get(resource);

@@ -1,6 +1,7 @@
 package io.fabrictelemetry.conventions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,12 @@ class PayloadTopicTests {
         broker.destroy();
     }
 
+    /** A topic just created is known to the broker's metadata a moment after the controller answered. */
+    private static void awaitKnown(String topic) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get().containsKey(topic));
+    }
+
     private static Config config(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return admin.describeConfigs(List.of(resource)).all().get().get(resource);
@@ -55,6 +62,7 @@ class PayloadTopicTests {
     void aMissingTopicIsCreatedWithOnePartitionTheRetentionAndTheMessageSize() throws Exception {
         Requirements required = Requirements.of("created", Duration.ofMinutes(15), 10_000_000);
         assertThat(PayloadTopic.ensure(admin, required, TIMEOUT)).isEqualTo(Outcome.CREATED);
+        awaitKnown("created");
         assertThat(admin.describeTopics(List.of("created")).allTopicNames().get().get("created").partitions())
                 .hasSize(1);
         Config config = config("created");
@@ -67,6 +75,7 @@ class PayloadTopicTests {
     void anExistingTopicAllowingLessIsRaisedAndOneAllowingMoreIsLeftAlone() throws Exception {
         admin.createTopics(List.of(new NewTopic("small", Optional.of(1), Optional.empty())
                 .configs(Map.of("retention.ms", "60000", "max.message.bytes", "1000")))).all().get();
+        awaitKnown("small");
         Requirements required = Requirements.of("small", Duration.ofMinutes(15), 10_000_000);
         assertThat(PayloadTopic.ensure(admin, required, TIMEOUT)).isEqualTo(Outcome.RAISED);
         assertThat(config("small").get("retention.ms").value()).isEqualTo(Long.toString(required.retentionMs()));
@@ -75,6 +84,7 @@ class PayloadTopicTests {
 
         admin.createTopics(List.of(new NewTopic("large", Optional.of(1), Optional.empty())
                 .configs(Map.of("retention.ms", "-1", "max.message.bytes", "200000000")))).all().get();
+        awaitKnown("large");
         assertThat(PayloadTopic.ensure(admin, required, TIMEOUT)).isEqualTo(Outcome.EXISTED);
         assertThat(config("large").get("retention.ms").value()).isEqualTo("-1");
         assertThat(config("large").get("max.message.bytes").value()).isEqualTo("200000000");

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.unit.DataSize;
 
@@ -159,5 +161,37 @@ class KafkaPublisherTests {
         assertThat(loop.status().consecutiveFailures()).isZero();
         assertThat(publisher.status().lastError()).startsWith("not published to Kafka (topic): topic ")
                 .contains("took longer than PT0.8S");
+    }
+
+    /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */
+    private static String hundredThousandSwitches() {
+        StringBuilder csv = new StringBuilder("switch_id,latency_us,packet_errors,dropped_packets,link_down_count,"
+                + "rx_bytes,tx_bytes,utilization,temperature_c\r\n");
+        java.util.Random random = new java.util.Random(23);
+        for (int i = 0; i < 100_000; i++) {
+            csv.append(String.format(java.util.Locale.ROOT, "sw-%06d,%.3f,%d,%d,%d,%d,%d,%.4f,%.1f\r\n", i,
+                    random.nextDouble() * 50, random.nextInt(1000), random.nextInt(100), random.nextInt(5),
+                    random.nextLong(1L << 40), random.nextLong(1L << 40), random.nextDouble(), 30 + random.nextDouble() * 40));
+        }
+        return csv.toString();
+    }
+
+    @Test
+    void aHundredThousandSwitchPayloadPassesWhole() {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("large");
+        String csv = hundredThousandSwitches();
+        ScriptedPollLoop loop = publishing(bootstrap, topic, new PollProperties(Duration.ofSeconds(30),
+                Duration.ofSeconds(20), DataSize.ofMegabytes(64)));
+
+        assertThat(loop.answer(csv, "\"big\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).value()).isEqualTo(csv.getBytes(StandardCharsets.UTF_8));
+        assertThat(store.current().switchCount()).isEqualTo(100_000);
+        assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-0\"");
+        LoggerFactory.getLogger(KafkaPublisherTests.class).info("{} bytes published (send to acknowledgement) in {} ms",
+                csv.length(), registry.get("fabric.kafka.publish.duration").timer().max(TimeUnit.MILLISECONDS));
     }
 }

@@ -26,7 +26,8 @@ import kafka.server.BrokerServer;
 
 /**
  * The broker stopped and started again under a publisher: a broker of this class's own, whose broker
- * server (not its controller, not its log) is shut down and started up again on the same port.
+ * server (not its controller, not its log) is shut down and started up again on the same address
+ * (the publisher's bootstrap address stays the one it was given).
  */
 class KafkaPublisherRestartTests {
 
@@ -59,7 +60,7 @@ class KafkaPublisherRestartTests {
 
     @Test
     void whileTheBrokerIsDownPayloadsAreServedUnloggedAndPublishingResumesWithTheNextPayloadWhenItIsBack() {
-        broker = KafkaTestBroker.own(KafkaTestBroker.freePort());
+        broker = KafkaTestBroker.own();
         String bootstrap = broker.getBrokersAsString();
         String topic = KafkaTestBroker.topic("restart");
         KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "src");
@@ -70,7 +71,7 @@ class KafkaPublisherRestartTests {
         assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
         assertThat(store.current().sequence()).isEqualTo(1);
 
-        BrokerServer server = broker.getCluster().brokers().values().iterator().next();
+        BrokerServer server = KafkaTestBroker.restartable(broker);
         server.shutdown();
         server.awaitShutdown();
 
@@ -86,6 +87,7 @@ class KafkaPublisherRestartTests {
         assertThat(publisher.status().lastProbeError()).isNotNull();
 
         server.startup();
+        assertThat(broker.getBrokersAsString()).isEqualTo(bootstrap);
         // the next new payload is published once the broker answers again
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             loop.answer(CSV_3, "\"g-3\"", null, null);

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import io.fabrictelemetry.conventions.PayloadRecords;
+import kafka.server.BrokerServer;
 
 /**
  * A real KRaft broker inside the test JVM, for every Kafka test (never a mock of the client).
@@ -25,8 +26,11 @@ import io.fabrictelemetry.conventions.PayloadRecords;
  * <li>{@link #shared()}: one broker for the whole test JVM (surefire runs every test class in one),
  *     started on first use (about 3 s), stopped when the JVM exits. Each test class or test takes
  *     topics of its own ({@link #topic}), so tests never see each other's records.</li>
- * <li>{@link #own(int)}: a broker of one's own on a fixed port, for a test that stops it (call
- *     {@code destroy()}) and starts another on the same address.</li>
+ * <li>{@link #own()}: a broker of one's own, for a test that stops it and starts it again:
+ *     {@link #restartable} gives its broker server, whose {@code shutdown()} + {@code awaitShutdown()}
+ *     and {@code startup()} stop and start it on the same address with its log kept (the controller
+ *     stays up). {@code destroy()} it at the end. (spring-kafka-test 4.0.6 ignores
+ *     {@code kafkaPorts(...)}: a broker destroyed and made again would listen elsewhere.)</li>
  * <li>{@link #unreachable()}: a bootstrap address where nothing listens.</li>
  * <li>{@link #records}: what a topic's partition holds, read as a consumer replica would
  *     (assigned, no consumer group, from the beginning up to the end offset read first).</li>
@@ -50,9 +54,14 @@ public final class KafkaTestBroker {
         return shared.getBrokersAsString();
     }
 
-    /** A started broker of the caller's own, listening on {@code port} (see {@link #freePort()}); the caller destroys it. */
-    public static EmbeddedKafkaKraftBroker own(int port) {
-        return started(new EmbeddedKafkaKraftBroker(1, 1).kafkaPorts(port));
+    /** A started broker of the caller's own; the caller destroys it. */
+    public static EmbeddedKafkaKraftBroker own() {
+        return started(new EmbeddedKafkaKraftBroker(1, 1));
+    }
+
+    /** The broker server of {@code broker}: shut it down and start it up again on the same address. */
+    public static BrokerServer restartable(EmbeddedKafkaKraftBroker broker) {
+        return broker.getCluster().brokers().values().iterator().next();
     }
 
     private static EmbeddedKafkaKraftBroker started(EmbeddedKafkaKraftBroker broker) {

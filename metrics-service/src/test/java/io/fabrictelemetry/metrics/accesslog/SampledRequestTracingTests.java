@@ -1,0 +1,129 @@
+package io.fabrictelemetry.metrics.accesslog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.fabrictelemetry.conventions.tracing.TracingConfiguration;
+import io.fabrictelemetry.metrics.api.NoGenerator;
+import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
+import io.fabrictelemetry.metrics.snapshot.Table;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * With {@code TRACING_SAMPLING_PROBABILITY=1} every API request is a server span, continuing the
+ * caller's {@code traceparent}; its access-log line ends with the trace ID, and the JSON logs
+ * ({@code json-logs} profile) carry the trace ID of the access line and of the poll's log lines.
+ */
+@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h",
+        "tracing.sampling-probability=1", "management.opentelemetry.tracing.export.schedule-delay=50ms"})
+@AutoConfigureTracing
+@AutoConfigureWebTestClient
+@ActiveProfiles("json-logs")
+@ExtendWith(OutputCaptureExtension.class)
+class SampledRequestTracingTests {
+
+    private static final String CALLER_TRACE = "0af7651916cd43dd8448eb211c80319c";
+    private static final JsonMapper json = JsonMapper.builder().build();
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Spans {
+        @Bean
+        InMemorySpanExporter inMemorySpans() {
+            return InMemorySpanExporter.create();
+        }
+    }
+
+    @DynamicPropertySource
+    static void noGenerator(DynamicPropertyRegistry registry) {
+        NoGenerator.register(registry);
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    @Autowired
+    SnapshotStore store;
+
+    @Autowired
+    InMemorySpanExporter spans;
+
+    @BeforeEach
+    void publish() {
+        store.publish(Table.of(List.of("latency_us"), List.of("sw-0001"), new long[] {7}, new byte[] {CellKind.INTEGER},
+                0, 0), Instant.now(), Instant.now(), null);
+    }
+
+    private static Optional<JsonNode> jsonLine(CapturedOutput output, String contains) {
+        return output.getOut().lines().filter(line -> line.startsWith("{") && line.contains(contains))
+                .map(json::readTree).findFirst();
+    }
+
+    @Test
+    void aSampledRequestIsAServerSpanOfTheCallersTraceAndItsAccessLineSaysTheTraceId(CapturedOutput output) {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us")
+                .header("X-Request-Id", "traced-1")
+                .header("traceparent", "00-" + CALLER_TRACE + "-b7ad6b7169203331-01")
+                .exchange().expectStatus().isOk();
+
+        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER && span.getName().equals("GET /telemetry/GetMetric"))
+                .findFirst(), Optional::isPresent).orElseThrow();
+        assertThat(server.getTraceId()).isEqualTo(CALLER_TRACE);
+        assertThat(server.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+
+        JsonNode access = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "traced-1 GET"),
+                Optional::isPresent).orElseThrow();
+        assertThat(access.get("message").asString()).endsWith(" trace=" + CALLER_TRACE);
+        assertThat(access.toString()).as("the JSON line carries the trace ID as a field").contains(
+                "\"traceId\":\"" + CALLER_TRACE + "\"");
+    }
+
+    @Test
+    void aRequestWithoutTraceparentStartsATraceOfItsOwnAtProbabilityOne(CapturedOutput output) {
+        client.get().uri("/telemetry/ListMetrics").header("X-Request-Id", "traced-2").exchange().expectStatus().isOk();
+        JsonNode access = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "traced-2 GET"),
+                Optional::isPresent).orElseThrow();
+        String traceId = access.get("message").asString().replaceAll(".* trace=", "");
+        assertThat(traceId).matches("[0-9a-f]{32}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(traceId)
+                        && span.getName().equals("GET /telemetry/ListMetrics")));
+    }
+
+    @Test
+    void thePollsLogLinesCarryThePollsTraceId(CapturedOutput output) {
+        // nothing listens at the generator's port: the first poll fails and says so at WARN
+        SpanData poll = await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals(TracingConfiguration.POLL_SPAN)).findFirst(),
+                Optional::isPresent).orElseThrow();
+        JsonNode warning = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "/counters failed ("),
+                Optional::isPresent).orElseThrow();
+        assertThat(warning.toString()).contains("\"traceId\":\"" + poll.getTraceId() + "\"");
+    }
+}

@@ -218,7 +218,7 @@ class RecordConsumer implements SmartLifecycle {
             log.info("Consuming {} again from offset {}", partition, next);
         }
         kafka.seek(partition, next);
-        long lastCheck = Long.MIN_VALUE;
+        long lastCheck = 0; // the first check at once
         while (running) {
             ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
             if (!records.isEmpty()) {

@@ -142,11 +142,19 @@ class SnapshotStream implements SmartLifecycle {
      * new one, or the latest after a gap.
      */
     Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound) {
+        return events(filter, outbound, 0);
+    }
+
+    /**
+     * The events of a client that has already received snapshot {@code lastSeen} (its
+     * {@code Last-Event-ID}): only snapshots newer than that, the current one first if it is.
+     */
+    Flux<Publisher<DataBuffer>> events(ListMetricsFilter filter, StreamOutbound outbound, long lastSeen) {
         return Flux.create(sink -> {
             open.incrementAndGet();
             StreamClient client = new StreamClient(filter, outbound, () -> timer.now(TimeUnit.MILLISECONDS),
                     properties.keepalive().toMillis(), properties.writeTimeout().toMillis(), dropped::increment,
-                    reason -> cuts.get(reason).increment());
+                    reason -> cuts.get(reason).increment(), lastSeen);
             client.attach(sink);
             Disposable ticks = Flux.interval(TICK, TICK, timer)
                     .onBackpressureDrop()
@@ -164,7 +172,8 @@ class SnapshotStream implements SmartLifecycle {
                 client.close();
                 return;
             }
-            if (store.current() == null) {
+            Snapshot now = store.current();
+            if (now == null || now.sequence() <= lastSeen) {
                 client.greetWhileWaiting();
             }
             // the first event is made on the fan-out thread, as every other: this callback runs on

@@ -83,8 +83,10 @@ final class StreamClient {
     private boolean closed;
     private boolean greet;
 
+    /** @param lastSeen the sequence the client already has (its {@code Last-Event-ID}): only newer ones are sent */
     StreamClient(ListMetricsFilter filter, StreamOutbound outbound, LongSupplier clock, long keepaliveMillis,
-            long writeTimeoutMillis, Runnable onDrop, Consumer<Cut> onCut) {
+            long writeTimeoutMillis, Runnable onDrop, Consumer<Cut> onCut, long lastSeen) {
+        this.lastOffered = lastSeen;
         this.filter = filter;
         this.outbound = outbound;
         this.clock = clock;

@@ -2,6 +2,7 @@ package io.fabrictelemetry.metrics.stream;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -15,6 +16,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.RetryAfter;
 import io.fabrictelemetry.metrics.api.SnapshotAnswers;
+import io.fabrictelemetry.metrics.kafka.KafkaSettings;
 import io.fabrictelemetry.metrics.query.ListMetricsFilter;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import reactor.core.publisher.Mono;
@@ -32,12 +34,29 @@ public class StreamHandler {
     private final SnapshotStream stream;
     private final SnapshotAnswers answers;
     private final String retryAfterSeconds;
+    private final boolean resumable;
+
+    @Autowired
+    StreamHandler(SnapshotStream stream, SnapshotAnswers answers, StreamProperties properties, KafkaSettings kafka) {
+        this(stream, answers, properties, kafka.usesKafka());
+    }
 
     StreamHandler(SnapshotStream stream, SnapshotAnswers answers, StreamProperties properties) {
+        this(stream, answers, properties, false);
+    }
+
+    /**
+     * @param resumable whether a reconnecting client's {@code Last-Event-ID} is honoured: only when
+     *                  sequences come from the Kafka log (publish and consume modes), the same on every
+     *                  replica and after every restart; a polling service numbers its snapshots from 1
+     *                  at each start, so an id from before a restart would hold back newer data
+     */
+    StreamHandler(SnapshotStream stream, SnapshotAnswers answers, StreamProperties properties, boolean resumable) {
         this.stream = stream;
         this.answers = answers;
         // a place frees up when a client leaves: no better hint than a keepalive period
         this.retryAfterSeconds = RetryAfter.seconds(properties.keepalive());
+        this.resumable = resumable;
     }
 
     public Mono<ServerResponse> stream(ServerRequest request) {
@@ -63,13 +82,35 @@ public class StreamHandler {
                     "the service already serves its maximum number of snapshot streams; retry later",
                     Map.of(), headers);
         }
+        long lastSeen = lastEventId(request);
         BodyInserter<Object, ServerHttpResponse> events = (response, context) ->
-                response.writeAndFlushWith(stream.events(filter, StreamOutbound.of(response)));
+                response.writeAndFlushWith(stream.events(filter, StreamOutbound.of(response), lastSeen));
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .cacheControl(CacheControl.noStore())
                 .header("X-Accel-Buffering", "no") // nginx: do not buffer the stream
                 .body(events);
+    }
+
+    /**
+     * The sequence a reconnecting client last received ({@code Last-Event-ID}, which
+     * {@code EventSource} sends by itself), when sequences are the log's: its first event is then the
+     * current snapshot only if that is newer, else the next newer one. 0 (send the current one) when
+     * absent, not a sequence, or in poll mode.
+     */
+    private long lastEventId(ServerRequest request) {
+        if (!resumable) {
+            return 0;
+        }
+        String id = request.headers().firstHeader("Last-Event-ID");
+        if (id == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(id.strip()));
+        } catch (NumberFormatException notOurs) {
+            return 0;
+        }
     }
 
     public Mono<ServerResponse> head(ServerRequest request) {

@@ -3,11 +3,16 @@ package io.fabrictelemetry.metrics.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -30,6 +35,7 @@ class ConsumeModeTests {
 
     static final String SOURCE = "127.0.0.1:9001/counters";
     static final Duration WAIT = Duration.ofSeconds(60);
+    static final HttpClient SSE = HttpClient.newHttpClient();
 
     static String servers;
     static PayloadAppender broker;
@@ -111,6 +117,34 @@ class ConsumeModeTests {
             assertThat(second.get("/telemetry/GetMetric?switch=sw-1&metric=rx_bytes_per_second").body())
                     .isEqualTo(first.get("/telemetry/GetMetric?switch=sw-1&metric=rx_bytes_per_second").body());
         }
+    }
+
+    @Test
+    void aStreamClientReconnectingWithLastEventIdGetsOnlyNewerSnapshots() throws Exception {
+        long current = appendGeneration();
+        try (Replica second = Replica.consumer(servers, topic)) {
+            awaitSequence(second, current);
+            long sequence = PayloadRecords.sequence(current);
+            // it saw the current snapshot on another replica: the first event is the next one
+            CompletableFuture<String> resumed = firstEventId(second, Long.toString(sequence));
+            // one snapshot behind: the current one at once
+            assertThat(firstEventId(second, Long.toString(sequence - 1)).get(30, TimeUnit.SECONDS))
+                    .isEqualTo(Long.toString(sequence));
+            assertThat(resumed).isNotDone();
+            long next = appendGeneration();
+            assertThat(resumed.get(30, TimeUnit.SECONDS)).isEqualTo(Long.toString(PayloadRecords.sequence(next)));
+        }
+    }
+
+    /** The {@code id:} of the first event a stream sends after connecting with {@code Last-Event-ID}. */
+    static CompletableFuture<String> firstEventId(Replica replica, String lastEventId) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port()
+                + "/telemetry/stream")).header("Last-Event-ID", lastEventId).GET().build();
+        return SSE.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
+            try (var lines = response.body()) {
+                return lines.filter(line -> line.startsWith("id: ")).findFirst().orElseThrow().substring(4);
+            }
+        }).orTimeout(60, TimeUnit.SECONDS);
     }
 
     @Test

@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.WorkerLifecycle;
-import io.fabrictelemetry.metrics.kafka.IngestModes;
+import io.fabrictelemetry.metrics.kafka.ConditionalOnIngestMode;
+import io.fabrictelemetry.metrics.kafka.IngestMode;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -45,7 +45,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>Each poll is a trace ({@link PollSpans}): the steps below open their spans and nothing else.
  */
 @Component
-@Conditional(IngestModes.Polls.class) // INGEST_MODE=consume builds snapshots from Kafka (kafka/RecordConsumer), never polls
+// INGEST_MODE=consume builds snapshots from Kafka (kafka/RecordConsumer), never polls
+@ConditionalOnIngestMode({IngestMode.POLL, IngestMode.PUBLISH})
 class PollLoop extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Objects;
 
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 import io.fabrictelemetry.metrics.history.HistoryProperties;
@@ -13,7 +12,7 @@ import io.fabrictelemetry.metrics.ingest.PayloadStep;
 
 /** {@code INGEST_MODE=consume}: the topic's consumer. */
 @Configuration(proxyBeanMethods = false)
-@Conditional(IngestModes.Consumes.class)
+@ConditionalOnIngestMode(IngestMode.CONSUME)
 class ConsumeModeConfiguration {
 
     @Bean

@@ -5,7 +5,6 @@ import java.time.Duration;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.TimeFormat;
@@ -18,7 +17,7 @@ import io.fabrictelemetry.conventions.TimeFormat;
  * last snapshot while the broker is away, and restarting them would not bring it back.
  */
 @Component("kafka")
-@Conditional(IngestModes.Consumes.class)
+@ConditionalOnIngestMode(IngestMode.CONSUME)
 class ConsumerHealthIndicator implements HealthIndicator {
 
     private final ConsumerTracker tracker;

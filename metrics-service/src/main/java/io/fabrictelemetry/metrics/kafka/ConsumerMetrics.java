@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * read the strongly held tracker bean (Micrometer holds gauge targets weakly).
  */
 @Component
-@Conditional(IngestModes.Consumes.class)
+@ConditionalOnIngestMode(IngestMode.CONSUME)
 class ConsumerMetrics {
 
     /** Why a record built no snapshot (the {@code reason} tag of {@code fabric_kafka_records_skipped_total}). */

@@ -3,12 +3,11 @@ package io.fabrictelemetry.metrics.kafka;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
-import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 /** The latest {@link ConsumerStatus}: one writer (the consumer thread), any number of readers. */
 @Component
-@Conditional(IngestModes.Consumes.class)
+@ConditionalOnIngestMode(IngestMode.CONSUME)
 public class ConsumerTracker {
 
     private final AtomicReference<ConsumerStatus> status = new AtomicReference<>(ConsumerStatus.INITIAL);

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import io.fabrictelemetry.conventions.PayloadRecords;
 import io.fabrictelemetry.conventions.TimeFormat;
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code INGEST_MODE=consume} against a real broker in the test JVM: replicas that read the same
@@ -96,27 +98,19 @@ class ConsumeModeTests {
     }
 
     @Test
-    void twoConsumersServeByteIdenticalListMetricsWithTheSameEtagAndSequence() throws Exception {
-        appendGeneration();
+    void aConsumerNeverPollsAndItsIngestionHealthSaysWhenARecordWasLastApplied() throws Exception {
         long offset = appendGeneration();
-        try (Replica second = Replica.consumer(servers, topic)) {
-            awaitSequence(first, offset);
-            awaitSequence(second, offset);
-
-            HttpResponse<byte[]> one = first.get("/telemetry/ListMetrics");
-            HttpResponse<byte[]> two = second.get("/telemetry/ListMetrics");
-            assertThat(one.statusCode()).isEqualTo(200);
-            assertThat(two.body()).isEqualTo(one.body());
-            String etag = one.headers().firstValue("ETag").orElseThrow();
-            assertThat(etag).isEqualTo(PayloadRecords.etag(topic, 0, offset));
-            assertThat(two.headers().firstValue("ETag")).contains(etag);
-            assertThat(new String(one.body(), StandardCharsets.UTF_8))
-                    .contains("\"sequence\":" + PayloadRecords.sequence(offset));
-            // a tag one replica issued holds on the other
-            assertThat(second.get("/telemetry/ListMetrics", "If-None-Match", etag).statusCode()).isEqualTo(304);
-            assertThat(second.get("/telemetry/GetMetric?switch=sw-1&metric=rx_bytes_per_second").body())
-                    .isEqualTo(first.get("/telemetry/GetMetric?switch=sw-1&metric=rx_bytes_per_second").body());
-        }
+        awaitRead(first, offset);
+        assertThat(first.hasBean("pollLoop")).isFalse();
+        assertThat(first.bean(MeterRegistry.class).counter("fabric.ingest.polls", "outcome", "success").count())
+                .isGreaterThanOrEqualTo(1);
+        JsonNode health = JsonMapper.builder().build().readTree(first.text("/actuator/health"));
+        assertThat(health.at("/components/ingestion/status").toString()).isEqualTo("\"UP\"");
+        assertThat(health.at("/components/ingestion/details/lastOutcome").toString()).isEqualTo("\"success\"");
+        assertThat(health.at("/components/kafka/status").toString()).isEqualTo("\"UP\"");
+        assertThat(health.at("/components/kafkaCatchUp/status").toString()).isEqualTo("\"UP\"");
+        await().atMost(WAIT).until(() -> first.bean(MeterRegistry.class).get("fabric.kafka.consumer.lag.records")
+                .gauge().value() == 0);
     }
 
     @Test

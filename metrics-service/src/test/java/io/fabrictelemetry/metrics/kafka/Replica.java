@@ -75,6 +75,10 @@ final class Replica implements AutoCloseable {
         return port;
     }
 
+    boolean hasBean(String name) {
+        return context.containsBean(name);
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

@@ -3,8 +3,11 @@ package io.fabrictelemetry.generator.publish;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,9 +37,11 @@ import reactor.core.scheduler.Scheduler;
  * <p>The simulation hands each generation over without waiting: the hand-off keeps only the newest
  * generation not yet sent, and every call to the broker (topic setup, metadata, the send) runs on this
  * component's own thread, bounded by {@code KAFKA_MAX_BLOCK}. A dead broker therefore costs the
- * simulation and the HTTP API nothing; generations it could not take are counted
- * ({@code fabric_generator_publish_failures_total}) and said once per outage at WARN, the recovery at
- * INFO. Nothing is retried from here: the next generation is the next attempt.
+ * simulation and the HTTP API nothing. A generation that could not be published is sent again every
+ * {@link #RETRY_AFTER} for as long as it is the newest (with a long {@code GENERATOR_PERIOD} it would
+ * otherwise be missing from the topic for a whole period); a newer generation replaces it. Failed
+ * attempts are counted ({@code fabric_generator_publish_failures_total}) and said once per outage at
+ * WARN, the recovery at INFO.
  */
 class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
 
@@ -49,6 +54,8 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
      */
     static final Duration TOPIC_HISTORY_RETENTION = Duration.ofMinutes(15);
     static final long TOPIC_MAX_PAYLOAD_BYTES = 64L * 1024 * 1024;
+    /** Between two attempts at the same generation. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final PushSettings settings;
     private final Flux<Generation> generations;
@@ -58,6 +65,8 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
     private final Counter failures;
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicLong failedInOutage = new AtomicLong();
+    /** The newest generation handed over (set on the simulation's thread): the only one worth retrying. */
+    private final AtomicReference<Generation> newest = new AtomicReference<>();
     private volatile @Nullable Producer<byte[], byte[]> producer;
     private boolean topicReady;
 
@@ -78,6 +87,7 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
     @Override
     protected Disposable subscribe(Scheduler worker) {
         return generations
+                .doOnNext(newest::set)
                 // the simulation never waits: a generation not yet sent is replaced by a newer one
                 .onBackpressureLatest()
                 .publishOn(worker, 1)
@@ -146,6 +156,7 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
     }
 
     private void failed(Generation generation, Throwable error) {
+        retryLater(generation);
         failures.increment();
         failedInOutage.incrementAndGet();
         if (failing.compareAndSet(false, true)) {
@@ -154,6 +165,23 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
                     generation.number(), settings.topic(), settings.bootstrapServers(), error.toString());
         } else {
             log.debug("Publishing generation {} to Kafka failed: {}", generation.number(), error.toString());
+        }
+    }
+
+    /** On the worker thread, after {@link #RETRY_AFTER}: {@code generation} again, unless a newer one came. */
+    private void retryLater(Generation generation) {
+        Scheduler worker = worker();
+        if (worker == null || newest.get() != generation) {
+            return;
+        }
+        try {
+            worker.schedule(() -> {
+                if (newest.get() == generation) {
+                    send(generation);
+                }
+            }, RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the publisher is stopping: nothing more to send
         }
     }
 

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -58,7 +59,8 @@ import io.micrometer.core.instrument.Timer;
  * above it and streams and caches see it as new (an event stream of this replica sends nothing new
  * while it serves unlogged snapshots). {@code fabric_kafka_publish_failures_total} counts the
  * payload and the {@code kafka} health component is DOWN; the poll itself succeeded. The next new
- * payload is published again when the broker answers; the unlogged ones never reach the consumers.
+ * payload is published again when the broker answers, its snapshot built on the last logged one
+ * (rates, carried-over switches), as the consumers build it; the unlogged ones never reach them.
  */
 @Component
 @ConditionalOnIngestMode(IngestMode.PUBLISH)
@@ -96,6 +98,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     // snapshots served while the broker does not acknowledge: tags of their own, never a log's
     private final EntityTags unloggedTags = EntityTags.bootScoped();
     private final AtomicLong unlogged = new AtomicLong();
+    // the last snapshot built from an acknowledged record (the poll's work thread only)
+    private @Nullable Snapshot lastLogged;
     private final Counter published;
     private final Timer duration;
 
@@ -153,8 +157,11 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                     + "deleted or recreated? Streams skip snapshots until the sequence passes it", settings.topic(),
                     ack.offset(), sequence, current.sequence());
         }
-        return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(), sequence,
-                PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
+        // on the last logged snapshot, not on an unlogged one served meanwhile: the consumers never saw those
+        Snapshot logged = store.publishAfter(lastLogged, accepted.table(), sampledAt, payload.collectedAt(),
+                payload.sourceEtag(), sequence, PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
+        lastLogged = logged;
+        return logged;
     }
 
     /** The record appended and acknowledged, or {@link NotPublished} within the bound. */

@@ -70,7 +70,17 @@ public class SnapshotStore {
      */
     public Snapshot publish(Table table, Instant sampledAt, Instant collectedAt, @Nullable String generatorEtag,
             long sequence, String etag) {
-        Snapshot previous = current.get();
+        return publishAfter(current.get(), table, sampledAt, collectedAt, generatorEtag, sequence, etag);
+    }
+
+    /**
+     * {@link #publish(Table, Instant, Instant, String, long, String)}, the snapshot built as the
+     * successor of {@code previous} (its rates and carried-over switches) rather than of the current
+     * one: a Kafka publisher that served snapshots outside the log while the broker was away builds
+     * the next logged one on the last logged one, as every consumer of the log does. Single writer only.
+     */
+    public Snapshot publishAfter(@Nullable Snapshot previous, Table table, Instant sampledAt, Instant collectedAt,
+            @Nullable String generatorEtag, long sequence, String etag) {
         CarryOver.Merged merged = previous == null
                 ? new CarryOver.Merged(CarryOver.mergePorts(table, null, collectedAt, staleAfter), Map.of())
                 : CarryOver.merge(table, previous, collectedAt, staleAfter);

@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
 import io.fabrictelemetry.metrics.history.HistoryProperties;
 import io.fabrictelemetry.metrics.ingest.PollOutcome;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
+import io.fabrictelemetry.metrics.ingest.ReplayedRecords;
 import io.fabrictelemetry.metrics.ingest.ScriptedPollLoop;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
@@ -31,9 +32,10 @@ import kafka.server.BrokerServer;
  */
 class KafkaPublisherRestartTests {
 
-    private static final String CSV = "switch_id,latency_us\r\nsw-0001,1.5\r\n";
-    private static final String CSV_2 = "switch_id,latency_us\r\nsw-0001,2.5\r\n";
-    private static final String CSV_3 = "switch_id,latency_us\r\nsw-0001,3.5\r\n";
+    // packet_errors is a counter: each snapshot's packet_errors_per_second is derived from its previous one
+    private static final String CSV = "switch_id,latency_us,packet_errors\r\nsw-0001,1.5,100\r\n";
+    private static final String CSV_2 = "switch_id,latency_us,packet_errors\r\nsw-0001,2.5,1000\r\n";
+    private static final String CSV_3 = "switch_id,latency_us,packet_errors\r\nsw-0001,3.5,1100\r\n";
 
     private final SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -100,6 +102,12 @@ class KafkaPublisherRestartTests {
         assertThat(new String(records.get(1).value(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(CSV_3);
         assertThat(store.current().sequence()).isEqualTo(2);
         assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-1\"");
+        // what a consumer of the same two records serves, byte for byte: built on the last logged
+        // snapshot (sw-0001 went from 1.5 to 3.5), not on the unlogged one (2.5) served meanwhile
+        Snapshot consumer = ReplayedRecords.replay(records).current();
+        assertThat(consumer.etag()).isEqualTo(store.current().etag());
+        assertThat(new String(store.current().listMetricsJson(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(new String(consumer.listMetricsJson(), java.nio.charset.StandardCharsets.UTF_8));
         assertThat(health()).isEqualTo(Status.UP);
     }
 }

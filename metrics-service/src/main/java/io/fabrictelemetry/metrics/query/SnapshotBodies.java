@@ -15,9 +15,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Answer bodies derived from one snapshot and asked for again and again while it is current (a
- * one-switch ListMetrics, a TopPorts list): encoded on the first request, shared by the concurrent
- * ones (they wait for that one encoding, without blocking), then served to every later request for
- * that snapshot as they are, off the heap and without a copy.
+ * one-switch ListMetrics, a TopPorts list): encoded when the first request subscribes to it (on
+ * that request's thread or the worker its encoding names), shared by the concurrent ones (they wait
+ * for that one encoding, without blocking), then served to every later request for that snapshot
+ * as they are ({@link Body#ready()}), off the heap and without a copy.
  *
  * <p>Keyed to the snapshot: only the newest snapshot's bodies are kept, and a key is looked up in
  * that snapshot's bodies alone, so a newer snapshot never answers with a body of an older one; a
@@ -46,8 +47,9 @@ final class SnapshotBodies<K> {
         private final Mono<ByteBuffer> mono;
         private volatile @Nullable ByteBuffer ready;
 
-        private Body(Mono<ByteBuffer> encoding) {
-            this.mono = encoding.map(SnapshotBodies::direct).doOnNext(body -> ready = body)
+        /** {@code encoding} runs on the first subscription (a request's), {@code failed} if it fails. */
+        private Body(Mono<ByteBuffer> encoding, Runnable failed) {
+            this.mono = encoding.map(SnapshotBodies::direct).doOnNext(body -> ready = body).doOnError(error -> failed.run())
                     .cache(body -> FOREVER, error -> Duration.ZERO, () -> Duration.ZERO);
         }
 
@@ -92,18 +94,19 @@ final class SnapshotBodies<K> {
             bytes.addAndGet(-estimate); // the reservation that did not fit
             return null;
         }
-        Body fresh = new Body(encoding.get().doOnNext(encoded -> bytes.addAndGet(encoded.remaining() - estimate)));
+        Body[] created = new Body[1];
+        // a failure is not kept: the entry goes, with its reservation, and the next request tries again
+        Body fresh = new Body(encoding.get().doOnNext(encoded -> bytes.addAndGet(encoded.remaining() - estimate)), () -> {
+            if (generation.bodies().remove(key, created[0])) {
+                bytes.addAndGet(-estimate);
+            }
+        });
+        created[0] = fresh;
         Body raced = generation.bodies().putIfAbsent(key, fresh);
         if (raced != null) {
             bytes.addAndGet(-estimate); // another request kept this body first
             return raced;
         }
-        // a failure is not kept: the entry goes, with its reservation, and the next request tries again
-        fresh.mono.subscribe(encoded -> { }, error -> {
-            if (generation.bodies().remove(key, fresh)) {
-                bytes.addAndGet(-estimate);
-            }
-        });
         return fresh;
     }
 

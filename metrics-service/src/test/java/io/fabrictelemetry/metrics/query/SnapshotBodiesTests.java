@@ -116,7 +116,9 @@ class SnapshotBodiesTests {
     void aFailedEncodingIsNotKeptTheNextRequestEncodesAgain() {
         SnapshotBodies<String> bodies = new SnapshotBodies<>(1 << 20, 100);
         Snapshot snapshot = publish();
-        bodies.get(snapshot, "k", () -> 5L, () -> Mono.error(new IllegalStateException("broken")));
+        SnapshotBodies.Body failed = bodies.get(snapshot, "k", () -> 5L, () -> Mono.error(new IllegalStateException("broken")));
+        assertThat(failed.body().map(body -> "encoded").onErrorResume(e -> Mono.just(e.getMessage()))
+                .block(Duration.ofSeconds(10))).isEqualTo("broken");
 
         SnapshotBodies.Body retried = bodies.get(snapshot, "k", () -> 5L, () -> encoding("fine"));
 
@@ -138,9 +140,11 @@ class SnapshotBodiesTests {
         assertThat(kept).isNotNull();
         assertThat(beyond).isNull();
         assertThat(tooLarge).isNull();
+        assertThat(text(kept)).hasSize(60);
         assertThat(bodies.keptBytes()).isEqualTo(60);
         // the estimate is corrected to the real size once encoded: room for a body of the rest
-        assertThat(bodies.get(snapshot, "d", () -> 40L, () -> encoding("w".repeat(40)))).isNotNull();
+        SnapshotBodies.Body rest = bodies.get(snapshot, "d", () -> 30L, () -> encoding("w".repeat(40)));
+        assertThat(text(rest)).hasSize(40);
         assertThat(bodies.keptBytes()).isEqualTo(100);
     }
 

@@ -84,6 +84,9 @@ final class CsvPayloadParser {
         if (body.length == 0) {
             throw new PayloadRejectedException("empty body");
         }
+        if (previous != null) {
+            previous.prepareSuccessor(); // the next body's buffer is allocated while this one is parsed
+        }
         // The contract ends every row with a line break. A body cut without Content-Length (chunked
         // or close-delimited) can end inside the last cell, which would still parse as a number:
         // what follows the last line break is a damaged row, never a value.

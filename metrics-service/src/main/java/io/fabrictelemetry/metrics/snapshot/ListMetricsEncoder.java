@@ -69,9 +69,8 @@ public final class ListMetricsEncoder {
 
     /**
      * The buffer for the body of {@code now}'s snapshot, reserved ({@link #reserve}) before its rates
-     * are known, when it has many ports: sized as {@link #encode} will want it, the rates' values
-     * taken as in {@code previous} or at 6 bytes each when {@code previous} had none to go by (its
-     * rates all {@code null} or {@code 0.0}), whichever is more; null for fewer ports.
+     * are known, when it has many ports: sized as {@link #encode} will want it
+     * ({@link #expectedWithRates}); null for fewer ports.
      */
     static @Nullable CompletableFuture<ByteBuffer> reserveFor(Snapshot previous, PortRows now, List<String> counters,
             long generatorSizeHint) {
@@ -85,12 +84,37 @@ public final class ListMetricsEncoder {
             perRow += JsonOut.quoted(now.metrics.get(column) + CounterRates.SUFFIX).length + 2;
             count++;
         }
+        return reserve(expectedWithRates(previous, rows, perRow, count, generatorSizeHint));
+    }
+
+    /**
+     * A buffer for the body of the snapshot after {@code previous}, reserved before its payload is
+     * read: as {@link #reserveFor}, with {@code previous}'s ports, switches and rates.
+     */
+    static CompletableFuture<ByteBuffer> reserveLike(Snapshot previous) {
+        long rows = (long) previous.switchCount() + (previous.ports() == null ? 0 : previous.ports().portCount());
+        long perRow = 0;
+        for (String name : previous.rates().names()) {
+            perRow += JsonOut.quoted(name).length + 2;
+        }
+        return reserve(expectedWithRates(previous, rows, perRow, previous.rates().names().size(),
+                previous.listMetricsGeneratorBytes()));
+    }
+
+    /**
+     * The body's size, its rates' values taken as in {@code previous} or at 6 bytes each when
+     * {@code previous} had none to go by (its rates all {@code null} or {@code 0.0}), whichever is
+     * more, with a 64th to spare: at most that much larger than what {@link #encode} wants, and never
+     * an eighth (which would be copied to size).
+     */
+    private static long expectedWithRates(Snapshot previous, long rows, long ratesPerRow, int rateCount,
+            long generatorSizeHint) {
         long previousRows = (long) previous.switchCount() + (previous.ports() == null ? 0 : previous.ports().portCount());
         long previousValues = previous.rates().valueBytes()
                 + (previous.ports() == null ? 0 : previous.ports().rates().valueBytes());
-        long values = Math.max(previousRows == 0 ? 0 : previousValues * rows / previousRows, rows * count * 6);
-        long expected = generatorSizeHint + generatorSizeHint / 64 + 256 + perRow * rows + values;
-        return reserve(expected + expected / 64);
+        long values = Math.max(previousRows == 0 ? 0 : previousValues * rows / previousRows, rows * rateCount * 6);
+        long expected = generatorSizeHint + generatorSizeHint / 64 + 256 + ratesPerRow * rows + values;
+        return expected + expected / 64;
     }
 
     /**

@@ -52,6 +52,9 @@ public final class Snapshot {
     private final long listMetricsGeneratorBytes;
     private final Mono<byte[]> listMetricsGzip;
     private final long switchIdBytes;
+    // the ListMetrics body buffer of the snapshot that follows this one, once its payload is being parsed
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.@Nullable CompletableFuture<ByteBuffer>>
+            nextBody = new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param previous            the snapshot this one replaces, for the counters' rates (not kept)
@@ -83,9 +86,12 @@ public final class Snapshot {
             this.rates = CounterRates.compute(this, previous, counters);
         } else {
             @Nullable Snapshot previousPorts = previous != null && previous.ports != null ? previous : null;
-            // the body's direct buffer is allocated on an encoder thread while this one computes
-            reserved = previousPorts == null || listMetricsSizeHint <= 0 ? null
-                    : ListMetricsEncoder.reserveFor(previousPorts, portRows, counters, listMetricsSizeHint);
+            // the body's direct buffer: allocated on an encoder thread since this payload's parse
+            // began (prepareSuccessor), else from now on, while this thread computes
+            reserved = previousPorts == null ? null : previousPorts.nextBody.getAndSet(null);
+            if (reserved == null && previousPorts != null && listMetricsSizeHint > 0) {
+                reserved = ListMetricsEncoder.reserveFor(previousPorts, portRows, counters, listMetricsSizeHint);
+            }
             this.table = Aggregates.of(portRows, sumColumns, previousPorts == null ? null : previousPorts.table);
             long defaultMicros = PortView.micros(sampledAt);
             CounterRates portRates = CounterRates.computePorts(portRows, defaultMicros, previousPorts,
@@ -203,6 +209,23 @@ public final class Snapshot {
         }
         // never modified after this; a copy into an immutable map would double the build's work
         return Collections.unmodifiableMap(index);
+    }
+
+    /**
+     * Called when the payload that will follow this snapshot starts being parsed: on a snapshot of
+     * many ports, an encoder thread starts allocating the direct buffer of the next ListMetrics
+     * body (hundreds of MB, zeroed: about as costly as writing them), sized from this body, so that
+     * it is ready by the time the next snapshot is encoded. At most one buffer is reserved per
+     * snapshot, and taken by the first snapshot built on this one; nothing is reserved otherwise.
+     */
+    public void prepareSuccessor() {
+        if (ports == null || ports.portCount() < ListMetricsEncoder.PARALLEL_PORTS || nextBody.get() != null) {
+            return;
+        }
+        java.util.concurrent.CompletableFuture<ByteBuffer> reserved = ListMetricsEncoder.reserveLike(this);
+        if (!nextBody.compareAndSet(null, reserved)) {
+            reserved.cancel(false);
+        }
     }
 
     /** Increases by one per published snapshot, starting at 1. */

@@ -3,6 +3,9 @@ package io.fabrictelemetry.metrics.ingest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +23,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.RecordType;
 import io.fabrictelemetry.metrics.api.QueryParameters;
 import io.fabrictelemetry.metrics.snapshot.CellKind;
+import io.fabrictelemetry.metrics.snapshot.EncoderThreads;
 import io.fabrictelemetry.metrics.snapshot.PortRows;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.Table;
@@ -87,6 +92,12 @@ final class CsvPayloadParser {
         if (previous != null) {
             previous.prepareSuccessor(); // the next body's buffer is allocated while this one is parsed
         }
+        Table table = parseInTwo(body, previous);
+        return table != null ? table : parseInOnePiece(body, previous);
+    }
+
+    /** The end of the last line break: what follows it is a row cut short (the whole body when it has none). */
+    private static int complete(byte[] body) {
         // The contract ends every row with a line break. A body cut without Content-Length (chunked
         // or close-delimited) can end inside the last cell, which would still parse as a number:
         // what follows the last line break is a damaged row, never a value.
@@ -94,16 +105,30 @@ final class CsvPayloadParser {
         while (complete > 0 && body[complete - 1] != '\n' && body[complete - 1] != '\r') {
             complete--;
         }
-        if (complete == 0) {
-            complete = body.length; // no line at all: at most a header, which the rules below reject
+        return complete == 0 ? body.length : complete; // no line at all: at most a header, which the rules reject
+    }
+
+    /** The payload read by this thread alone, from start to end. */
+    static Table parseInOnePiece(byte[] body, @Nullable Snapshot previous) {
+        if (body.length == 0) {
+            throw new PayloadRejectedException("empty body");
         }
+        int complete = complete(body);
         TableBuilder builder = new TableBuilder(estimateRows(body, complete), complete, previous);
+        read(builder, body, 0, complete, true);
+        if (complete < body.length) {
+            builder.unterminatedRow(new String(body, complete, body.length - complete, StandardCharsets.UTF_8));
+        }
+        return builder.table();
+    }
+
+    private static void read(TableBuilder builder, byte[] body, int offset, int length, boolean start) {
         try (CsvReader<Void> reader = CsvReader.builder()
-                .detectBomHeader(true)
+                .detectBomHeader(start)
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)
-                .build(builder, new ByteArrayInputStream(body, 0, complete), StandardCharsets.UTF_8)) {
+                .build(builder, new ByteArrayInputStream(body, offset, length), StandardCharsets.UTF_8)) {
             reader.forEach(record -> { });
         } catch (CsvParseException e) {
             if (e.getCause() instanceof PayloadRejectedException rejected) {
@@ -113,10 +138,110 @@ final class CsvPayloadParser {
         } catch (IOException | UncheckedIOException e) {
             throw new PayloadRejectedException("unreadable CSV: " + e.getMessage());
         }
-        if (complete < body.length) {
-            builder.unterminatedRow(new String(body, complete, body.length - complete, StandardCharsets.UTF_8));
+    }
+
+    /** From this many bytes on, a payload of port rows is read in two halves at once. */
+    static final int PARALLEL_BYTES = 4 << 20;
+
+    /**
+     * Where the second half of a large payload of port rows starts: the first line after the middle;
+     * -1 for a small payload, one whose first line does not name {@code node_guid} (or
+     * {@code Node_GUID}), or one with no line break past the middle.
+     */
+    static int halfway(byte[] body, int complete) {
+        if (complete < PARALLEL_BYTES) {
+            return -1;
         }
-        return builder.table();
+        int headerEnd = indexOf(body, (byte) '\n', 0, Math.min(complete, 1 << 16));
+        if (headerEnd < 0) {
+            return -1;
+        }
+        String header = new String(body, 0, headerEnd, StandardCharsets.ISO_8859_1);
+        if (!header.contains("node_guid") && !header.contains("Node_GUID")) {
+            return -1;
+        }
+        int newline = indexOf(body, (byte) '\n', complete / 2, complete);
+        return newline < 0 || newline + 1 >= complete ? -1 : newline + 1;
+    }
+
+    private static int indexOf(byte[] body, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (body[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** True when {@code body[from, to)} holds a double quote; eight bytes at a time (no false positive). */
+    static boolean containsQuote(byte[] body, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(body, i) ^ 0x2222222222222222L; // a quote's byte becomes 0
+            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < to; i++) {
+            if (body[i] == '"') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A payload of port rows read by two threads: this one reads the header and the rows up to
+     * {@code split}; an encoder thread meanwhile reads the rest into a {@link PortRowLog} (the
+     * numbers parsed there), which this one then applies row by row as if it had read them itself.
+     * Without a double quote anywhere, every line break ends a row, so each half holds whole rows.
+     * Null when the halves cannot stand for the whole (a quote, a header of switch rows, any
+     * failure): the caller reads the payload in one piece, with its verdict and messages.
+     */
+    static @Nullable Table parseInTwo(byte[] body, @Nullable Snapshot previous) {
+        int complete = complete(body);
+        int split = halfway(body, complete);
+        if (split <= 0) {
+            return null;
+        }
+        TableBuilder first = new TableBuilder(estimateRows(body, complete), complete, previous);
+        CompletableFuture<@Nullable TableBuilder> header = new CompletableFuture<>();
+        first.headerRead = header;
+        CompletableFuture<@Nullable PortRowLog> second = CompletableFuture.supplyAsync(() -> {
+            if (containsQuote(body, split, complete)) {
+                return null;
+            }
+            TableBuilder read = header.join();
+            if (read == null) {
+                return null;
+            }
+            PortRowLog log = new PortRowLog(read.rowCells.length, estimateRows(body, complete) / 2 + 16);
+            read(new TableBuilder(read, log), body, split, complete - split, false);
+            return log;
+        }, EncoderThreads.EXECUTOR);
+        PortRowLog log;
+        try {
+            read(first, body, 0, split, true);
+            header.complete(null); // no port header: the other half has nothing to read
+            if (first.roles == null || containsQuote(body, 0, split)) {
+                return null;
+            }
+            log = second.join();
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            header.complete(null);
+        }
+        if (log == null) {
+            return null;
+        }
+        first.replay(log);
+        if (complete < body.length) {
+            first.unterminatedRow(new String(body, complete, body.length - complete, StandardCharsets.UTF_8));
+        }
+        return first.table();
     }
 
     /** Receives the fields of each record from FastCSV and fills the columns row by row. */
@@ -156,10 +281,31 @@ final class CsvPayloadParser {
         private byte[] rowKinds = new byte[0];
         private int rowRejectedValues;
 
+        // reading two halves at once: told when the header is read (first half), or where the rows go (second)
+        @Nullable CompletableFuture<@Nullable TableBuilder> headerRead;
+        private final @Nullable PortRowLog log;
+        private @Nullable String rowDescription; // second half: the row's description
+
         TableBuilder(int expectedRows, int length, @Nullable Snapshot previous) {
             this.expectedRows = expectedRows;
             this.length = length;
             this.previous = previous;
+            this.log = null;
+        }
+
+        /** A reader of the second half of a payload of port rows whose header {@code first} has read. */
+        TableBuilder(TableBuilder first, PortRowLog log) {
+            this.expectedRows = 0;
+            this.length = 0;
+            this.previous = null;
+            this.log = log;
+            this.metrics = first.metrics;
+            this.width = first.width;
+            this.roles = first.roles;
+            this.guidColumn = first.guidColumn;
+            this.portColumn = first.portColumn;
+            this.rowCells = new long[first.rowCells.length];
+            this.rowKinds = new byte[first.rowKinds.length];
         }
 
         @Override
@@ -171,6 +317,7 @@ final class CsvPayloadParser {
             rowPort = -1;
             rowMicros = PortRows.NO_TIME;
             pendingDescription = null;
+            rowDescription = null;
         }
 
         @Override
@@ -202,6 +349,8 @@ final class CsvPayloadParser {
             int role = roles[index];
             if (role >= 0) {
                 readCell(role, buf, off, len);
+            } else if (log != null) {
+                loggedField(role, buf, off, len);
             } else if (role == GUID) {
                 if (wellFormedGuid(buf, off, len)) {
                     rowSwitch = ports.switchOf(buf, off, len, lastSwitch);
@@ -222,6 +371,61 @@ final class CsvPayloadParser {
                     }
                 } else if (len > 0) {
                     pendingDescription = new String(buf, off, len); // before the GUID: an unusual layout
+                }
+            }
+        }
+
+        /** A second-half row's identity cells, kept for {@link #replay}. */
+        private void loggedField(int role, char[] buf, int off, int len) {
+            if (role == GUID) {
+                if (wellFormedGuid(buf, off, len)) {
+                    rowSwitch = log.switchOf(buf, off, len);
+                }
+            } else if (role == PORT) {
+                rowPort = portNumber(buf, off, len);
+            } else if (role == TIME) {
+                rowMicros = micros(buf, off, len);
+            } else if (role == DESCRIPTION && len > 0) {
+                rowDescription = log.description(buf, off, len);
+            }
+        }
+
+        /**
+         * Applies the rows of the second half, in order, as {@link #portField} and
+         * {@link #acceptPortRow} would have applied them reading on: the same switches created in
+         * the same order, the same descriptions, placeholders, repeats and counts.
+         */
+        void replay(PortRowLog rows) {
+            int[] switchOf = new int[rows.switches];
+            java.util.Arrays.fill(switchOf, -1);
+            int width = rows.width;
+            for (int r = 0; r < rows.rows; r++) {
+                int s = -1;
+                int number = rows.switchOf[r];
+                if (number >= 0) {
+                    s = switchOf[number];
+                    if (s < 0) {
+                        s = ports.switchOf(rows.guids[number], lastSwitch);
+                        switchOf[number] = s;
+                    }
+                    lastSwitch = s;
+                    String description = rows.descriptions[r];
+                    if (description != null && ports.needsDescription(s)) {
+                        ports.describe(s, description);
+                    }
+                }
+                int port = rows.ports[r];
+                boolean identified = s >= 0 && port >= 0;
+                if (!rows.whole[r]) {
+                    rejectedRows++;
+                    if (identified) {
+                        ports.addDamaged(s, port);
+                    }
+                } else if (!identified || !ports.add(s, port, rows.micros[r], rows.cells, rows.kinds, r * width)) {
+                    rejectedRows++;
+                } else {
+                    intactPorts++;
+                    rejectedValues += rows.rejectedValues[r];
                 }
             }
         }
@@ -382,9 +586,17 @@ final class CsvPayloadParser {
             rowKinds = new byte[names.size()];
             ports = new PortRows.Builder(metrics,
                     (int) Math.min(expectedRows, Math.max(16, length / (3L * width))), previous);
+            if (headerRead != null) {
+                headerRead.complete(this); // the other half can be read from now on
+            }
         }
 
         private void acceptPortRow() {
+            if (log != null) {
+                log.add(rowSwitch, rowPort, rowMicros, getFieldCount() == width, rowRejectedValues, rowDescription,
+                        rowCells, rowKinds);
+                return;
+            }
             boolean identified = rowSwitch >= 0 && rowPort >= 0;
             if (getFieldCount() != width) {
                 rejectedRows++;

@@ -223,6 +223,39 @@ public final class PortRows {
             return switches++;
         }
 
+        /** {@link #switchOf(char[], int, int, int)} for a GUID already read into a String. */
+        public int switchOf(String guid, int last) {
+            if (last >= 0 && guids[last].equals(guid)) {
+                return last;
+            }
+            String kept = previous != null && switches < previous.guids.length && previous.guids[switches].equals(guid)
+                    ? previous.guids[switches] : guid;
+            int known = index.row(kept, guids);
+            if (known >= 0) {
+                return known;
+            }
+            if (switches == guids.length) {
+                guids = Arrays.copyOf(guids, switches * 2);
+                descriptions = Arrays.copyOf(descriptions, switches * 2);
+            }
+            guids[switches] = kept;
+            index.put(kept, switches, guids);
+            return switches++;
+        }
+
+        /** {@link #describe(int, char[], int, int)} for a description already read into a String. */
+        public void describe(int switchIndex, String description) {
+            if (description.isEmpty()) {
+                return;
+            }
+            if (previous != null && switchIndex < previous.descriptions.length
+                    && description.equals(previous.descriptions[switchIndex])) {
+                descriptions[switchIndex] = previous.descriptions[switchIndex];
+            } else {
+                descriptions[switchIndex] = description;
+            }
+        }
+
         /** True when the switch has no description yet (the first row of a switch names it). */
         public boolean needsDescription(int switchIndex) {
             return descriptions[switchIndex] == null;
@@ -244,6 +277,11 @@ public final class PortRows {
 
         /** Appends an intact row; false (nothing added) when its port already has an intact row. */
         public boolean add(int switchIndex, int port, long timeMicros, long[] rowCells, byte[] rowKinds) {
+            return add(switchIndex, port, timeMicros, rowCells, rowKinds, 0);
+        }
+
+        /** {@link #add(int, int, long, long[], byte[])} with the row's cells from {@code from} in the arrays. */
+        public boolean add(int switchIndex, int port, long timeMicros, long[] rowCells, byte[] rowKinds, int from) {
             long key = ((long) switchIndex << 32) | (port & 0xFFFFFFFFL);
             int existing = keys.get(key);
             if (existing >= 0) {
@@ -255,8 +293,8 @@ public final class PortRows {
                 dropped++;
             }
             int row = append(switchIndex, port, timeMicros);
-            System.arraycopy(rowCells, 0, cells, row * width, width);
-            System.arraycopy(rowKinds, 0, kinds, row * width, width);
+            System.arraycopy(rowCells, from, cells, row * width, width);
+            System.arraycopy(rowKinds, from, kinds, row * width, width);
             keys.put(key, row);
             return true;
         }

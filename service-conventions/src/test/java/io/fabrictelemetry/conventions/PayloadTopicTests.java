@@ -78,9 +78,12 @@ class PayloadTopicTests {
         awaitKnown("small");
         Requirements required = Requirements.of("small", Duration.ofMinutes(15), 10_000_000);
         assertThat(PayloadTopic.ensure(admin, required, TIMEOUT)).isEqualTo(Outcome.RAISED);
-        assertThat(config("small").get("retention.ms").value()).isEqualTo(Long.toString(required.retentionMs()));
-        assertThat(config("small").get("max.message.bytes").value())
-                .isEqualTo(Integer.toString(required.maxMessageBytes()));
+        // the broker describes an altered config a moment after the controller answered
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(config("small").get("retention.ms").value()).isEqualTo(Long.toString(required.retentionMs()));
+            assertThat(config("small").get("max.message.bytes").value())
+                    .isEqualTo(Integer.toString(required.maxMessageBytes()));
+        });
 
         admin.createTopics(List.of(new NewTopic("large", Optional.of(1), Optional.empty())
                 .configs(Map.of("retention.ms", "-1", "max.message.bytes", "200000000")))).all().get();

@@ -119,7 +119,7 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
         }
     }
 
-    Payload payload(Generation generation) {
+    private Payload payload(Generation generation) {
         byte[] body = settings.ports() ? generation.portsCsv().toByteArray() : generation.csv();
         String etag = settings.ports() ? generation.portsEtag() : generation.etag();
         return new Payload(settings.sourceName(), body, generation.sampledAt(), Instant.now(clock), CONTENT_TYPE,
@@ -140,10 +140,14 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
         if (topicReady) {
             return;
         }
-        try (Admin admin = Admin.create(PayloadTopic.adminConfig(settings.bootstrapServers(), "fabric-generator-admin",
-                settings.maxBlock()))) {
+        Admin admin = Admin.create(PayloadTopic.adminConfig(settings.bootstrapServers(), "fabric-generator-admin",
+                settings.maxBlock()));
+        try {
             PayloadTopic.ensure(admin, topic, settings.maxBlock());
             topicReady = true;
+        } finally {
+            // bounded: Admin.close() without a timeout waits for calls still in flight to a dead broker
+            admin.close(settings.maxBlock());
         }
     }
 

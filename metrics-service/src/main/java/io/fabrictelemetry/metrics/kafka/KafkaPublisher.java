@@ -91,8 +91,12 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     private final Clock clock;
     private final Duration timeout;
     private final PayloadTopic.Requirements required;
-    private final Producer<byte[], byte[]> producer;
-    private final Admin admin;
+    private final Map<String, Object> producerConfig;
+    private final Map<String, Object> adminConfig;
+    // made on first use, so that a broker name that does not resolve yet (a container not started, DNS
+    // not ready) is an unreachable broker, retried, rather than a startup failure
+    private @Nullable Producer<byte[], byte[]> producer;
+    private @Nullable Admin admin;
     private final AtomicReference<PublishStatus> status = new AtomicReference<>(PublishStatus.INITIAL);
     private final Map<Failure, Counter> failures = new EnumMap<>(Failure.class);
     // snapshots served while the broker does not acknowledge: tags of their own, never a log's
@@ -114,11 +118,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         if (servers == null) {
             throw new IllegalStateException("publish mode without kafka.bootstrap-servers");
         }
-        // neither connects here: the first send (or probe) does
-        this.producer = new KafkaProducer<>(PayloadTopic.producerConfig(servers, "metrics-service-publisher",
-                required, timeout));
-        this.admin = Admin.create(PayloadTopic.adminConfig(servers, "metrics-service-publisher-admin",
-                KafkaProbe.TIMEOUT));
+        this.producerConfig = PayloadTopic.producerConfig(servers, "metrics-service-publisher", required, timeout);
+        this.adminConfig = PayloadTopic.adminConfig(servers, "metrics-service-publisher-admin", KafkaProbe.TIMEOUT);
         for (Failure failure : Failure.values()) {
             failures.put(failure, Counter.builder("fabric.kafka.publish.failures")
                     .description("Accepted payloads that could not be appended to the Kafka topic (so not applied), "
@@ -176,7 +177,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         long started = System.nanoTime();
         Future<RecordMetadata> sent;
         try {
-            sent = producer.send(PayloadRecords.record(settings.topic(), payload));
+            sent = producer().send(PayloadRecords.record(settings.topic(), payload));
         } catch (KafkaException e) {
             throw failed(classify(e), "sending to " + settings.topic() + " failed", e);
         }
@@ -214,8 +215,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
 
     private NotPublished failed(Failure failure, String what, Throwable cause) {
         failures.get(failure).increment();
-        String description = "not published to Kafka (" + failure.tag() + "): " + what + ": "
-                + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        String description = "not published to Kafka (" + failure.tag() + "): " + what + ": " + describe(cause);
         Instant at = clock.instant();
         PublishStatus now = status.updateAndGet(s -> s.publishFailed(at, description));
         if (now.publishFailures() == 1) {
@@ -230,6 +230,19 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         return new NotPublished();
     }
 
+    /** The messages of {@code error} and its causes, each said once, without stack traces. */
+    static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        Throwable cause = error;
+        for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+
     /** A payload that was not appended: counted and said already, applied unlogged. */
     private static final class NotPublished extends RuntimeException {
 
@@ -240,7 +253,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
 
     /** Creates or checks the topic within {@code bound}; throws a {@link KafkaException} when it cannot. */
     void ensureTopic(Duration bound) {
-        PayloadTopic.ensure(admin, required, bound);
+        PayloadTopic.ensure(admin(), required, bound);
         update(s -> s.topicReady(true));
     }
 
@@ -253,7 +266,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             if (!status.get().topicReady()) {
                 ensureTopic(KafkaProbe.TIMEOUT);
             } else {
-                admin.describeTopics(List.of(settings.topic())).allTopicNames()
+                admin().describeTopics(List.of(settings.topic())).allTopicNames()
                         .get(KafkaProbe.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
             PublishStatus before = update(s -> s.probed(clock.instant(), null));
@@ -281,6 +294,22 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         }
     }
 
+    /** The producer, made on first use; a {@link KafkaException} when it cannot be (no bootstrap name resolves). */
+    private synchronized Producer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerConfig);
+        }
+        return producer;
+    }
+
+    /** The admin client, made on first use (the probe's thread, or the first publish). */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(adminConfig);
+        }
+        return admin;
+    }
+
     /** Applies {@code change}; returns the status before it. */
     private PublishStatus update(UnaryOperator<PublishStatus> change) {
         return status.getAndUpdate(change);
@@ -297,7 +326,17 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     /** Runs after the poll loop has stopped (a lifecycle bean stops before singletons are destroyed). */
     @Override
     public void destroy() {
-        producer.close(timeout);
-        admin.close(timeout);
+        Producer<byte[], byte[]> madeProducer;
+        Admin madeAdmin;
+        synchronized (this) {
+            madeProducer = producer;
+            madeAdmin = admin;
+        }
+        if (madeProducer != null) {
+            madeProducer.close(timeout);
+        }
+        if (madeAdmin != null) {
+            madeAdmin.close(timeout);
+        }
     }
 }

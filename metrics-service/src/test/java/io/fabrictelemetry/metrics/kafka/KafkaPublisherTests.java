@@ -163,6 +163,18 @@ class KafkaPublisherTests {
                 .contains("took longer than PT0.8S");
     }
 
+    @Test
+    void aBrokerNameThatDoesNotResolveIsAnUnreachableBrokerNotAFailure() {
+        PollProperties quick = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(800), DataSize.ofMegabytes(1));
+        ScriptedPollLoop loop = publishing("no-such-broker.invalid:9092", KafkaTestBroker.topic("unresolved"), quick);
+
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-1\"");
+        assertThat(failures()).isEqualTo(1);
+        assertThat(health()).isEqualTo(Status.DOWN);
+        assertThat(publisher.status().lastError()).contains("No resolvable bootstrap urls");
+    }
+
     /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */
     private static String hundredThousandSwitches() {
         StringBuilder csv = new StringBuilder("switch_id,latency_us,packet_errors,dropped_packets,link_down_count,"

@@ -119,7 +119,8 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
         }
     }
 
-    private Payload payload(Generation generation) {
+    /** The record of {@code generation} (package-private for its test). */
+    Payload payload(Generation generation) {
         byte[] body = settings.ports() ? generation.portsCsv().toByteArray() : generation.csv();
         String etag = settings.ports() ? generation.portsEtag() : generation.etag();
         return new Payload(settings.sourceName(), body, generation.sampledAt(), Instant.now(clock), CONTENT_TYPE,

@@ -326,7 +326,11 @@ final class CounterRates {
             previousColumn[rate] = before.metrics.indexOf(now.metrics.get(columns[rate]));
             previousRate[rate] = beforeRates.names().indexOf(names.get(rate));
         }
-        int expected = beforeRates.count == count ? beforeRates.slots : 0;
+        // about as many ports with a moving counter as last time; when last time had no rate at all
+        // to go by (the first snapshot after a start), room for every port, trimmed once built
+        boolean allAbsentBefore = beforeRates.slots == 0
+                && beforeRates.valueBytes == (long) beforeRates.rows.length * beforeRates.count * NULL_BYTES;
+        int expected = beforeRates.count != count ? 0 : allAbsentBefore ? rowCount : beforeRates.slots;
         Collector collector = new Collector(count, rowCount, expected);
         boolean same = now.sameIdentityAs(before);
         int width = now.width;
@@ -511,6 +515,13 @@ final class CounterRates {
 
         CounterRates build(List<String> names) {
             long valueBytes = ((long) zeroRows * ZERO_BYTES + (long) absentRows * NULL_BYTES) * count + slotBytes;
+            int needed = Math.max(16, slots) * count;
+            if (stored.length > 2L * needed) { // room reserved for far more rows than moved: not kept
+                stored = Arrays.copyOf(stored, needed);
+                if (exact != null) {
+                    exact = Arrays.copyOf(exact, needed);
+                }
+            }
             return new CounterRates(names, rows, stored, exact, slots, valueBytes);
         }
     }

@@ -92,10 +92,17 @@ public final class Snapshot {
             if (reserved == null && previousPorts != null && listMetricsSizeHint > 0) {
                 reserved = ListMetricsEncoder.reserveFor(previousPorts, portRows, counters, listMetricsSizeHint);
             }
-            this.table = Aggregates.of(portRows, sumColumns, previousPorts == null ? null : previousPorts.table);
+            @Nullable Table previousTable = previousPorts == null ? null : previousPorts.table;
+            boolean[] sums = sumColumns;
+            // the switch aggregates on an encoder thread while this one computes the ports' rates
+            java.util.concurrent.CompletableFuture<Table> aggregates = portRows.portCount() < ListMetricsEncoder.PARALLEL_PORTS
+                    ? java.util.concurrent.CompletableFuture.completedFuture(Aggregates.of(portRows, sums, previousTable))
+                    : java.util.concurrent.CompletableFuture.supplyAsync(() -> Aggregates.of(portRows, sums, previousTable),
+                            EncoderThreads.EXECUTOR);
             long defaultMicros = PortView.micros(sampledAt);
             CounterRates portRates = CounterRates.computePorts(portRows, defaultMicros, previousPorts,
                     CounterRates.rateColumns(portRows.metrics, counters));
+            this.table = joined(aggregates);
             this.rates = CounterRates.aggregate(portRows, portRates);
             this.ports = new PortView(portRows, portRates, sampledAt, sampledAtText,
                     previousPorts == null ? null : previousPorts.ports);
@@ -125,6 +132,21 @@ public final class Snapshot {
         this.listMetricsGzip = Mono.fromCallable(() -> Gzip.compress(listMetricsJson()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .cache();
+    }
+
+    /** The value of a task of this snapshot's, its failure rethrown as it was thrown. */
+    private static <T> T joined(java.util.concurrent.CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     private static boolean[] sumColumns(List<String> metrics, List<String> counters) {

@@ -133,6 +133,14 @@ class GeneratorPushEndToEndIT {
         }
     }
 
+    @Test
+    void aConsumerIsLiveAndReadyOnTheProbePathsTheDeploymentsUse() throws Exception {
+        // the paths of deploy/kubernetes and deploy/haproxy (KubernetesManifestsTests ties them to application.yml):
+        // in consume mode, with no poll loop, both answer 200 once the topic is read
+        assertThat(get(consumerUrl("/actuator/health/liveness")).statusCode()).isEqualTo(200);
+        assertThat(get(consumerUrl("/actuator/health/readiness")).statusCode()).isEqualTo(200);
+    }
+
     private static Path generatorJar() throws IOException {
         Path target = Path.of("..", "generator-service", "target");
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {

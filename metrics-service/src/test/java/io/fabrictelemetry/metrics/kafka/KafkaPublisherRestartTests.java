@@ -66,7 +66,8 @@ class KafkaPublisherRestartTests {
         String bootstrap = broker.getBrokersAsString();
         String topic = KafkaTestBroker.topic("restart");
         KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "src");
-        publisher = new KafkaPublisher(settings, new PollProperties(Duration.ofSeconds(3), Duration.ofSeconds(2),
+        // the publish bound: generous for a healthy broker on a loaded machine, and what an outage costs a poll
+        publisher = new KafkaPublisher(settings, new PollProperties(Duration.ofSeconds(10), Duration.ofSeconds(8),
                 DataSize.ofMegabytes(1)), new HistoryProperties(Duration.ofMinutes(15), DataSize.ofMegabytes(64)), store,
                 registry, Clock.systemUTC());
         ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
@@ -91,7 +92,7 @@ class KafkaPublisherRestartTests {
         server.startup();
         assertThat(broker.getBrokersAsString()).isEqualTo(bootstrap);
         // the next new payload is published once the broker answers again
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
             loop.answer(CSV_3, "\"g-3\"", null, null);
             return store.current().etag().startsWith("\"k-");
         });

@@ -26,7 +26,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 
 /** The application in {@code INGEST_MODE=publish}: a source in WireMock, the shared broker. */
-@SpringBootTest(properties = {"ingest.mode=publish", "poll.interval=1h", "poll.timeout=5s", "stale.after=2h"})
+@SpringBootTest(properties = {"ingest.mode=publish", "poll.interval=1h", "poll.timeout=30s", "stale.after=2h"})
 @AutoConfigureWebTestClient
 class PublishModeApplicationTests {
 

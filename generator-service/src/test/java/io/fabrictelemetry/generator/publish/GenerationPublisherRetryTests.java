@@ -71,7 +71,8 @@ class GenerationPublisherRetryTests {
         server.startup();
         // no generation 3: generation 2 is sent again until the broker takes it
         await().atMost(Duration.ofSeconds(90)).until(() -> etags(bootstrap).contains("\"g-2\""));
-        assertThat(etags(bootstrap)).containsExactly("\"g-1\"", "\"g-2\"");
+        // in this order; a copy of an attempt whose acknowledgement timed out may stand next to its retry
+        assertThat(etags(bootstrap).stream().distinct().toList()).containsExactly("\"g-1\"", "\"g-2\"");
     }
 
     private static Generation generation(long number) {

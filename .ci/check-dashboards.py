@@ -4,8 +4,9 @@
 No Grafana engine runs here, so this checks as far as the tools allow:
   1. every dashboard JSON parses, has a uid, and unique panel ids;
   2. every panel, query and template variable uses the provisioned Prometheus datasource (its uid is
-     read from config/grafana/provisioning/datasources/*.yml), and the dashboard provider's path is
-     where docker-compose.yml mounts the dashboards;
+     read from config/grafana/provisioning/datasources/*.yml; the other datasources, the trace backend,
+     point at a service of docker-compose.yml), and the dashboard provider's path is where
+     docker-compose.yml mounts the dashboards;
   3. every PromQL expression parses: Grafana's variables are replaced by sample values, and the
      expressions are written into a temporary rules file for `promtool check rules`;
   4. every series an expression (or an expression of config/alerts.yml) selects is really exported, with
@@ -140,12 +141,26 @@ def check_expression(where, expr, series, problems):
 
 
 def datasource_uid(problems):
-    uids = []
+    """The uid of the one provisioned Prometheus datasource; other datasources (the trace backend) must
+    point at a service of the compose file, and exemplar links at a provisioned datasource."""
+    entries = []
     for path in sorted(glob.glob(DATASOURCES)):
-        uids += re.findall(r"^\s+uid:\s*['\"]?([\w-]+)", read(path), re.MULTILINE)
+        for block in re.split(r"^  - name:", read(path), flags=re.MULTILINE)[1:]:
+            field = lambda key: (re.findall(r"^\s+" + key + r":\s*['\"]?([\w:/.-]+)", block, re.MULTILINE) or [None])[0]
+            entries.append((path, field("uid"), field("type"), field("url"), re.findall(r"datasourceUid:\s*['\"]?([\w-]+)", block)))
+    uids = [uid for _, uid, kind, _, _ in entries if kind == "prometheus"]
     if len(uids) != 1:
-        problems.add(DATASOURCES, f"expected exactly one provisioned datasource uid, found {uids}")
+        problems.add(DATASOURCES, f"expected exactly one provisioned Prometheus datasource uid, found {uids}")
         return None
+    compose = read(COMPOSE)
+    known = {uid for _, uid, _, _, _ in entries}
+    for path, uid, kind, url, links in entries:
+        host = re.match(r"https?://([\w-]+)", url or "")
+        if not host or not re.search(r"^  " + re.escape(host.group(1)) + r":\s*$", compose, re.MULTILINE):
+            problems.add(path, f"datasource {uid} ({kind}) points at {url}, not at a service of {COMPOSE}")
+        for link in links:
+            if link not in known:
+                problems.add(path, f"datasource {uid} links exemplars to {link}, which is not provisioned")
     return uids[0]
 
 

@@ -3,6 +3,7 @@ package io.fabrictelemetry.metrics.accesslog;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -30,9 +31,10 @@ class RequestSpans {
     private final Propagator propagator;
     private final boolean on;
 
-    RequestSpans(Tracer tracer, Propagator propagator, TracingProperties tracing) {
+    /** {@code propagators}: none when tracing's auto-configuration is left out (Micrometer's no-op tracer). */
+    RequestSpans(Tracer tracer, ObjectProvider<Propagator> propagators, TracingProperties tracing) {
         this.tracer = tracer;
-        this.propagator = propagator;
+        this.propagator = propagators.getIfAvailable(() -> Propagator.NOOP);
         this.on = tracing.samplingProbability() > 0;
     }
 

@@ -32,6 +32,8 @@ import io.fabrictelemetry.metrics.snapshot.Table;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -73,6 +75,9 @@ class SampledRequestTracingTests {
     @Autowired
     InMemorySpanExporter spans;
 
+    @Autowired
+    MeterRegistry registry;
+
     @BeforeEach
     void publish() {
         store.publish(Table.of(List.of("latency_us"), List.of("sw-0001"), new long[] {7}, new byte[] {CellKind.INTEGER},
@@ -102,6 +107,22 @@ class SampledRequestTracingTests {
         assertThat(access.get("message").asString()).endsWith(" trace=" + CALLER_TRACE);
         assertThat(access.toString()).as("the JSON line carries the trace ID as a field").contains(
                 "\"traceId\":\"" + CALLER_TRACE + "\"");
+    }
+
+    @Test
+    void aTracedRequestIsOneSpanAndOneTimerRecordingNoObservationAddsAnother() {
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us").exchange().expectStatus().isOk();
+        Timer timer = registry.find("http.server.requests").tag("uri", "/telemetry/GetMetric").tag("status", "200").timer();
+        long before = timer == null ? 0 : timer.count();
+        String caller = "1af7651916cd43dd8448eb211c80319d";
+        client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us")
+                .header("traceparent", "00-" + caller + "-b7ad6b7169203331-01")
+                .exchange().expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(span -> span.getTraceId().equals(caller)));
+        assertThat(registry.find("http.server.requests").tag("uri", "/telemetry/GetMetric").tag("status", "200")
+                .timer().count()).isEqualTo(before + 1);
+        assertThat(spans.getFinishedSpanItems()).filteredOn(span -> span.getTraceId().equals(caller)).hasSize(1);
     }
 
     @Test

@@ -97,9 +97,9 @@ class SampledRequestTracingTests {
                 .exchange().expectStatus().isOk();
 
         SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getKind() == SpanKind.SERVER && span.getName().equals("GET /telemetry/GetMetric"))
-                .findFirst(), Optional::isPresent).orElseThrow();
-        assertThat(server.getTraceId()).isEqualTo(CALLER_TRACE);
+                .filter(span -> span.getTraceId().equals(CALLER_TRACE)).findFirst(), Optional::isPresent).orElseThrow();
+        assertThat(server.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(server.getName()).isEqualTo("GET /telemetry/GetMetric");
         assertThat(server.getParentSpanId()).isEqualTo("b7ad6b7169203331");
 
         JsonNode access = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "traced-1 GET"),

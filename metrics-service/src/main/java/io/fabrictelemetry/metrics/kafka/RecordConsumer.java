@@ -229,7 +229,12 @@ class RecordConsumer implements SmartLifecycle {
                     return;
                 }
                 if (record.offset() < next) {
-                    continue; // already applied or skipped: never twice
+                    // the client holds the position, so it never hands back what was read; an offset
+                    // below it means the topic was deleted and created again (or truncated) and the
+                    // position reset to its start: these are new records, served although their
+                    // sequences are lower than those served before
+                    log.warn("Offsets of {} went back from {} to {}: the topic was recreated or truncated; reading "
+                            + "on from there (sequences start lower again)", partition, next, record.offset());
                 }
                 handle(record);
             }

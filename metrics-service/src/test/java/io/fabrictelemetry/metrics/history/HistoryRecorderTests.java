@@ -102,4 +102,23 @@ class HistoryRecorderTests {
         assertThat(recorder.query("sw-0001", "latency_us", 0)).extracting(Point::sequence).containsExactly(1L, 4L, 5L);
         assertThat(skipped()).isEqualTo(2);
     }
+
+    @Test
+    void aWriterThatAwaitsEachAppendBeforePublishingTheNextLosesNoSnapshot() throws Exception {
+        recorder.start();
+        publish(1);
+        assertThat(appending.await(10, TimeUnit.SECONDS)).isTrue(); // snapshot 1 is being appended, held
+        assertThat(recorder.awaitAppended(1, Duration.ofMillis(50))).isFalse();
+
+        release.countDown();
+        assertThat(recorder.awaitAppended(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(recorder.history().frames()).isEqualTo(1);
+        for (long value = 2; value <= 5; value++) {
+            publish(value);
+            assertThat(recorder.awaitAppended(store.current().sequence(), Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(recorder.query("sw-0001", "latency_us", 0)).extracting(Point::sequence)
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(skipped()).isZero();
+    }
 }

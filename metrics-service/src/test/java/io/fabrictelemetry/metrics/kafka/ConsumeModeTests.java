@@ -1,6 +1,7 @@
 package io.fabrictelemetry.metrics.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -161,6 +162,34 @@ class ConsumeModeTests {
             awaitSequence(restarted, offset);
             assertThat(history(restarted, "sw-1", "latency_us")).isEqualTo(latency);
             assertThat(history(restarted, "sw-1", "rx_bytes_per_second")).isEqualTo(rates);
+        }
+    }
+
+    @Test
+    void aConsumerStartsOneRecordBeforeTheRetentionWindowSoTheWindowsFirstPointHasItsRate() throws Exception {
+        String older = KafkaTestBroker.topic("window");
+        broker.createTopic(older);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // two records before the 15-minute window, two within it; broker timestamps as when they were written
+        int[] minutesAgo = {30, 20, 1, 0};
+        for (int i = 0; i < minutesAgo.length; i++) {
+            Instant at = now.minus(Duration.ofMinutes(minutesAgo[i]));
+            ProducerRecord<byte[], byte[]> record = PayloadRecords.record(older, new PayloadRecords.Payload(SOURCE,
+                    ("switch_id,rx_bytes\r\nsw-1," + (1000L * (i + 1) * (i + 1)) + "\r\n").getBytes(StandardCharsets.UTF_8),
+                    at, at, "text/csv", "\"w-" + i + "\""));
+            broker.append(new ProducerRecord<>(older, record.partition(), at.toEpochMilli(), record.key(),
+                    record.value(), record.headers()));
+        }
+        try (Replica replica = Replica.consumer(servers, older)) {
+            awaitSequence(replica, 3);
+            // read from offset 1: the record before the window's first gives it its rate
+            assertThat(replica.bean(MeterRegistry.class).counter("fabric.kafka.records.applied").count()).isEqualTo(3);
+            JsonNode points = JsonMapper.builder().build()
+                    .readTree(history(replica, "sw-1", "rx_bytes_per_second")).get("points");
+            assertThat(points).hasSize(2);
+            // (9000 - 4000) bytes over the 19 minutes from the record before the window
+            assertThat(points.get(0).get("sampledAt").toString()).contains(TimeFormat.iso(now.minus(Duration.ofMinutes(1))));
+            assertThat(points.get(0).get("value").doubleValue()).isCloseTo(5000.0 / (19 * 60), within(0.001));
         }
     }
 

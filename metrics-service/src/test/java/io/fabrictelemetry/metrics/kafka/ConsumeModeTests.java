@@ -182,6 +182,7 @@ class ConsumeModeTests {
         }
         try (Replica replica = Replica.consumer(servers, older)) {
             awaitSequence(replica, 3);
+            awaitRead(replica, 3);
             // read from offset 1: the record before the window's first gives it its rate
             assertThat(replica.bean(MeterRegistry.class).counter("fabric.kafka.records.applied").count()).isEqualTo(3);
             JsonNode points = JsonMapper.builder().build()

@@ -58,8 +58,10 @@ class ConsumerFaultsTests {
         return appender.append(topic, SOURCE, csv, Instant.now().truncatedTo(ChronoUnit.MILLIS), "\"g-" + n + "\"");
     }
 
+    /** Until the record at {@code offset} is served and everything about it counted. */
     static void awaitSequence(long offset) {
-        await().atMost(WAIT).until(() -> consumer.sequence() == PayloadRecords.sequence(offset));
+        await().atMost(WAIT).until(() -> consumer.sequence() == PayloadRecords.sequence(offset)
+                && consumer.bean(ConsumerTracker.class).status().position() > offset);
     }
 
     static double applied() {

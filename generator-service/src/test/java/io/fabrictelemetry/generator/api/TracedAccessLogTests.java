@@ -33,7 +33,7 @@ class TracedAccessLogTests {
     WebTestClient client;
 
     private static String accessLine(CapturedOutput output, String path) {
-        return await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().lines()
+        return await().atMost(Duration.ofSeconds(60)).until(() -> output.getOut().lines()
                 .filter(line -> line.contains("\"logger\":\"access\"") && line.contains(path)).findFirst().orElse(null),
                 line -> line != null);
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.WorkerLifecycle;
@@ -19,6 +20,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -32,11 +36,14 @@ import reactor.core.scheduler.Scheduler;
 public class HistoryRecorder extends WorkerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
+    /** The span of one append, in the trace of the poll whose snapshot it is (README, "Tracing"). */
+    public static final String APPEND_SPAN = "fabric.history.append";
 
     private final SnapshotStore store;
     private final History history;
     private final Clock clock;
-    private final AtomicReference<@Nullable Snapshot> waiting = new AtomicReference<>();
+    private final AtomicReference<@Nullable Pending> waiting = new AtomicReference<>();
+    private final Tracer tracer;
     private final Timer appendTime;
     private final Counter skipped;
     // the sequence of the snapshot last appended (or that failed to append); guarded by itself for
@@ -44,8 +51,20 @@ public class HistoryRecorder extends WorkerLifecycle {
     private final Object appendedLock = new Object();
     private long appended = Long.MIN_VALUE;
 
+    /** A snapshot waiting to be appended, and the trace it was published in (a poll's), if any. */
+    private record Pending(Snapshot snapshot, @Nullable TraceContext publishedIn) {
+    }
+
     public HistoryRecorder(SnapshotStore store, HistoryProperties properties, MeterRegistry registry, Clock clock) {
+        this(store, properties, registry, clock, Tracer.NOOP);
+    }
+
+    /** A recorder whose appends of a traced poll's snapshot are spans of that poll's trace. */
+    @Autowired
+    public HistoryRecorder(SnapshotStore store, HistoryProperties properties, MeterRegistry registry, Clock clock,
+            Tracer tracer) {
         super("history");
+        this.tracer = tracer;
         this.store = store;
         this.clock = clock;
         this.history = new History(properties.retention().toMillis(), properties.maxBytes().toBytes());
@@ -77,7 +96,8 @@ public class HistoryRecorder extends WorkerLifecycle {
         if (!history.enabled() || target == null) {
             return;
         }
-        Snapshot replaced = waiting.getAndSet(snapshot);
+        // offered on the publishing thread: within a poll, its publish span is current
+        Pending replaced = waiting.getAndSet(new Pending(snapshot, tracer.currentTraceContext().context()));
         if (replaced == null) {
             target.schedule(this::appendWaiting);
         } else {
@@ -86,10 +106,13 @@ public class HistoryRecorder extends WorkerLifecycle {
     }
 
     private void appendWaiting() {
-        Snapshot snapshot = waiting.getAndSet(null);
-        if (snapshot == null) {
+        Pending pending = waiting.getAndSet(null);
+        if (pending == null) {
             return;
         }
+        Snapshot snapshot = pending.snapshot();
+        Span span = pending.publishedIn() == null ? null : tracer.spanBuilder().name(APPEND_SPAN)
+                .setParent(pending.publishedIn()).tag("fabric.snapshot.sequence", snapshot.sequence()).start();
         long started = System.nanoTime();
         try {
             PortView ports = snapshot.ports();
@@ -97,7 +120,13 @@ public class HistoryRecorder extends WorkerLifecycle {
                     clock.millis());
         } catch (RuntimeException e) {
             log.error("Snapshot {} could not be added to history", snapshot.sequence(), e);
+            if (span != null) {
+                span.error(e);
+            }
         } finally {
+            if (span != null) {
+                span.end();
+            }
             appendTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             synchronized (appendedLock) {
                 appended = Math.max(appended, snapshot.sequence());

@@ -96,13 +96,13 @@ class SampledRequestTracingTests {
                 .header("traceparent", "00-" + CALLER_TRACE + "-b7ad6b7169203331-01")
                 .exchange().expectStatus().isOk();
 
-        SpanData server = await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+        SpanData server = await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getTraceId().equals(CALLER_TRACE)).findFirst(), Optional::isPresent).orElseThrow();
         assertThat(server.getKind()).isEqualTo(SpanKind.SERVER);
         assertThat(server.getName()).isEqualTo("GET /telemetry/GetMetric");
         assertThat(server.getParentSpanId()).isEqualTo("b7ad6b7169203331");
 
-        JsonNode access = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "traced-1 GET"),
+        JsonNode access = await().atMost(Duration.ofSeconds(60)).until(() -> jsonLine(output, "traced-1 GET"),
                 Optional::isPresent).orElseThrow();
         assertThat(access.get("message").asString()).endsWith(" trace=" + CALLER_TRACE);
         assertThat(access.toString()).as("the JSON line carries the trace ID as a field").contains(
@@ -118,7 +118,7 @@ class SampledRequestTracingTests {
         client.get().uri("/telemetry/GetMetric?switch=sw-0001&metric=latency_us")
                 .header("traceparent", "00-" + caller + "-b7ad6b7169203331-01")
                 .exchange().expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                 .anyMatch(span -> span.getTraceId().equals(caller)));
         assertThat(registry.find("http.server.requests").tag("uri", "/telemetry/GetMetric").tag("status", "200")
                 .timer().count()).isEqualTo(before + 1);
@@ -128,11 +128,11 @@ class SampledRequestTracingTests {
     @Test
     void aRequestWithoutTraceparentStartsATraceOfItsOwnAtProbabilityOne(CapturedOutput output) {
         client.get().uri("/telemetry/ListMetrics").header("X-Request-Id", "traced-2").exchange().expectStatus().isOk();
-        JsonNode access = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "traced-2 GET"),
+        JsonNode access = await().atMost(Duration.ofSeconds(60)).until(() -> jsonLine(output, "traced-2 GET"),
                 Optional::isPresent).orElseThrow();
         String traceId = access.get("message").asString().replaceAll(".* trace=", "");
         assertThat(traceId).matches("[0-9a-f]{32}");
-        await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                 .anyMatch(span -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(traceId)
                         && span.getName().equals("GET /telemetry/ListMetrics")));
     }
@@ -140,10 +140,10 @@ class SampledRequestTracingTests {
     @Test
     void thePollsLogLinesCarryThePollsTraceId(CapturedOutput output) {
         // nothing listens at the generator's port: the first poll fails and says so at WARN
-        SpanData poll = await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+        SpanData poll = await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getName().equals(TracingConfiguration.POLL_SPAN)).findFirst(),
                 Optional::isPresent).orElseThrow();
-        JsonNode warning = await().atMost(Duration.ofSeconds(10)).until(() -> jsonLine(output, "/counters failed ("),
+        JsonNode warning = await().atMost(Duration.ofSeconds(60)).until(() -> jsonLine(output, "/counters failed ("),
                 Optional::isPresent).orElseThrow();
         assertThat(warning.toString()).contains("\"traceId\":\"" + poll.getTraceId() + "\"");
     }

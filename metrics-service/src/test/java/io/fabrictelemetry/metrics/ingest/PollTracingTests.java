@@ -35,6 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import com.sun.net.httpserver.HttpServer;
 
 import io.fabrictelemetry.conventions.tracing.TracingConfiguration;
+import io.fabrictelemetry.metrics.history.HistoryRecorder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -113,7 +114,7 @@ class PollTracingTests {
     ApplicationContext context;
 
     private SpanData poll(String outcome) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+        return await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getName().equals(TracingConfiguration.POLL_SPAN)
                         && outcome.equals(span.getAttributes().get(AttributeKey.stringKey("fabric.poll.outcome"))))
                 .findFirst(), Optional::isPresent).orElseThrow();
@@ -121,7 +122,7 @@ class PollTracingTests {
 
     /** The spans of one trace, once all of {@code names} are among them. */
     private List<SpanData> trace(String traceId, String... names) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+        return await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                         .filter(span -> span.getTraceId().equals(traceId)).toList(),
                 found -> found.stream().map(SpanData::getName).toList().containsAll(List.of(names)));
     }
@@ -142,6 +143,9 @@ class PollTracingTests {
         for (String step : List.of(PollSpans.FETCH, PollSpans.PARSE, PollSpans.PUBLISH)) {
             assertThat(named(trace, step).getParentSpanId()).as(step).isEqualTo(root.getSpanId());
         }
+        SpanData publish = named(trace, PollSpans.PUBLISH);
+        assertThat(named(trace(root.getTraceId(), HistoryRecorder.APPEND_SPAN), HistoryRecorder.APPEND_SPAN)
+                .getParentSpanId()).as("the history append of the published snapshot").isEqualTo(publish.getSpanId());
         SpanData fetch = named(trace, PollSpans.FETCH);
         assertThat(trace).filteredOn(span -> span.getKind() == SpanKind.CLIENT)
                 .as("WebClient's exchange, a child of the fetch")
@@ -152,7 +156,7 @@ class PollTracingTests {
     void theGeneratorReceivesTheTraceparentOfThePollsClientSpan() {
         SpanData root = poll("success");
         List<SpanData> trace = trace(root.getTraceId(), PollSpans.FETCH);
-        SpanData client = await().atMost(Duration.ofSeconds(30)).until(() -> spans.getFinishedSpanItems().stream()
+        SpanData client = await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
                 .filter(span -> span.getTraceId().equals(root.getTraceId()) && span.getKind() == SpanKind.CLIENT)
                 .findFirst(), Optional::isPresent).orElseThrow();
         assertThat(trace).isNotEmpty();
@@ -202,7 +206,7 @@ class PollTracingTests {
                 .header("X-Request-Id", "untraced-1")
                 .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
                 .exchange().expectStatus().isOk();
-        await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("untraced-1 GET"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> output.getOut().contains("untraced-1 GET"));
         assertThat(output.getOut().lines().filter(line -> line.contains("untraced-1 GET")))
                 .singleElement().satisfies(line -> assertThat(line).doesNotContain("trace="));
         assertThat(spans.getFinishedSpanItems()).noneMatch(span -> span.getKind() == SpanKind.SERVER

@@ -9,6 +9,8 @@
 #
 #   bench/tracing.sh [ROUNDS]          default 4 rounds; ALT_WARMUP=30 ALT_DURATION=20 (seconds) by default
 #   ALT_PORTS, ALT_SWITCHES            as in bench/alternate.sh; the receiver listens on ALT_PORTS+2
+#   TRACING_JAR=<metrics-service exec jar>   use this build (e.g. metrics-service/target/...-exec.jar
+#                                      after ./mvnw verify) instead of building one
 #
 # Both jars are made once per commit into bench/results/tracing/: configured is this tree's build;
 # off is a copy whose BOOT-INF/classes/application.yml excludes the tracing auto-configurations too.
@@ -20,14 +22,14 @@ export ALT_WARMUP="${ALT_WARMUP:-30}" ALT_DURATION="${ALT_DURATION:-20}"
 PORTS="${ALT_PORTS:-18530}"; RECEIVER_PORT=$((PORTS + 2))
 DIR=bench/results/tracing; mkdir -p "$DIR"
 SHA="$(git rev-parse --short HEAD)"
-ON_JAR="$DIR/metrics-service-configured-$SHA.jar"; OFF_JAR="$DIR/metrics-service-off-$SHA.jar"
+ON_JAR="${TRACING_JAR:-$DIR/metrics-service-configured-$SHA.jar}"; OFF_JAR="$DIR/metrics-service-off-$(basename "$ON_JAR" .jar)-$SHA.jar"
 
 if [ ! -f "$ON_JAR" ]; then
   [ -z "$(git status --porcelain -- metrics-service service-conventions)" ] || echo "note: uncommitted changes are built into $ON_JAR" >&2
   ./mvnw -B -q -DskipTests -pl service-conventions,generator-service,metrics-service package
   cp metrics-service/target/metrics-service-*-exec.jar "$ON_JAR"
 fi
-if [ ! -f "$OFF_JAR" ]; then
+if [ ! -f "$OFF_JAR" ] || [ "$ON_JAR" -nt "$OFF_JAR" ]; then
   python3 - "$ON_JAR" "$OFF_JAR" <<'PY'
 import sys, zipfile
 source, target = sys.argv[1], sys.argv[2]

@@ -30,29 +30,33 @@ class PollSpans {
      */
     static final String PUBLISH = "fabric.poll.publish";
 
-    static final PollSpans NONE = new PollSpans(Tracer.NOOP);
+    static final PollSpans NONE = new PollSpans(Tracer.NOOP, PollExemplars.NONE);
 
     private final Tracer tracer;
+    private final PollExemplars exemplars;
 
-    PollSpans(Tracer tracer) {
+    PollSpans(Tracer tracer, PollExemplars exemplars) {
         this.tracer = tracer;
+        this.exemplars = exemplars;
     }
 
     /** Starts the root span of a new trace, one per poll. */
     Poll start(String source) {
         Span root = tracer.spanBuilder().name(TracingConfiguration.POLL_SPAN).setNoParent()
                 .tag("fabric.poll.source", source).start();
-        return new Poll(tracer, root);
+        return new Poll(tracer, exemplars, root);
     }
 
     /** One poll's trace. Its methods are called from one poll's steps, one at a time. */
     static final class Poll {
 
         private final Tracer tracer;
+        private final PollExemplars exemplars;
         private final Span root;
 
-        private Poll(Tracer tracer, Span root) {
+        private Poll(Tracer tracer, PollExemplars exemplars, Span root) {
             this.tracer = tracer;
+            this.exemplars = exemplars;
             this.root = root;
         }
 
@@ -82,7 +86,10 @@ class PollSpans {
         /** Runs {@code action} with the poll's root span current: logs carry its trace ID, timers an exemplar. */
         <T> T within(Supplier<T> action) {
             try (Tracer.SpanInScope scope = tracer.withSpan(root)) {
+                exemplars.begin();
                 return action.get();
+            } finally {
+                exemplars.end();
             }
         }
 

@@ -190,6 +190,7 @@ class RecordConsumer implements SmartLifecycle {
                 } catch (InterruptedException e) {
                     // stop() interrupts: the loop condition ends it
                 }
+                tracker.progressed(clock.instant());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             } finally {
                 consumer = null;
@@ -221,6 +222,7 @@ class RecordConsumer implements SmartLifecycle {
         long lastCheck = 0; // the first check at once
         while (running) {
             ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+            tracker.progressed(clock.instant());
             if (!records.isEmpty()) {
                 answered(-1);
             }
@@ -301,6 +303,7 @@ class RecordConsumer implements SmartLifecycle {
             next = record.offset() + 1;
             long applied = sequence;
             tracker.update(status -> status.read(next, Instant.ofEpochMilli(record.timestamp()), applied));
+            tracker.progressed(clock.instant());
         }
     }
 

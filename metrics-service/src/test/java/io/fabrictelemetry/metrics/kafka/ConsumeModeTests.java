@@ -115,6 +115,19 @@ class ConsumeModeTests {
     }
 
     @Test
+    void theLivenessProbeWatchesTheConsumerThreadWhichComesRoundItsLoopWhileIdle() throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        assertThat(first.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        JsonNode consumer = json.readTree(first.text("/actuator/health/liveness")).at("/components/consumerLiveness");
+        assertThat(consumer.at("/status").asString()).isEqualTo("UP");
+        String before = consumer.at("/details/lastProgress").asString();
+        assertThat(before).isNotEmpty();
+        // no record comes: the thread still comes round at each empty poll for records
+        await().atMost(WAIT).until(() -> !json.readTree(first.text("/actuator/health"))
+                .at("/components/consumerLiveness/details/lastProgress").asString().equals(before));
+    }
+
+    @Test
     void aStreamClientReconnectingWithLastEventIdGetsOnlyNewerSnapshots() throws Exception {
         long current = appendGeneration();
         try (Replica second = Replica.consumer(servers, topic)) {

@@ -13,8 +13,10 @@ import io.micrometer.tracing.Tracer;
  * The spans of polls: each poll is a trace whose root, {@value TracingConfiguration#POLL_SPAN}, is always
  * sampled and carries the outcome, the generator's status, the bytes received and whether the ETag
  * matched; its children time the fetch (under which WebClient's own client span sends
- * {@code traceparent} to the generator), the parse, and the publish (the snapshot's build and swap, and in
- * publish mode the Kafka record before them: one call, {@link PayloadSink#accept}). Spans are named
+ * {@code traceparent} to the generator), the parse, and the publish ({@link PayloadSink#accept}: in
+ * publish mode the Kafka append, {@code kafka/KafkaPublisher}'s {@code fabric.kafka.publish}, then the
+ * snapshot's build, {@code SnapshotStore}'s {@code fabric.poll.build}, both children of the publish
+ * span, then the swap and the hand-off to history). Spans are named
  * when they start, as the sampler decides on the name (conventions/tracing/SampledRoots).
  *
  * <p>With no tracer ({@link #NONE}, the loop tests) every span is Micrometer's no-op span.

@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.EntityTags;
@@ -40,6 +42,8 @@ import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 
 /**
  * {@code INGEST_MODE=publish}: appends every accepted payload to the topic, then publishes its
@@ -106,9 +110,29 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     private @Nullable Snapshot lastLogged;
     private final Counter published;
     private final Timer duration;
+    private final Tracer tracer;
 
+    /**
+     * The span of one append, from handing the record to the producer to its acknowledgement: a child
+     * of the poll's {@code fabric.poll.publish} span, tagged with the topic and the offset (or the error).
+     */
+    static final String PUBLISH_SPAN = "fabric.kafka.publish";
+
+    /** A publisher whose appends are not traced. */
     KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
             MeterRegistry registry, Clock clock) {
+        this(settings, poll, history, store, registry, clock, Tracer.NOOP);
+    }
+
+    @Autowired
+    KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
+            MeterRegistry registry, Clock clock, ObjectProvider<Tracer> tracer) {
+        this(settings, poll, history, store, registry, clock, tracer.getIfAvailable(() -> Tracer.NOOP));
+    }
+
+    private KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history,
+            SnapshotStore store, MeterRegistry registry, Clock clock, Tracer tracer) {
+        this.tracer = tracer;
         this.settings = settings;
         this.store = store;
         this.clock = clock;
@@ -145,7 +169,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         Instant sampledAt = AcceptedPayload.sampledAt(payload.sampledAt(), accepted.table(), payload.collectedAt());
         RecordMetadata ack;
         try {
-            ack = append(payload);
+            ack = traced(payload);
         } catch (NotPublished e) {
             Snapshot current = store.current();
             return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(),
@@ -163,6 +187,26 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                 payload.sourceEtag(), sequence, PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
         lastLogged = logged;
         return logged;
+    }
+
+    /** {@link #append}, a child span of the thread's current one (the poll's publish step) when there is one. */
+    private RecordMetadata traced(Payload payload) {
+        Span caller = tracer.currentSpan();
+        if (caller == null) {
+            return append(payload);
+        }
+        Span span = tracer.spanBuilder().name(PUBLISH_SPAN).setParent(caller.context())
+                .tag("messaging.system", "kafka").tag("messaging.destination.name", settings.topic()).start();
+        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+            RecordMetadata ack = append(payload);
+            span.tag("messaging.kafka.offset", ack.offset());
+            return ack;
+        } catch (Throwable error) {
+            span.error(error);
+            throw error;
+        } finally {
+            span.end();
+        }
     }
 
     /** The record appended and acknowledged, or {@link NotPublished} within the bound. */

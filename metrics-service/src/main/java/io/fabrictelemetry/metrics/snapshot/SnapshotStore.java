@@ -7,16 +7,24 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import io.fabrictelemetry.conventions.EntityTags;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 /**
  * Holds the latest snapshot. One writer (the poll loop) builds a complete snapshot and swaps it in
  * with a single set; readers take it without a lock and never see a half-built one.
+ *
+ * <p>When the writer's thread has a current span (a poll's {@code fabric.poll.publish}), the build
+ * (carry-over, aggregates, rates, the encoded ListMetrics body) is a child span of it,
+ * {@value #BUILD_SPAN}; the swap and the hand-off to subscribers (history) follow under the caller's
+ * span. Without a current span nothing is traced.
  */
 @Component
 public class SnapshotStore {
@@ -29,12 +37,24 @@ public class SnapshotStore {
     private final Sinks.Many<Snapshot> published = Sinks.many().multicast().directBestEffort();
     private final Duration staleAfter;
     private final List<String> counters;
+    private final Tracer tracer;
 
-    /** A store whose snapshots derive the rates of these counters. */
+    /** The span of a snapshot's build, a child of the publishing thread's current span. */
+    public static final String BUILD_SPAN = "fabric.poll.build";
+
+    /** A store whose snapshots derive the rates of these counters, their builds traced by {@code tracer}. */
     @Autowired
+    public SnapshotStore(StaleProperties stale, CounterProperties counters, ObjectProvider<Tracer> tracer) {
+        this.staleAfter = stale.after();
+        this.counters = counters.counters();
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+    }
+
+    /** A store whose snapshots derive the rates of these counters, not traced. */
     public SnapshotStore(StaleProperties stale, CounterProperties counters) {
         this.staleAfter = stale.after();
         this.counters = counters.counters();
+        this.tracer = Tracer.NOOP;
     }
 
     /** A store with the default counters. */
@@ -81,6 +101,27 @@ public class SnapshotStore {
      */
     public Snapshot publishAfter(@Nullable Snapshot previous, Table table, Instant sampledAt, Instant collectedAt,
             @Nullable String generatorEtag, long sequence, String etag) {
+        Span caller = tracer.currentSpan();
+        if (caller == null) {
+            return swapIn(build(previous, table, sampledAt, collectedAt, generatorEtag, sequence, etag));
+        }
+        Span span = tracer.spanBuilder().name(BUILD_SPAN).setParent(caller.context()).start();
+        Snapshot next;
+        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+            next = build(previous, table, sampledAt, collectedAt, generatorEtag, sequence, etag);
+            span.tag("fabric.snapshot.sequence", next.sequence());
+            span.tag("fabric.snapshot.switches", next.switchCount());
+        } catch (Throwable error) {
+            span.error(error);
+            throw error;
+        } finally {
+            span.end();
+        }
+        return swapIn(next);
+    }
+
+    private Snapshot build(@Nullable Snapshot previous, Table table, Instant sampledAt, Instant collectedAt,
+            @Nullable String generatorEtag, long sequence, String etag) {
         CarryOver.Merged merged = previous == null
                 ? new CarryOver.Merged(CarryOver.mergePorts(table, null, collectedAt, staleAfter), Map.of())
                 : CarryOver.merge(table, previous, collectedAt, staleAfter);
@@ -88,9 +129,12 @@ public class SnapshotStore {
         // aside: they are counted exactly once computed)
         long sizeHint = previous == null || previous.switchCount() == 0 ? 0
                 : previous.listMetricsGeneratorBytes() * merged.table().switchCount() / previous.switchCount();
-        Snapshot next = new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
+        return new Snapshot(sequence, sampledAt, collectedAt, generatorEtag,
                 etag, merged.table(), merged.carriedOver(), previous, counters,
                 sizeHint);
+    }
+
+    private Snapshot swapIn(Snapshot next) {
         current.set(next);
         // single writer, so never contended; no subscriber is not a failure
         published.tryEmitNext(next);

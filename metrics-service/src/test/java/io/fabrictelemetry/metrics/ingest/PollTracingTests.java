@@ -36,6 +36,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.fabrictelemetry.conventions.tracing.TracingConfiguration;
 import io.fabrictelemetry.metrics.history.HistoryRecorder;
+import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -144,6 +145,8 @@ class PollTracingTests {
             assertThat(named(trace, step).getParentSpanId()).as(step).isEqualTo(root.getSpanId());
         }
         SpanData publish = named(trace, PollSpans.PUBLISH);
+        assertThat(named(trace(root.getTraceId(), SnapshotStore.BUILD_SPAN), SnapshotStore.BUILD_SPAN).getParentSpanId())
+                .as("the snapshot's build, a child of the publish").isEqualTo(publish.getSpanId());
         assertThat(named(trace(root.getTraceId(), HistoryRecorder.APPEND_SPAN), HistoryRecorder.APPEND_SPAN)
                 .getParentSpanId()).as("the history append of the published snapshot").isEqualTo(publish.getSpanId());
         SpanData fetch = named(trace, PollSpans.FETCH);

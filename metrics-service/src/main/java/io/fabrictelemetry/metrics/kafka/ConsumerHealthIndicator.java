@@ -1,13 +1,10 @@
 package io.fabrictelemetry.metrics.kafka;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
-
-import io.fabrictelemetry.conventions.TimeFormat;
 
 /**
  * The {@code kafka} health component in {@code consume} mode: UNKNOWN until the broker first answers,
@@ -40,16 +37,7 @@ class ConsumerHealthIndicator implements HealthIndicator {
             health = Health.down().withDetail("reason", "the broker does not answer: serving the last snapshot");
         }
         health.withDetail("role", "consumer");
-        if (status.lastContact() != null) {
-            health.withDetail("lastContact", TimeFormat.iso(status.lastContact()));
-        }
-        if (status.lastError() != null) {
-            health.withDetail("lastError", status.lastError());
-        }
-        if (status.failingSince() != null) {
-            health.withDetail("failingSince", TimeFormat.iso(status.failingSince()))
-                    .withDetail("failingForMs", Duration.between(status.failingSince(), clock.instant()).toMillis());
-        }
+        KafkaHealthDetails.contact(health, status.lastContact(), status.lastError(), status.failingSince(), clock);
         health.withDetail("position", status.position());
         if (status.lagRecords() >= 0) {
             health.withDetail("lagRecords", status.lagRecords());

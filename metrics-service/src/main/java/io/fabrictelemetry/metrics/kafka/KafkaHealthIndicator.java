@@ -1,7 +1,6 @@
 package io.fabrictelemetry.metrics.kafka;
 
 import java.time.Clock;
-import java.time.Duration;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -46,16 +45,7 @@ class KafkaHealthIndicator implements HealthIndicator {
                 .withDetail("topic", publisher.settings().topic())
                 .withDetail("topicReady", status.topicReady())
                 .withDetail("consecutivePublishFailures", status.publishFailures());
-        if (status.lastContact() != null) {
-            health.withDetail("lastContact", TimeFormat.iso(status.lastContact()));
-        }
-        if (status.lastError() != null) {
-            health.withDetail("lastError", status.lastError());
-        }
-        if (status.failingSince() != null) {
-            health.withDetail("failingSince", TimeFormat.iso(status.failingSince()))
-                    .withDetail("failingForMs", Duration.between(status.failingSince(), clock.instant()).toMillis());
-        }
+        KafkaHealthDetails.contact(health, status.lastContact(), status.lastError(), status.failingSince(), clock);
         if (status.lastPublishedAt() != null) {
             health.withDetail("lastPublished", TimeFormat.iso(status.lastPublishedAt()))
                     .withDetail("lastOffset", status.lastOffset());

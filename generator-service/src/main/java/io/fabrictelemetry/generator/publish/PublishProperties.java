@@ -1,5 +1,7 @@
 package io.fabrictelemetry.generator.publish;
 
+import java.util.Locale;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,13 +24,18 @@ public record PublishProperties(
     static final String PORTS = "ports";
 
     public PublishProperties {
+        String said = publish;
+        String saidView = publishView;
+        // case and surrounding blanks do not matter, as with the metrics-service's INGEST_MODE
+        publish = publish.strip().toLowerCase(Locale.ROOT);
+        publishView = publishView.strip().toLowerCase(Locale.ROOT);
         if (!NONE.equals(publish) && !KAFKA.equals(publish)) {
             throw new IllegalArgumentException(
-                    "generator.publish (GENERATOR_PUBLISH) must be none or kafka, but was '" + publish + "'");
+                    "generator.publish (GENERATOR_PUBLISH) must be none or kafka, but was '" + said + "'");
         }
         if (!COUNTERS.equals(publishView) && !PORTS.equals(publishView)) {
             throw new IllegalArgumentException("generator.publish-view (GENERATOR_PUBLISH_VIEW) must be counters"
-                    + " (the /counters bytes) or ports (the /csv/metrics bytes), but was '" + publishView + "'");
+                    + " (the /counters bytes) or ports (the /csv/metrics bytes), but was '" + saidView + "'");
         }
     }
 

@@ -70,6 +70,16 @@ class PushSettingsTests {
     }
 
     @Test
+    void thePublishSettingsIgnoreCaseAndBlanksLikeTheMetricsServicesIngestMode() {
+        PublishProperties publish = environment(Map.of("GENERATOR_PUBLISH", " Kafka", "GENERATOR_PUBLISH_VIEW", "PORTS"))
+                .bindOrCreate("generator", PublishProperties.class);
+        assertThat(publish.kafka()).isTrue();
+        assertThat(publish.ports()).isTrue();
+        assertThat(bindFailure(Map.of("GENERATOR_PUBLISH", "Kafak"), "generator", PublishProperties.class))
+                .endsWith("but was 'Kafak'");
+    }
+
+    @Test
     void anUnknownPublishTargetIsRefusedNamingTheVariable() {
         assertThat(bindFailure(Map.of("GENERATOR_PUBLISH", "kafak"), "generator", PublishProperties.class))
                 .isEqualTo("generator.publish (GENERATOR_PUBLISH) must be none or kafka, but was 'kafak'");

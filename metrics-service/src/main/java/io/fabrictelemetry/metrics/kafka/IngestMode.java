@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum IngestMode {
     /** Polls the source itself; no broker (the default). */
     POLL,
-    /** Polls the source, appends every accepted payload to the topic, and serves what was acknowledged. */
+    /**
+     * Polls the source, appends every accepted payload to the topic, and serves every accepted payload:
+     * under the log's identity once acknowledged, else unlogged under a local ETag.
+     */
     PUBLISH,
     /** Never polls: builds every snapshot from the topic. */
     CONSUME;

@@ -146,8 +146,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         this.adminConfig = PayloadTopic.adminConfig(servers, "metrics-service-publisher-admin", KafkaProbe.TIMEOUT);
         for (Failure failure : Failure.values()) {
             failures.put(failure, Counter.builder("fabric.kafka.publish.failures")
-                    .description("Accepted payloads that could not be appended to the Kafka topic (so not applied), "
-                            + "by reason")
+                    .description("Accepted payloads that could not be appended to the Kafka topic (served unlogged, "
+                            + "under a local ETag), by reason")
                     .tag("reason", failure.tag())
                     .register(registry));
         }

@@ -105,6 +105,9 @@ class RecordConsumer implements SmartLifecycle {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "metrics-service-consumer");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a consumer started before any publisher must not make the broker create the topic with its
+        // defaults (1 MB messages, 7-day segments): the publisher creates it as PayloadTopic requires
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // a position the log no longer holds (retention passed while the broker was away): the oldest kept
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());

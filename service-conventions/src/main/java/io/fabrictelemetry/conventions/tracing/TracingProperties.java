@@ -9,8 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param samplingProbability share of the traces that start in this service which are recorded and
  *                            exported, between 0 and 1; a poll ({@link TracingConfiguration#POLL_SPAN})
- *                            is always recorded, and a span whose caller sent a {@code traceparent}
- *                            follows the caller's decision
+ *                            is always recorded; a request whose caller sent a {@code traceparent}
+ *                            follows the caller's decision in the generator, and in the metrics-service
+ *                            only above 0 (at 0 it makes no request span at all, not even reading the
+ *                            header)
  */
 @ConfigurationProperties("tracing")
 public record TracingProperties(@DefaultValue("0") double samplingProbability) {

@@ -42,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * caller's {@code traceparent}; its access-log line ends with the trace ID, and the JSON logs
  * ({@code json-logs} profile) carry the trace ID of the access line and of the poll's log lines.
  */
-@SpringBootTest(properties = {"poll.interval=1h", "poll.timeout=1s", "stale.after=2h",
+@SpringBootTest(properties = {"poll.interval=500ms", "poll.timeout=400ms", "stale.after=2h",
+        // every failed poll says so (the first at WARN, the next at DEBUG), so that a test sees a poll's line
+        // written while it runs, not only the first one written as the context started
+        "logging.level.io.fabrictelemetry.metrics.ingest.PollLoop=debug",
         "tracing.sampling-probability=1", "management.opentelemetry.tracing.export.schedule-delay=50ms"})
 @AutoConfigureTracing
 @AutoConfigureWebTestClient
@@ -139,12 +142,13 @@ class SampledRequestTracingTests {
 
     @Test
     void thePollsLogLinesCarryThePollsTraceId(CapturedOutput output) {
-        // nothing listens at the generator's port: the first poll fails and says so at WARN
-        SpanData poll = await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getName().equals(TracingConfiguration.POLL_SPAN)).findFirst(),
+        // nothing listens at the generator's port: every poll fails and says so (WARN, then DEBUG)
+        JsonNode failed = await().atMost(Duration.ofSeconds(60)).until(() -> jsonLine(output, "/counters failed"),
                 Optional::isPresent).orElseThrow();
-        JsonNode warning = await().atMost(Duration.ofSeconds(60)).until(() -> jsonLine(output, "/counters failed ("),
-                Optional::isPresent).orElseThrow();
-        assertThat(warning.toString()).contains("\"traceId\":\"" + poll.getTraceId() + "\"");
+        assertThat(failed.has("traceId")).as("the poll's line carries a trace ID: %s", failed).isTrue();
+        String traceId = failed.get("traceId").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> spans.getFinishedSpanItems().stream()
+                .anyMatch(span -> span.getName().equals(TracingConfiguration.POLL_SPAN)
+                        && span.getTraceId().equals(traceId)));
     }
 }

@@ -156,7 +156,7 @@ class ConsumeModeTests {
     }
 
     @Test
-    void aConsumerStartedLateRebuildsTheSameHistoryAndKeepsItWhenRestarted() throws Exception {
+    void aConsumerStartedLateRebuildsTheSameHistoryAndKeepsItAndItsEtagsWhenRestarted() throws Exception {
         appendGeneration();
         appendGeneration();
         long offset = appendGeneration();
@@ -165,16 +165,21 @@ class ConsumeModeTests {
         String rates = history(first, "sw-1", "rx_bytes_per_second");
         assertThat(rates).contains(TimeFormat.iso(sampledAt(generation)));
 
+        String etag;
         try (Replica late = Replica.consumer(servers, topic)) {
             awaitSequence(late, offset);
             await().atMost(WAIT).until(() -> late.text("/actuator/health/readiness").contains("\"UP\""));
             assertThat(history(late, "sw-1", "latency_us")).isEqualTo(latency);
             assertThat(history(late, "sw-1", "rx_bytes_per_second")).isEqualTo(rates);
+            etag = late.get("/telemetry/ListMetrics").headers().firstValue("ETag").orElseThrow();
         }
+        // the replica closed, another started in its place: the same history, and the tag the closed one
+        // issued still names the snapshot it serves
         try (Replica restarted = Replica.consumer(servers, topic)) {
             awaitSequence(restarted, offset);
             assertThat(history(restarted, "sw-1", "latency_us")).isEqualTo(latency);
             assertThat(history(restarted, "sw-1", "rx_bytes_per_second")).isEqualTo(rates);
+            assertThat(restarted.get("/telemetry/ListMetrics", "If-None-Match", etag).statusCode()).isEqualTo(304);
         }
     }
 

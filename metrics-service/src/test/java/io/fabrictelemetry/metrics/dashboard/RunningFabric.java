@@ -1,20 +1,19 @@
 package io.fabrictelemetry.metrics.dashboard;
 
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.freePort;
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.generatorJar;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -104,22 +103,6 @@ final class RunningFabric implements AutoCloseable {
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Path generatorJar() throws IOException {
-        Path target = Path.of("..", "generator-service", "target");
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(p -> p.getFileName().toString().matches("generator-service-.*-exec\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No generator jar in " + target.toAbsolutePath()
-                            + ": run ./mvnw verify from the repository root, which packages it first"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

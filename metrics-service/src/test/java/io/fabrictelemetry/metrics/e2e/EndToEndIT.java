@@ -1,11 +1,12 @@
 package io.fabrictelemetry.metrics.e2e;
 
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.freePort;
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.generatorJar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,22 +92,6 @@ class EndToEndIT {
         }
         if (generator != null) {
             generator.destroyForcibly();
-        }
-    }
-
-    private static Path generatorJar() throws IOException {
-        Path target = Path.of("..", "generator-service", "target");
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(p -> p.getFileName().toString().matches("generator-service-.*-exec\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No generator jar in " + target.toAbsolutePath()
-                            + ": run ./mvnw verify from the repository root, which packages it first"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,23 +1,22 @@
 package io.fabrictelemetry.metrics.e2e;
 
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.freePort;
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.generatorJar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -213,22 +212,6 @@ class PortRowsEndToEndIT {
             }
         }
         throw new AssertionError("no generation lasted long enough to ask every GetMetric of it");
-    }
-
-    private static Path generatorJar() throws IOException {
-        Path target = Path.of("..", "generator-service", "target");
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(p -> p.getFileName().toString().matches("generator-service-.*-exec\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No generator jar in " + target.toAbsolutePath()
-                            + ": run ./mvnw verify from the repository root, which packages it first"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String generatorUrl(String path) {

@@ -1,5 +1,6 @@
 package io.fabrictelemetry.metrics.e2e;
 
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +53,6 @@ class RunScriptIT {
     private final List<Long> pids = new ArrayList<>();
     private Path logs;
     private @Nullable String usersLogsBefore;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private void start(Map<String, String> environment) throws IOException {
         assertThat(ROOT.resolve("run.sh")).isExecutable();

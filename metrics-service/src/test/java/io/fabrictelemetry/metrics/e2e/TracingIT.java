@@ -1,24 +1,23 @@
 package io.fabrictelemetry.metrics.e2e;
 
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.freePort;
+import static io.fabrictelemetry.metrics.e2e.ServiceJars.generatorJar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,22 +122,6 @@ class TracingIT {
         }
         if (receiver != null) {
             receiver.stop(0);
-        }
-    }
-
-    private static Path generatorJar() throws IOException {
-        Path target = Path.of("..", "generator-service", "target");
-        try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            return files.filter(p -> p.getFileName().toString().matches("generator-service-.*-exec\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No generator jar in " + target.toAbsolutePath()
-                            + ": run ./mvnw verify from the repository root, which packages it first"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

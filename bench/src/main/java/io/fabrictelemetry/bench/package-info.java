@@ -1,5 +1,9 @@
 /**
- * Benchmark tools: the bare Reactor Netty baseline server the services are measured against.
+ * Benchmark tools: the bare Reactor Netty baseline server the services are measured against, and
+ * command-line clients ({@code StreamSoak}, run by {@code bench/soak.sh}). These are not services:
+ * a client's pauses ({@code Thread.sleep} on its own main thread) and its report on standard output
+ * (a Markdown table the script keeps) are its job, never on an event loop; JMH benchmarks print their
+ * extra figures in {@code @TearDown} the same way.
  */
 @NullMarked
 package io.fabrictelemetry.bench;

@@ -102,19 +102,27 @@ class GenerationPublisher extends WorkerLifecycle implements DisposableBean {
                 settings.sourceName());
     }
 
-    /** On the worker thread: one generation, one record; every failure is counted, none escapes. */
+    /**
+     * On the worker thread: one generation, one record; every failure is counted and the generation
+     * tried again ({@link #retryLater}), none escapes. Any {@link Throwable}, {@link Error}s included (an
+     * {@code OutOfMemoryError} while the record's bytes are copied): one escaping would end the
+     * subscription, and the generator would never publish again with nothing to say so but a log line.
+     */
     private void send(Generation generation) {
         try {
+            // the record first: what fails on this thread alone (copying a 100,000-switch body) fails
+            // before any call to the broker
+            Payload payload = payload(generation);
             Producer<byte[], byte[]> sender = producer();
             ensureTopic();
-            sender.send(PayloadRecords.record(settings.topic(), payload(generation)), (metadata, error) -> {
+            sender.send(PayloadRecords.record(settings.topic(), payload), (metadata, error) -> {
                 if (error == null) {
                     succeeded(generation);
                 } else {
                     failed(generation, error);
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failed(generation, e);
         }
     }

@@ -51,6 +51,20 @@ public final class QueryParameters {
     }
 
     /**
+     * Every value of one parameter read straight from the raw query ({@link QueryString#values}), as
+     * {@link #queryParams} would list them: {@code null} when the query does not name it, a {@code null}
+     * value for a name without {@code =}. Bad percent-encoding anywhere in the query: the {@code 400}
+     * of {@link #queryParams}. For a handler that judges a few known names itself, without a map.
+     */
+    public static @Nullable List<@Nullable String> parameterValues(@Nullable String rawQuery, String name) {
+        try {
+            return QueryString.values(rawQuery, name);
+        } catch (IllegalArgumentException e) {
+            throw invalidQuery();
+        }
+    }
+
+    /**
      * An optional parameter read straight from the raw query ({@link QueryString#values}): {@code null}
      * when the query does not name it, {@code ""} when it names it without a value ({@code port=},
      * {@code port}), for the caller to judge. Given twice or longer than {@value #MAX_PARAMETER_LENGTH}

@@ -2,8 +2,8 @@ package io.fabrictelemetry.metrics.query;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
-import org.springframework.util.MultiValueMap;
 
 import io.fabrictelemetry.metrics.api.ProblemException;
 import io.fabrictelemetry.metrics.api.QueryParameters;
@@ -18,10 +18,14 @@ record TopSwitchesQuery(String metric, int limit, boolean descending) {
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_LIMIT = 1000;
 
-    static TopSwitchesQuery parse(MultiValueMap<String, String> query) {
-        String metric = QueryParameters.requiredParameter(query, "metric");
-        String limit = optional(query, "limit");
-        String order = optional(query, "order");
+    /**
+     * The query of a request's raw query string, read in place ({@link QueryParameters#parameterValues}):
+     * no map of every parameter per request, the same answers as reading Spring's decoded one.
+     */
+    static TopSwitchesQuery parse(@Nullable String rawQuery) {
+        String metric = QueryParameters.requiredParameter(rawQuery, "metric");
+        String limit = optional(QueryParameters.parameterValues(rawQuery, "limit"), "limit");
+        String order = optional(QueryParameters.parameterValues(rawQuery, "order"), "order");
         return new TopSwitchesQuery(metric, limit == null ? DEFAULT_LIMIT : limit(limit),
                 order == null || descending(order));
     }
@@ -30,8 +34,7 @@ record TopSwitchesQuery(String metric, int limit, boolean descending) {
         return descending ? "desc" : "asc";
     }
 
-    private static String optional(MultiValueMap<String, String> query, String name) {
-        List<String> values = query.get(name);
+    private static @Nullable String optional(@Nullable List<@Nullable String> values, String name) {
         if (values == null || values.isEmpty()) {
             return null;
         }
@@ -40,7 +43,8 @@ record TopSwitchesQuery(String metric, int limit, boolean descending) {
                     "query parameter '" + name + "' must be given at most once, but was given " + values.size()
                             + " times");
         }
-        return values.get(0) == null ? "" : values.get(0);
+        String value = values.get(0);
+        return value == null ? "" : value;
     }
 
     private static int limit(String text) {

@@ -2,6 +2,9 @@ package io.fabrictelemetry.metrics.query;
 
 import static io.fabrictelemetry.metrics.query.PortFabric.A;
 import static io.fabrictelemetry.metrics.query.PortFabric.B;
+import static io.fabrictelemetry.metrics.query.PortFabric.CBW;
+import static io.fabrictelemetry.metrics.query.PortFabric.PCK_IN;
+import static io.fabrictelemetry.metrics.query.PortFabric.SYMBOL_ERRORS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -181,6 +184,59 @@ class KeptFilteredListMetricsTests {
         Written identity = request("switch=" + A, false);
         assertThat(identity.body()).isEqualTo(expected);
         assertThat(identity.headers().getETag()).isNotEqualTo(first.headers().getETag());
+    }
+
+    @Test
+    void theServicesKeptGzipBodyIsSmallerThanTheFastestLevelsAndHoldsTheSameBytes() throws IOException {
+        // the handler as the application builds it: its own compressions, not the counting seam
+        TelemetryHandler service = new TelemetryHandler(new SnapshotAnswers(store, new PollProperties(Duration.ofSeconds(2),
+                Duration.ofMillis(1500), DataSize.ofMegabytes(64)), Clock.systemUTC()));
+        // one switch of 40 ports with varied counters: a body that compresses like the simulator's
+        StringBuilder csv = new StringBuilder("timestamp,source_id,tag,node_guid,port_guid,port_num,node_description,"
+                + PCK_IN + "," + SYMBOL_ERRORS + "," + CBW + "\n");
+        String now = Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+        java.util.Random random = new java.util.Random(7);
+        for (int port = 1; port <= 40; port++) {
+            csv.append(now).append(",10.0.0.1,,").append(A).append(',').append(A).append(',').append(port)
+                    .append(",leaf-01,").append(random.nextInt(1_000_000_000)).append(',').append(random.nextInt(50))
+                    .append(',').append(random.nextInt(100_000) / 1000.0).append('\n');
+        }
+        Snapshot snapshot = publish(store, csv.toString());
+        byte[] expected = encodedNow(snapshot, "switch=" + A);
+
+        byte[] kept = gzipRequest(service, "switch=" + A);
+        byte[] keptAgain = gzipRequest(service, "switch=" + A);
+
+        assertThat(gunzip(kept)).isEqualTo(expected);
+        assertThat(keptAgain).isEqualTo(kept);
+        assertThat(kept.length).isLessThan(Gzip.compress(expected).length);
+    }
+
+    /** A gzip ListMetrics body as {@code handler} writes it. */
+    private static byte[] gzipRequest(TelemetryHandler handler, String query) {
+        ServerResponse response = handler.listMetrics(MockServerRequest.builder()
+                .uri(URI.create("http://localhost/telemetry/ListMetrics?" + query))
+                .header(HttpHeaders.ACCEPT_ENCODING, "gzip").build()).block(Duration.ofSeconds(30));
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/telemetry/ListMetrics?" + query)
+                .header(HttpHeaders.ACCEPT_ENCODING, "gzip"));
+        response.writeTo(exchange, new ServerResponse.Context() {
+            @Override
+            public List<HttpMessageWriter<?>> messageWriters() {
+                return HandlerStrategies.withDefaults().messageWriters();
+            }
+
+            @Override
+            public List<ViewResolver> viewResolvers() {
+                return List.of();
+            }
+        }).block(Duration.ofSeconds(30));
+        assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.CONTENT_ENCODING)).isEqualTo("gzip");
+        return DataBufferUtils.join(exchange.getResponse().getBody()).map(buffer -> {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            DataBufferUtils.release(buffer);
+            return bytes;
+        }).block(Duration.ofSeconds(30));
     }
 
     private static byte[] gunzip(byte[] body) throws IOException {

@@ -198,4 +198,22 @@ class TopPortsTests {
                 .jsonPath("$.switches[*].switch").isEqualTo(List.of(A, B))
                 .jsonPath("$.switches[*].value").isEqualTo(List.of(12.5, 3.0));
     }
+
+    @Test
+    void topSwitchesOnPortRowsNamesEachSwitchsDescriptionAsTopPortsDoes() {
+        client.get().uri("/telemetry/TopSwitches?metric=" + SYMBOL_ERRORS).exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).isEqualTo("{\"metric\":\"" + SYMBOL_ERRORS + "\",\"order\":\"desc\",\"limit\":10,"
+                        + "\"sequence\":" + fabric.snapshot.sequence() + ",\"sampledAt\":\"" + fabric.iso(fabric.sampledAt)
+                        + "\",\"collectedAt\":\"" + fabric.collectedAt() + "\",\"switches\":["
+                        // C has no node_description: no key, as in TopPorts
+                        + aggregate(A, "leaf-01", "21") + "," + aggregate(B, "spine-01", "18") + ","
+                        + aggregate(E, "spine-x", "2") + "," + aggregate(C, null, "1") + ","
+                        + aggregate(D, "spine-x", "0") + "]}");
+    }
+
+    private static String aggregate(String guid, String description, String value) {
+        return "{\"switch\":\"" + guid + "\""
+                + (description == null ? "" : ",\"description\":\"" + description + "\"") + ",\"value\":" + value + "}";
+    }
 }

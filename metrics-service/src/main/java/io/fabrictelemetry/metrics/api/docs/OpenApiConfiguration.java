@@ -141,6 +141,8 @@ class OpenApiConfiguration {
                 .addProperty("switches", type("array").description("At most `limit` switches, best first")
                         .items(object("A switch and its value", List.of("switch", "value"))
                                 .addProperty("switch", string("Switch ID"))
+                                .addProperty("description", string("On port rows, the switch's `node_description`,"
+                                        + " when known"))
                                 .addProperty("value", type("number").description("Its value (never null: switches"
                                         + " without a reading are not listed)"))
                                 .additionalProperties(false)))

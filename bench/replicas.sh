@@ -163,6 +163,7 @@ if enabled latency; then
     [ "$N" = 1000 ] || [ "$N" = 100000 ] || target=""
     interval="$(( $(ms_of "$period") / 2 ))ms"
     topic="bench-replicas-$N-$(date +%s)"
+    size_started=$(date +%s)
     start_generator "$N" "$period" "latency-$N"
     start_service "publisher-$N" "$PUB_PORT" INGEST_MODE=publish KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KAFKA_TOPIC="$topic" \
       GENERATOR_URL="http://127.0.0.1:$GEN_PORT" POLL_INTERVAL="$interval" POLL_TIMEOUT="$poll_timeout"
@@ -216,8 +217,15 @@ if enabled latency; then
       echo "| $N | $who | $n | $p50 | $(field p90) | $(field max) | $(field lower_p50) | $(field resolution_mean) | $build / $build_max ($records) | $append ($appends) | $over | $at_load |" >> "$OUT/summary.md"
       [ "${errors:-0}" = 0 ] || note "The probe of the $who at $N switches had $errors failed requests: $(echo "$line" | sed 's/.*last_error=//')"
     done
+    # the same record served by both: what the consumer adds after the publisher serves it (its read
+    # of the record, and its own build where the publisher builds after the acknowledgement)
+    behind=$(awk -F'\t' 'NR > 1 { t[$1, $2] = $4; e[$2] = 1 }
+      END { for (k in e) if ((("publisher", k) in t) && (("consumer", k) in t)) d[++n] = t["consumer", k] - t["publisher", k]
+            for (i = 2; i <= n; i++) { v = d[i]; for (j = i - 1; j >= 1 && d[j] > v; j--) d[j + 1] = d[j]; d[j + 1] = v }
+            if (n) printf "p50 %d ms, max %d ms, min %d ms over %d records", d[int((n + 1) / 2)], d[n], d[1], n; else printf "no record seen by both" }' "$OUT/latency-$N.tsv")
     note ""
-    note "$N switches: generator period $period, the publisher polling every $interval (POLL_TIMEOUT $poll_timeout), topic $topic; during the probe the publisher failed $(awk -v a="$failures0" -v b="$failures1" 'BEGIN { printf "%d", b - a }') appends and the consumer skipped $(awk -v a="$skipped0" -v b="$skipped1" 'BEGIN { printf "%d", b - a }') records. Samples: $OUT/latency-$N.tsv."
+    note "$N switches, the same record's served-by, consumer − publisher: $behind."
+    note "$N switches: $(( $(date +%s) - size_started )) s with the starts (from $(date -u -d @"$size_started" +%T) UTC); generator period $period, the publisher polling every $interval (POLL_TIMEOUT $poll_timeout), topic $topic; during the probe the publisher failed $(awk -v a="$failures0" -v b="$failures1" 'BEGIN { printf "%d", b - a }') appends and the consumer skipped $(awk -v a="$skipped0" -v b="$skipped1" 'BEGIN { printf "%d", b - a }') records. Samples: $OUT/latency-$N.tsv."
     note ""
     cleanup
   done
@@ -234,6 +242,7 @@ if enabled throughput; then
     echo "|---|---|---|---|---|---|---|"
   } >> "$OUT/summary.md"
   topic="bench-replicas-throughput-$(date +%s)"
+  phase_started=$(date +%s)
   start_generator "$THROUGHPUT_SWITCHES" 10s throughput
   start_service publisher-throughput "$PUB_PORT" INGEST_MODE=publish KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KAFKA_TOPIC="$topic" \
     GENERATOR_URL="http://127.0.0.1:$GEN_PORT"
@@ -287,10 +296,13 @@ if enabled throughput; then
   r=$(ratio "$SUM_consume" "$SUM_poll")
   note ""
   note "All rounds: consume $SUM_consume req/s summed, poll $SUM_poll req/s summed: **consume / poll = $r** (target ≥ 0.95)."
+  note "Throughput phase: $(( $(date +%s) - phase_started )) s with the starts (from $(date -u -d @"$phase_started" +%T) UTC)."
   at_least "$r" 0.95 || miss "throughput: a consumer's GetMetric is $r of a poll-mode service's (< 0.95)"
   cleanup
 fi
 
+note ""
+note "The whole run: $SECONDS s."
 cat "$OUT/summary.md"
 [ "$FAILED" = 0 ] || { echo "Some targets were missed or not measured (see above)." >&2; exit "$FAILED"; }
 echo "All targets met."

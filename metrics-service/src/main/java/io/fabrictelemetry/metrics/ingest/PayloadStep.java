@@ -38,18 +38,41 @@ public class PayloadStep {
     }
 
     /**
-     * Parses the payload and publishes its snapshot as {@code sequence} with {@code etag}.
+     * A payload parsed against the current snapshot, with the {@code sampledAt} its snapshot would
+     * take; nothing is published yet, so a consumer can still decide not to apply it.
+     *
+     * @param payload   the record's payload
+     * @param table     what it parsed to
+     * @param sampledAt its {@code sampledAt} as {@link AcceptedPayload#sampledAt(Instant, Table, Instant)}
+     *                  takes it (the rule a publisher applies to the same bytes and headers)
+     */
+    public record Parsed(PayloadRecords.Payload payload, Table table, Instant sampledAt) {
+    }
+
+    /** Parses the payload and publishes its snapshot as {@code sequence} with {@code etag}: {@link #parse} then {@link #publish}. */
+    public Snapshot apply(PayloadRecords.Payload payload, long sequence, String etag) {
+        return publish(parse(payload), sequence, etag);
+    }
+
+    /**
+     * Parses the payload against the current snapshot and counts it; publishes nothing.
      *
      * @throws RuntimeException a {@link #isRejectedPayload rejected payload} when the body cannot be
-     *                          used as a whole; nothing is published then
+     *                          used as a whole
      */
-    public Snapshot apply(PayloadRecords.Payload payload, long sequence, String etag) {
+    public Parsed parse(PayloadRecords.Payload payload) {
         metrics.payload(payload.body().length);
         Table table = CsvPayloadParser.parse(payload.body(), store.current());
         metrics.rejected(table.rejectedRows(), table.unaddressableRows(), table.rejectedValues());
-        Snapshot snapshot = store.publish(table,
-                AcceptedPayload.sampledAt(payload.sampledAt(), table, payload.collectedAt()), payload.collectedAt(),
-                payload.sourceEtag(), sequence, etag);
+        return new Parsed(payload, table,
+                AcceptedPayload.sampledAt(payload.sampledAt(), table, payload.collectedAt()));
+    }
+
+    /** Publishes the snapshot of a payload {@link #parse parsed} on the current snapshot, as {@code sequence} with {@code etag}. */
+    public Snapshot publish(Parsed parsed, long sequence, String etag) {
+        Table table = parsed.table();
+        Snapshot snapshot = store.publish(table, parsed.sampledAt(), parsed.payload().collectedAt(),
+                parsed.payload().sourceEtag(), sequence, etag);
         if (table.rejectedRows() > 0 || table.rejectedValues() > 0) {
             log.debug("Snapshot {} applied with {} rejected rows and {} rejected values", snapshot.sequence(),
                     table.rejectedRows(), table.rejectedValues());

@@ -8,10 +8,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code kafka} health component in {@code consume} mode: UNKNOWN until the broker first answers,
- * UP while its last exchange with the broker succeeded, DOWN once one failed (an end-offset read is
- * bounded by {@link RecordConsumer#CALL_TIMEOUT} and made every {@link RecordConsumer#CHECK_EVERY},
- * so an unreachable broker shows within a minute). Outside the probes: replicas keep serving the
- * last snapshot while the broker is away, and restarting them would not bring it back.
+ * UP while its last exchange with the broker succeeded, DOWN once one failed, its {@code reason}
+ * taken from that failure (the broker did not answer an end-offset read, which is bounded by
+ * {@link RecordConsumer#CALL_TIMEOUT} and made every {@link RecordConsumer#CHECK_EVERY}, so an
+ * unreachable broker shows within a minute; or the topic has no partition yet; or any other), and
+ * DOWN for good once the log's offsets went back below the consumer's position (it applies no record
+ * any more; a restart reads the topic anew). Outside the probes: replicas keep serving the last
+ * snapshot while the broker is away, and restarting them would not bring it back.
  */
 @Component("kafka")
 @ConditionalOnIngestMode(IngestMode.CONSUME)
@@ -29,12 +32,15 @@ class ConsumerHealthIndicator implements HealthIndicator {
     public Health health() {
         ConsumerStatus status = tracker.status();
         Health.Builder health;
-        if (status.reachable() == null) {
+        if (status.refused() != null) {
+            health = Health.down().withDetail("reason", status.refused());
+        } else if (status.reachable() == null) {
             health = Health.unknown().withDetail("reason", "the broker has not answered yet");
         } else if (status.reachable()) {
             health = Health.up();
         } else {
-            health = Health.down().withDetail("reason", "the broker does not answer: serving the last snapshot");
+            String error = status.lastError() == null ? "the last exchange with the broker failed" : status.lastError();
+            health = Health.down().withDetail("reason", error + "; serving the last snapshot");
         }
         health.withDetail("role", "consumer");
         KafkaHealthDetails.contact(health, status.lastContact(), status.lastError(), status.failingSince(), clock);

@@ -23,6 +23,11 @@ class ConsumerMetrics {
     enum Skip {
         /** the same payload from the same source as the record applied before it (a second publisher) */
         DUPLICATE,
+        /**
+         * sampled no later than the record last applied from the same source (an older generation
+         * that a second publisher appended after a newer one, during a rolling update)
+         */
+        STALE,
         /** no key: the record names no source */
         MISSING_KEY,
         /** no value, an empty one, or headers missing or unreadable (no {@code collected-at}) */

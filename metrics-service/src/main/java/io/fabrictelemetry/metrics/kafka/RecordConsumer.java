@@ -44,8 +44,12 @@ import io.fabrictelemetry.metrics.snapshot.Snapshot;
  * {@code offset + 1}, ETag {@code "k-<topic>-<partition>-<offset>"}, the same on every replica.
  *
  * <p>A record that is the same payload from the same source as the one applied before it (a second
- * publisher during a rolling update) is skipped, and so is one that is no usable payload; each is
- * counted by reason, none stops the consumer or replaces good data. Every call to the broker has a
+ * publisher during a rolling update) is skipped, and so is one sampled no later than the one last
+ * applied from its source (that second publisher's older generation landing after a newer one: its
+ * {@code sampled-at}, else the {@code sampledAt} derived from its bytes as a publisher derives it),
+ * and one that is no usable payload; each is counted by reason, none stops the consumer or replaces
+ * good data. Offsets that go back below the position (the topic deleted and created again, or
+ * truncated) stop it applying records until a restart ({@link #refuse}). Every call to the broker has a
  * timeout; a broker that does not answer turns the {@code kafka} health DOWN while the last snapshot
  * is served (stale by {@code stale.after}), and when it is back the consumer continues from the
  * position it holds, so no record is applied twice. The thread survives every throwable: the first
@@ -82,10 +86,14 @@ class RecordConsumer implements SmartLifecycle {
     private volatile @Nullable KafkaConsumer<byte[], byte[]> consumer;
 
     // only on the consumer thread: the next offset to read (-1 until the start is found), and the
-    // identity of the payload last applied per source
+    // payload last applied per source
     private long next = -1;
     private Duration backoff = FIRST_BACKOFF;
-    private final Map<String, String> lastApplied = new HashMap<>();
+    private final Map<String, Applied> lastApplied = new HashMap<>();
+
+    /** What is remembered of the payload last applied from a source: its identity and its sampledAt. */
+    private record Applied(String identity, Instant sampledAt) {
+    }
 
     RecordConsumer(String bootstrapServers, String topic, Duration retention, PayloadStep step,
             HistoryRecorder history, ConsumerTracker tracker, ConsumerMetrics metrics, Clock clock) {
@@ -222,6 +230,9 @@ class RecordConsumer implements SmartLifecycle {
             log.info("Consuming {} again from offset {}", partition, next);
         }
         kafka.seek(partition, next);
+        if (tracker.status().refused() != null) {
+            kafka.pause(Set.of(partition)); // made anew after a failure: it still applies nothing
+        }
         long lastCheck = 0; // the first check at once
         while (running) {
             ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
@@ -234,12 +245,10 @@ class RecordConsumer implements SmartLifecycle {
                     return;
                 }
                 if (record.offset() < next) {
-                    // the client holds the position, so it never hands back what was read; an offset
-                    // below it means the topic was deleted and created again (or truncated) and the
-                    // position reset to its start: these are new records, served although their
-                    // sequences are lower than those served before
-                    log.warn("Offsets of {} went back from {} to {}: the topic was recreated or truncated; reading "
-                            + "on from there (sequences start lower again)", partition, next, record.offset());
+                    // the client holds the position, so it never hands back what was read: the position
+                    // was reset to the start of a log that is not the one read so far
+                    refuse(kafka, record.offset());
+                    break;
                 }
                 handle(record);
             }
@@ -272,6 +281,10 @@ class RecordConsumer implements SmartLifecycle {
         try {
             Long end = kafka.endOffsets(Set.of(partition), CALL_TIMEOUT).get(partition);
             answered(end == null ? -1 : end);
+            if (end != null && end < next && tracker.status().refused() == null) {
+                // every offset below the position was read from the log: it now ends below it
+                refuse(kafka, end);
+            }
         } catch (TimeoutException unanswered) {
             ConsumerStatus before = tracker.status();
             String description = "the broker did not answer within " + CALL_TIMEOUT + " (" + unanswered.getMessage()
@@ -284,6 +297,24 @@ class RecordConsumer implements SmartLifecycle {
                 log.debug("Kafka still unreachable: {}", description);
             }
         }
+    }
+
+    /**
+     * The log's offsets went back below the position ({@code to} &lt; {@link #next}): the topic was
+     * deleted and created again, or truncated. Its new records would take sequences and ETags that
+     * were already served for other snapshots, and everything downstream (the event stream, kept
+     * bodies, rankings, history) takes a higher sequence for newer; so no record is applied any more,
+     * the {@code kafka} component is DOWN saying so, the last snapshot is served (stale by
+     * {@code stale.after}), and a restart reads the topic anew. The partition is paused, so the thread
+     * still comes round its loop and watches the broker.
+     */
+    private void refuse(KafkaConsumer<byte[], byte[]> kafka, long to) {
+        String reason = "offsets of " + partition + " went back from " + next + " to " + to + ": the topic was "
+                + "deleted and created again, or truncated; no record is applied since (its sequences and ETags would "
+                + "repeat ones already served): serving the last snapshot; restart this replica to read the topic anew";
+        tracker.update(status -> status.refusing(reason));
+        kafka.pause(Set.of(partition));
+        log.error("Consuming {} stopped: {}", partition, reason);
     }
 
     private void answered(long end) {
@@ -324,15 +355,28 @@ class RecordConsumer implements SmartLifecycle {
             skip(ConsumerMetrics.Skip.UNUSABLE, record, "empty payload");
             return 0;
         }
-        String sampledAt = payload.sampledAt() == null ? null : payload.sampledAt().toString();
-        String identity = RecordIdentity.of(payload.sourceEtag(), sampledAt, payload.body());
-        if (identity.equals(lastApplied.get(payload.source()))) {
+        String said = payload.sampledAt() == null ? null : payload.sampledAt().toString();
+        String identity = RecordIdentity.of(payload.sourceEtag(), said, payload.body());
+        Applied last = lastApplied.get(payload.source());
+        if (last != null && identity.equals(last.identity())) {
             skip(ConsumerMetrics.Skip.DUPLICATE, record, "the same payload as the record before (" + identity + ")");
+            return 0;
+        }
+        // a sampled-at header decides before the parse (a 100,000-switch parse costs seconds)
+        if (last != null && payload.sampledAt() != null && !payload.sampledAt().isAfter(last.sampledAt())) {
+            skipStale(record, payload.sampledAt(), last);
             return 0;
         }
         Snapshot snapshot;
         try {
-            snapshot = step.apply(payload, PayloadRecords.sequence(record.offset()),
+            PayloadStep.Parsed parsed = step.parse(payload);
+            // without the header, sampledAt is derived from the bytes (port rows' newest timestamp, else
+            // collected-at) as the publisher derives it
+            if (last != null && !parsed.sampledAt().isAfter(last.sampledAt())) {
+                skipStale(record, parsed.sampledAt(), last);
+                return 0;
+            }
+            snapshot = step.publish(parsed, PayloadRecords.sequence(record.offset()),
                     PayloadRecords.etag(record.topic(), record.partition(), record.offset()));
         } catch (Throwable error) {
             if (error instanceof WakeupException wakeup) {
@@ -349,7 +393,7 @@ class RecordConsumer implements SmartLifecycle {
             }
             return 0;
         }
-        lastApplied.put(payload.source(), identity);
+        lastApplied.put(payload.source(), new Applied(identity, snapshot.sampledAt()));
         metrics.applied();
         step.recordConsumed(true, null, payload.collectedAt(), clock.instant(),
                 Duration.ofNanos(System.nanoTime() - started));
@@ -365,9 +409,15 @@ class RecordConsumer implements SmartLifecycle {
         return snapshot.sequence();
     }
 
+    private void skipStale(ConsumerRecord<byte[], byte[]> record, Instant sampledAt, Applied last) {
+        skip(ConsumerMetrics.Skip.STALE, record, "sampled at " + sampledAt + ", not after " + last.sampledAt()
+                + " of the record last applied from the same source (" + last.identity() + ")");
+    }
+
     private void skip(ConsumerMetrics.Skip reason, ConsumerRecord<byte[], byte[]> record, @Nullable String why) {
         metrics.skipped(reason);
-        if (reason == ConsumerMetrics.Skip.DUPLICATE) {
+        if (reason == ConsumerMetrics.Skip.DUPLICATE || reason == ConsumerMetrics.Skip.STALE) {
+            // what a second publisher during a rolling update leaves: expected, and counted
             log.debug("Record at offset {} of {} skipped: {}", record.offset(), partition, why);
         } else {
             log.warn("Record at offset {} of {} skipped ({}): {}; the last snapshot stays", record.offset(), partition,

@@ -70,9 +70,13 @@ class ConsumeModeTests {
     /** The next generation of a two-switch fabric (a counter that grows), with its own ETag; its offset. */
     static long appendGeneration() throws Exception {
         int n = ++generation;
-        String csv = "switch_id,latency_us,rx_bytes\r\nsw-1," + (1 + n) + ".5," + (1000L * n * n) + "\r\nsw-2,2.5,"
+        return broker.append(topic, SOURCE, csv(n), sampledAt(n), "\"g-" + n + "\"");
+    }
+
+    /** Generation {@code n}'s payload. */
+    static String csv(int n) {
+        return "switch_id,latency_us,rx_bytes\r\nsw-1," + (1 + n) + ".5," + (1000L * n * n) + "\r\nsw-2,2.5,"
                 + (500L * n) + "\r\n";
-        return broker.append(topic, SOURCE, csv, sampledAt(n), "\"g-" + n + "\"");
     }
 
     static Instant sampledAt(int n) {
@@ -238,6 +242,65 @@ class ConsumeModeTests {
         String rates = history(first, "sw-1", "rx_bytes_per_second");
         assertThat(rates).contains(TimeFormat.iso(sampledAt(generation)));
         assertThat(rates.split("\"sampledAt\"", -1)).hasSize(rateBefore.split("\"sampledAt\"", -1).length + 1);
+    }
+
+    @Test
+    void anOlderGenerationThatASecondPublisherAppendsAfterANewerOneIsSkippedAsStale() throws Exception {
+        appendGeneration();
+        long newer = appendGeneration();
+        awaitSequence(first, newer);
+        awaitRead(first, newer);
+        byte[] body = first.get("/telemetry/ListMetrics").body();
+        String ratesBefore = history(first, "sw-1", "rx_bytes_per_second");
+        double staleBefore = skipped(first, "stale");
+        double duplicatesBefore = skipped(first, "duplicate");
+        long parsedBefore = parsedPayloads(first);
+
+        // a second publisher (a rolling update), one generation behind, appends generation n-1 after the
+        // first one's generation n: not the same payload as the record before, but older
+        int n = generation;
+        long late = broker.append(topic, SOURCE, csv(n - 1), sampledAt(n - 1), "\"g-" + (n - 1) + "\"");
+        awaitRead(first, late);
+        assertThat(skipped(first, "stale")).isEqualTo(staleBefore + 1);
+        assertThat(skipped(first, "duplicate")).isEqualTo(duplicatesBefore);
+        assertThat(first.sequence()).isEqualTo(PayloadRecords.sequence(newer));
+        assertThat(first.get("/telemetry/ListMetrics").body()).isEqualTo(body);
+        // its sampled-at decides before the payload is parsed
+        assertThat(parsedPayloads(first)).isEqualTo(parsedBefore);
+
+        // with no sampled-at and no ETag, the sampledAt derived from the bytes and collected-at (as the
+        // publisher derives it) decides: one collected after generation n is applied, one collected
+        // between the two is then stale
+        Instant collected = sampledAt(n).plusSeconds(2);
+        long unsaid = broker.append(PayloadRecords.record(topic, new PayloadRecords.Payload(SOURCE,
+                csv(n).replace("sw-2,2.5", "sw-2,3.5").getBytes(StandardCharsets.UTF_8), null, collected,
+                "text/csv", null)));
+        awaitSequence(first, unsaid);
+        long unsaidOlder = broker.append(PayloadRecords.record(topic, new PayloadRecords.Payload(SOURCE,
+                csv(n).replace("sw-2,2.5", "sw-2,4.5").getBytes(StandardCharsets.UTF_8), null,
+                collected.minusSeconds(1), "text/csv", null)));
+        awaitRead(first, unsaidOlder);
+        assertThat(skipped(first, "stale")).isEqualTo(staleBefore + 2);
+        assertThat(first.sequence()).isEqualTo(PayloadRecords.sequence(unsaid));
+        assertThat(value(first, "sw-2", "latency_us")).isEqualTo(3.5);
+
+        // the data never went back a generation: the counter's rate history has the one point the
+        // applied record added, none for the stale ones, and the next generation follows on
+        String rates = history(first, "sw-1", "rx_bytes_per_second");
+        assertThat(rates.split("\"sampledAt\"", -1)).hasSize(ratesBefore.split("\"sampledAt\"", -1).length + 1);
+        long next = appendGeneration();
+        awaitSequence(first, next);
+        assertThat(value(first, "sw-1", "rx_bytes")).isEqualTo(1000.0 * generation * generation);
+    }
+
+    static double value(Replica replica, String switchId, String metric) throws Exception {
+        return JsonMapper.builder().build().readTree(replica.text("/telemetry/GetMetric?switch=" + switchId
+                + "&metric=" + metric)).get("value").doubleValue();
+    }
+
+    /** How many payloads the replica has parsed (each is counted when its parse begins). */
+    static long parsedPayloads(Replica replica) {
+        return replica.bean(MeterRegistry.class).get("fabric.ingest.payload").summary().count();
     }
 
     @Test

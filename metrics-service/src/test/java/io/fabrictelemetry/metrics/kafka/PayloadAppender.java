@@ -42,6 +42,15 @@ final class PayloadAppender implements AutoCloseable {
         }
     }
 
+    /** Deletes {@code topic} and returns once the broker no longer lists it. */
+    void deleteTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(PayloadTopic.adminConfig(servers, "test-admin", TIMEOUT))) {
+            admin.deleteTopics(java.util.List.of(topic)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> !admin.listTopics().names()
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(topic));
+        }
+    }
+
     /** Appends a payload record collected now; returns its offset. */
     long append(String topic, String source, String csv, Instant sampledAt, String sourceEtag) throws Exception {
         return append(PayloadRecords.record(topic, new PayloadRecords.Payload(source,

@@ -162,7 +162,20 @@ public final class PayloadTopic {
         return entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
     }
 
-    /** An admin client whose calls each end within {@code timeout}. */
+    /** Between two connection attempts of the admin client to a broker that does not answer, at first. */
+    public static final Duration ADMIN_RECONNECT_BACKOFF = Duration.ofSeconds(1);
+    /** ... and at most (the publisher's probe looks every 10 s). */
+    public static final Duration ADMIN_RECONNECT_BACKOFF_MAX = Duration.ofSeconds(10);
+
+    /**
+     * An admin client whose calls each end within {@code timeout}, and which costs next to nothing while
+     * the broker is unreachable: {@code metadata.recovery.strategy=none}, because with Kafka 4.1's default
+     * ({@code rebootstrap}) a call waiting for a broker that does not answer makes the admin client
+     * "rebootstrap" in a loop — about 900 times a second, measured, each an INFO line of
+     * {@code AdminMetadataManager} — and connection attempts backed off from
+     * {@link #ADMIN_RECONNECT_BACKOFF} to {@link #ADMIN_RECONNECT_BACKOFF_MAX}. Without rebootstrapping
+     * the client keeps the brokers it knows, and resolves their names again at each connection attempt.
+     */
     public static Map<String, Object> adminConfig(String bootstrapServers, String clientId, Duration timeout) {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Map<String, Object> config = new HashMap<>();
@@ -170,6 +183,9 @@ public final class PayloadTopic {
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        config.put(AdminClientConfig.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, ADMIN_RECONNECT_BACKOFF.toMillis());
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, ADMIN_RECONNECT_BACKOFF_MAX.toMillis());
         return config;
     }
 

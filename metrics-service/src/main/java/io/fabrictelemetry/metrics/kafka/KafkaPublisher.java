@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +53,11 @@ import io.micrometer.tracing.Tracer;
  * and its consumers answer alike behind one load balancer.
  *
  * <p>Runs on the poll's work thread (the poll loop's {@link PayloadSink}), never on an event loop. Each
- * publish is bounded by {@code poll.timeout}: the producer blocks for metadata at most that long
- * ({@code max.block.ms}), and the acknowledgement comes or fails within it ({@code delivery.timeout.ms}).
+ * publish has one deadline, {@code poll.timeout} from its start: the producer blocks for metadata at
+ * most that long ({@code max.block.ms}), and the acknowledgement is awaited for what is left of it. The
+ * topic is never set up on this thread: {@link KafkaProbe} does it (at start, and whenever the topic is
+ * found missing). Until the probe's first look has ended, a publish waits for it within its deadline;
+ * after that, while the topic is not set up, a publish fails at once with reason {@code topic}.
  *
  * <p>A payload that cannot be published within that bound is still applied, unlogged: the API stays
  * fresh, under an identity no consumer issues, the ETag {@code "<boot>-<n>"} (boot-scoped, so a
@@ -71,8 +75,6 @@ import io.micrometer.tracing.Tracer;
 class KafkaPublisher implements PayloadSink, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaPublisher.class);
-    /** Beyond {@code delivery.timeout.ms}, by which the producer completes every send. */
-    private static final Duration ACK_SLACK = Duration.ofMillis(500);
 
     /** Why a publish failed: the tag of {@code fabric_kafka_publish_failures_total}. */
     enum Failure {
@@ -102,6 +104,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     private @Nullable Producer<byte[], byte[]> producer;
     private @Nullable Admin admin;
     private final AtomicReference<PublishStatus> status = new AtomicReference<>(PublishStatus.INITIAL);
+    // completed when the probe's first look at the topic has ended, whatever its outcome
+    private final CompletableFuture<Void> firstProbe = new CompletableFuture<>();
     private final Map<Failure, Counter> failures = new EnumMap<>(Failure.class);
     // snapshots served while the broker does not acknowledge: tags of their own, never a log's
     private final EntityTags unloggedTags = EntityTags.bootScoped();
@@ -209,24 +213,32 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         }
     }
 
-    /** The record appended and acknowledged, or {@link NotPublished} within the bound. */
+    /**
+     * The record appended and acknowledged, or {@link NotPublished}, within one deadline ({@code poll.timeout}
+     * from now): each step waits at most what is left of it.
+     */
     private RecordMetadata append(Payload payload) {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
         if (!status.get().topicReady()) {
-            try {
-                ensureTopic(timeout);
-            } catch (KafkaException e) {
-                throw failed(Failure.TOPIC, "topic " + settings.topic() + " is not set up", e);
+            awaitFirstProbe(deadline);
+            if (!status.get().topicReady()) {
+                PublishStatus now = status.get();
+                String why = now.lastProbeError() != null ? now.lastProbeError()
+                        : firstProbe.isDone() ? "found missing" : "the probe's first look has not ended within " + timeout;
+                throw failed(Failure.TOPIC, "topic " + settings.topic() + " is not set up (the probe sets it up every "
+                        + KafkaProbe.INTERVAL + ")", new KafkaException(why));
             }
         }
-        long started = System.nanoTime();
         Future<RecordMetadata> sent;
         try {
+            // blocks for metadata at most max.block.ms (= poll.timeout): nothing before it took time
             sent = producer().send(PayloadRecords.record(settings.topic(), payload));
         } catch (KafkaException e) {
             throw failed(classify(e), "sending to " + settings.topic() + " failed", e);
         }
         try {
-            RecordMetadata ack = sent.get(timeout.plus(ACK_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+            RecordMetadata ack = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             published.increment();
             PublishStatus before = update(s -> s.published(clock.instant(), ack.offset()));
@@ -238,11 +250,21 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         } catch (ExecutionException e) {
             throw failed(classify(e.getCause()), "no acknowledgement from " + settings.topic(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw failed(Failure.TIMEOUT, "no acknowledgement from " + settings.topic() + " within "
-                    + timeout.plus(ACK_SLACK), e);
+            throw failed(Failure.TIMEOUT, "no acknowledgement from " + settings.topic() + " within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(Failure.ERROR, "interrupted while waiting for an acknowledgement", e);
+        }
+    }
+
+    /** Waits (at most until {@code deadline}) for the probe's first look at the topic to end. */
+    private void awaitFirstProbe(long deadline) {
+        try {
+            firstProbe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+            // not ended in time: the topic is not ready, said by the caller
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -266,8 +288,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             log.warn("Payload {}; serving it unlogged (ETag \"<boot>-<n>\", sequence of the last published record) "
                     + "until a payload is published again", description);
         }
-        if (failure == Failure.TOO_LARGE || failure == Failure.TOPIC) {
-            // whatever the broker's state, the next publish needs the topic checked again
+        if (failure == Failure.TOO_LARGE) {
+            // the topic may allow less than required (altered since): the probe checks it again
             update(s -> s.topicReady(false));
         }
         log.debug("Publish failure {} in a row: {}", now.publishFailures(), description);
@@ -296,16 +318,24 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     }
 
     /** Creates or checks the topic within {@code bound}; throws a {@link KafkaException} when it cannot. */
-    void ensureTopic(Duration bound) {
+    private void ensureTopic(Duration bound) {
         PayloadTopic.ensure(admin(), required, bound);
         update(s -> s.topicReady(true));
     }
 
     /**
-     * One look at the broker, on the probe's thread: sets the topic up while it is not, else checks
-     * that it is still there. Records the outcome for the {@code kafka} health component.
+     * One look at the broker, on the probe's thread (never the poll's): sets the topic up while it is
+     * not, else checks that it is still there. Records the outcome for the {@code kafka} health component.
      */
     void probe() {
+        try {
+            probeOnce();
+        } finally {
+            firstProbe.complete(null);
+        }
+    }
+
+    private void probeOnce() {
         try {
             if (!status.get().topicReady()) {
                 ensureTopic(KafkaProbe.TIMEOUT);
@@ -327,7 +357,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             }
             String error = cause instanceof java.util.concurrent.TimeoutException
                     ? "no answer from " + settings.bootstrapServers() + " within " + KafkaProbe.TIMEOUT
-                    : cause.toString();
+                    : cause.getClass().getSimpleName() + ": " + describe(cause);
             PublishStatus before = update(s -> s.probed(clock.instant(), error));
             if (before.lastProbeError() == null) {
                 log.warn("Kafka broker {} (topic {}) not usable: {}; polling and serving go on, payloads are "

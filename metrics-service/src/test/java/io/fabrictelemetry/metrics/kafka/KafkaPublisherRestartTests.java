@@ -71,6 +71,7 @@ class KafkaPublisherRestartTests {
                 DataSize.ofMegabytes(1)), new HistoryProperties(Duration.ofMinutes(15), DataSize.ofMegabytes(64)), store,
                 registry, Clock.systemUTC());
         ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
+        publisher.probe(); // sets the topic up, as KafkaProbe does at start
         assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
         assertThat(store.current().sequence()).isEqualTo(1);
 

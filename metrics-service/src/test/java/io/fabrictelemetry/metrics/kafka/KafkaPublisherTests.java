@@ -51,10 +51,22 @@ class KafkaPublisherTests {
         }
     }
 
+    /** A publisher whose topic the probe has set up, as {@link KafkaProbe} does at start. */
     private ScriptedPollLoop publishing(String bootstrap, String topic, PollProperties poll) {
+        ScriptedPollLoop loop = publishingUnprobed(bootstrap, topic, poll);
+        publisher.probe();
+        return loop;
+    }
+
+    /** A publisher whose probe has not looked at the broker yet. */
+    private ScriptedPollLoop publishingUnprobed(String bootstrap, String topic, PollProperties poll) {
         KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "127.0.0.1:9001/counters");
         publisher = new KafkaPublisher(settings, poll, HISTORY, store, registry, Clock.systemUTC());
         return new ScriptedPollLoop(store, publisher, registry);
+    }
+
+    private double failures(String reason) {
+        return registry.get("fabric.kafka.publish.failures").tag("reason", reason).counter().count();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
@@ -140,7 +152,7 @@ class KafkaPublisherTests {
     @Test
     void withTheBrokerUnreachablePayloadsAreServedFreshUnderLocalTagsAndTheLastLoggedSequenceAndCounted() {
         PollProperties quick = new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(800), DataSize.ofMegabytes(1));
-        ScriptedPollLoop loop = publishing(KafkaTestBroker.unreachable(), KafkaTestBroker.topic("nowhere"), quick);
+        ScriptedPollLoop loop = publishingUnprobed(KafkaTestBroker.unreachable(), KafkaTestBroker.topic("nowhere"), quick);
 
         assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
         Snapshot first = store.current();
@@ -161,7 +173,7 @@ class KafkaPublisherTests {
         assertThat(health()).isEqualTo(Status.DOWN);
         assertThat(loop.status().consecutiveFailures()).isZero();
         assertThat(publisher.status().lastError()).startsWith("not published to Kafka (topic): topic ")
-                .contains("took longer than PT0.8S");
+                .contains("is not set up");
     }
 
     @Test
@@ -174,6 +186,28 @@ class KafkaPublisherTests {
         assertThat(failures()).isEqualTo(1);
         assertThat(health()).isEqualTo(Status.DOWN);
         assertThat(publisher.status().lastError()).contains("No resolvable bootstrap urls");
+    }
+
+    @Test
+    void thePollsThreadNeverSetsTheTopicUpAPayloadIsServedUnloggedWithReasonTopicUntilTheProbeHasSetItUp()
+            throws Exception {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("unprobed");
+        PollProperties quick = new PollProperties(Duration.ofSeconds(2), Duration.ofSeconds(1), DataSize.ofMegabytes(1));
+        ScriptedPollLoop loop = publishingUnprobed(bootstrap, topic, quick);
+
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().etag()).doesNotStartWith("\"k-");
+        assertThat(failures("topic")).isEqualTo(1);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                PayloadTopic.adminConfig(bootstrap, "test", Duration.ofSeconds(30)))) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
+        }
+
+        publisher.probe();
+        assertThat(loop.answer(CSV_2, "\"g-2\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-0\"");
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(1);
     }
 
     /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */

@@ -1,5 +1,7 @@
 package io.fabrictelemetry.metrics.ingest;
 
+import org.jspecify.annotations.Nullable;
+
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
 import io.fabrictelemetry.metrics.snapshot.SnapshotStore;
 
@@ -14,6 +16,16 @@ public interface PayloadSink {
 
     /** Applies {@code payload}: publishes its snapshot and returns it. */
     Snapshot accept(AcceptedPayload payload);
+
+    /**
+     * The source ETag the next poll sends as {@code If-None-Match}, given the snapshot served now: that
+     * snapshot's, so that a source answers {@code 304} for what is served. A sink whose served payload
+     * may not have reached where it must (the Kafka log) names the last payload that did, so that the
+     * source sends the newest one again rather than a {@code 304} that would keep it out.
+     */
+    default @Nullable String ifNoneMatch(@Nullable Snapshot current) {
+        return current == null ? null : current.generatorEtag();
+    }
 
     /** Poll mode: the store's next snapshot, numbered by the store (boot-scoped ETags). */
     static PayloadSink direct(SnapshotStore store) {

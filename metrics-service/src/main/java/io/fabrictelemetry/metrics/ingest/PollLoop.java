@@ -113,7 +113,7 @@ class PollLoop extends WorkerLifecycle {
             long started = timer.now(TimeUnit.MILLISECONDS);
             PollSpans.Poll trace = spans.start(source);
             Snapshot current = store.current();
-            return fetch(current == null ? null : current.generatorEtag(), trace)
+            return fetch(sink.ifNoneMatch(current), trace)
                     .timeout(poll.timeout(), timer)
                     .switchIfEmpty(Mono.error(() -> new InternalFailureException("fetching",
                             new IllegalStateException("fetch completed without a result"))))

@@ -66,9 +66,11 @@ import io.micrometer.tracing.Tracer;
  * payload outside the log gets none, so the first published record after the outage still numbers
  * above it and streams and caches see it as new (an event stream of this replica sends nothing new
  * while it serves unlogged snapshots). {@code fabric_kafka_publish_failures_total} counts the
- * payload and the {@code kafka} health component is DOWN; the poll itself succeeded. The next new
- * payload is published again when the broker answers, its snapshot built on the last logged one
- * (rates, carried-over switches), as the consumers build it; the unlogged ones never reach them.
+ * payload and the {@code kafka} health component is DOWN; the poll itself succeeded. Meanwhile the
+ * polls send the last logged payload's source ETag as {@code If-None-Match} ({@link #ifNoneMatch}), so
+ * the source answers with the newest payload rather than {@code 304} (fetched again, it makes no new
+ * snapshot) and it is published once the broker answers, its snapshot built on the last logged one
+ * (rates, carried-over switches), as the consumers build it; older unlogged ones never reach them.
  */
 @Component
 @ConditionalOnIngestMode(IngestMode.PUBLISH)
@@ -110,8 +112,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     // snapshots served while the broker does not acknowledge: tags of their own, never a log's
     private final EntityTags unloggedTags = EntityTags.bootScoped();
     private final AtomicLong unlogged = new AtomicLong();
-    // the last snapshot built from an acknowledged record (the poll's work thread only)
-    private @Nullable Snapshot lastLogged;
+    // the last snapshot built from an acknowledged record (written on the poll's work thread only)
+    private volatile @Nullable Snapshot lastLogged;
     private final Counter published;
     private final Timer duration;
     private final Tracer tracer;
@@ -176,6 +178,10 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             ack = traced(payload);
         } catch (NotPublished e) {
             Snapshot current = store.current();
+            if (current != null && payload.sourceEtag() != null && payload.sourceEtag().equals(current.generatorEtag())) {
+                // the payload served already, fetched again because it is not in the log yet: no new snapshot
+                return current;
+            }
             return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(),
                     current == null ? 0 : current.sequence(), unloggedTags.tag(unlogged.incrementAndGet()));
         }
@@ -191,6 +197,17 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                 payload.sourceEtag(), sequence, PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
         lastLogged = logged;
         return logged;
+    }
+
+    /**
+     * The last <em>logged</em> payload's source ETag (none before the first): while the newest payload
+     * is served unlogged, the source answers with it again rather than {@code 304}, so that it reaches
+     * the log once the broker takes it, instead of waiting for the source's next change.
+     */
+    @Override
+    public @Nullable String ifNoneMatch(@Nullable Snapshot current) {
+        Snapshot logged = lastLogged;
+        return logged == null ? null : logged.generatorEtag();
     }
 
     /** {@link #append}, a child span of the thread's current one (the poll's publish step) when there is one. */

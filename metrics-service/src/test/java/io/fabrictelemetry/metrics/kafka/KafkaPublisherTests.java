@@ -159,9 +159,12 @@ class KafkaPublisherTests {
         assertThat(loop.notModified()).isEqualTo(PollOutcome.NOT_MODIFIED);
         assertThat(loop.answer(CSV_2, "\"g-2\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
         Snapshot second = store.current();
+        // the same payload again (no If-None-Match was sent): still not logged, and no new snapshot
+        assertThat(loop.answer(CSV_2, "\"g-2\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current()).isSameAs(second);
 
-        // fresh data, served: the source's ETag is sent as If-None-Match as in poll mode
-        assertThat(loop.etagsSent()).containsExactly(null, "\"g-1\"", "\"g-1\"");
+        // fresh data, served; no If-None-Match while nothing is logged, so no 304 keeps a payload out of the log
+        assertThat(loop.etagsSent()).containsExactly(null, null, null, null);
         assertThat(second.generatorEtag()).isEqualTo("\"g-2\"");
         assertThat(second.listMetricsJson()).isNotEqualTo(first.listMetricsJson());
         // no sequence of its own outside the log (0 before the first record), tags no consumer issues
@@ -169,7 +172,7 @@ class KafkaPublisherTests {
         assertThat(second.sequence()).isZero();
         assertThat(first.etag()).matches("\"[0-9a-f]{8}-1\"");
         assertThat(second.etag()).matches("\"[0-9a-f]{8}-2\"").isNotEqualTo(first.etag());
-        assertThat(failures()).isEqualTo(2);
+        assertThat(failures()).isEqualTo(3);
         assertThat(health()).isEqualTo(Status.DOWN);
         assertThat(loop.status().consecutiveFailures()).isZero();
         assertThat(publisher.status().lastError()).startsWith("not published to Kafka (topic): topic ")

@@ -3,14 +3,18 @@
 #   floods  GetMetric at BASE_SWITCHES switch rows (the reference), then, on a service polling the
 #           generator's /csv/metrics at PORTS_SWITCHES x PORTS_PER_SWITCH ports: GetMetric of a port,
 #           GetMetric of a switch aggregate, TopPorts, a one-switch ListMetrics (its ports included),
-#           then the reference again; each must reach 80 % of the better of the two references.
+#           twice: identity (no Accept-Encoding, what wrk and a plain curl get) and gzip (the client
+#           sends `Accept-Encoding: gzip`, as curl --compressed, browsers and Prometheus do: the kept
+#           gzip body, Content-Encoding: gzip), then the reference again; each must reach 80 % of the
+#           better of the two references.
 #           One service at a time, each with its own generator; every cell as bench/run.sh floods
 #           (wrk -t2 -c64; BENCH_WARMUP s of warm-up, half at 4 connections; BENCH_DURATION s measured).
 #           The port service is first warmed with every request kind in turn (BENCH_WARMUP/2 s each at
 #           4 connections), so that the first cell is not measured on a JVM that has only seen its own.
 #           Then the floor: a bare Reactor Netty server (bench's BaselineServer, no Spring, none of our
 #           work) serving the bytes captured from the reference's GetMetric and from the one-switch
-#           ListMetrics, flooded alike: what the machine allows for each body size, the same run.
+#           ListMetrics, identity and gzip (the gzip bytes as they are, without a Content-Encoding
+#           header), flooded alike: what the machine allows for each body size, the same run.
 #   memory  the port fabric under -Xmx2g with HISTORY_RETENTION=15m: MEMORY_FILL s of running (history
 #           fills), then a MEMORY_FLOOD s GetMetric flood (a port); 0 errors, alive, history spanning
 #           15 minutes (GetMetricHistory's oldest point) before and after the flood; heap after GC, GC
@@ -18,7 +22,8 @@
 # Prints a table and exits non-zero when a target is missed (1) or cannot be measured (2). `uptime`'s
 # load average is recorded beside each figure. Results land in bench/results/ports-<time>/.
 #
-#   bench/ports.sh                                   both phases (~20 min of floods, 25 min of memory)
+#   bench/ports.sh                                   both phases (~20 min of floods, 25 min of memory; floods at
+#                                                    BENCH_WARMUP=30 BENCH_DURATION=15: ~11 min)
 #   BENCH_PHASES=memory bench/ports.sh               one phase
 #   BENCH_PORTS=18600 bench/ports.sh                 ports used: BENCH_PORTS .. BENCH_PORTS+4 (default 28180)
 #   PORTS_SWITCHES=100 PORTS_PER_SWITCH=4 BASE_SWITCHES=100 BENCH_WARMUP=4 BENCH_DURATION=3 \
@@ -90,11 +95,12 @@ to_ms() { # wrk latency like 1.23ms, 512.00us, 1.02s
 wrk_errors() {
   awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(/,/, ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$1"
 }
-flood() { # name url -> "rps p50ms p99ms errors"
-  local name="$1" url="$2"
-  wrk -t1 -c4 -d"$((WARMUP / 2))s" "$url" > "$OUT/$name-warmup-low.txt" 2>&1
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" "$url" > "$OUT/$name-warmup.txt" 2>&1
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" > "$OUT/$name.txt" 2>&1
+flood() { # name url [request header] -> "rps p50ms p99ms errors"
+  local name="$1" url="$2" header=()
+  [ -z "${3:-}" ] || header=(-H "$3")
+  wrk -t1 -c4 -d"$((WARMUP / 2))s" "${header[@]}" "$url" > "$OUT/$name-warmup-low.txt" 2>&1
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" "${header[@]}" "$url" > "$OUT/$name-warmup.txt" 2>&1
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${header[@]}" "$url" > "$OUT/$name.txt" 2>&1
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$name.txt")
   p50=$(to_ms "$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")")
@@ -222,27 +228,37 @@ if enabled floods; then
     polls_before=$(prom "$API" '^fabric_ingest_polls_total.outcome="success"')
     failures_before=$(prom "$API" "^fabric_ingest_polls_total.outcome=\"$FAILED_OUTCOMES")
     CELLS=()
-    # name|url|what the answer must hold (grep -E)
+    # name|url|what the answer must hold (grep -E)|request header (optional)
     CELLS+=("port|$API/telemetry/GetMetric?switch=$GUID&metric=$METRIC&port=$PORT|\"port\":$PORT")
     CELLS+=("aggregate|$API/telemetry/GetMetric?switch=$GUID&metric=$METRIC|\"aggregate\":\"sum\"")
     CELLS+=("TopPorts|$API/telemetry/TopPorts?metric=$METRIC&limit=10|\"ports\":\\[\\{")
     CELLS+=("ListMetrics-one-switch|$API/telemetry/ListMetrics?switch=$GUID|\"ports\":\\{\"$GUID\":\\{")
+    CELLS+=("ListMetrics-one-switch-gzip|$API/telemetry/ListMetrics?switch=$GUID|\"ports\":\\{\"$GUID\":\\{|Accept-Encoding: gzip")
     # every request kind once before any is measured: the first cell's JVM has seen all of them
     for cell in "${CELLS[@]}"; do
-      IFS='|' read -r name url expect <<< "$cell"
-      wrk -t1 -c4 -d"$((WARMUP / 2))s" "$url" > "$OUT/ports-$name-warmup-service.txt" 2>&1
+      IFS='|' read -r name url expect header <<< "$cell"
+      header_args=(); [ -z "$header" ] || header_args=(-H "$header")
+      wrk -t1 -c4 -d"$((WARMUP / 2))s" "${header_args[@]}" "$url" > "$OUT/ports-$name-warmup-service.txt" 2>&1
     done
     for cell in "${CELLS[@]}"; do
-      IFS='|' read -r name url expect <<< "$cell"
-      code=$(curl -s -o "$OUT/ports-$name.json" -w '%{http_code}' "$url" || true)
-      if [ "$code" != 200 ] || ! grep -qE "$expect" "$OUT/ports-$name.json"; then
+      IFS='|' read -r name url expect header <<< "$cell"
+      header_args=(); [ -z "$header" ] || header_args=(-H "$header")
+      # the bytes as sent (gzip: compressed, for the floor and the body size), and the answer decoded to check it
+      code=$(curl -s -D "$OUT/ports-$name.headers" -o "$OUT/ports-$name.json" -w '%{http_code}' "${header_args[@]}" "$url" || true)
+      if [ -n "$header" ]; then
+        curl -s --compressed -o "$OUT/ports-$name.decoded.json" "$url" || true
+        grep -qi '^content-encoding: gzip' "$OUT/ports-$name.headers" || code="$code (no Content-Encoding: gzip)"
+      else
+        cp "$OUT/ports-$name.json" "$OUT/ports-$name.decoded.json"
+      fi
+      if [ "$code" != 200 ] || ! grep -qE "$expect" "$OUT/ports-$name.decoded.json"; then
         echo "| $PORTS_SWITCHES x $PORTS_PER_SWITCH ports | $name: \`${url#"$API"}\` | — | answered $code without $expect | | | $(wc -c < "$OUT/ports-$name.json") | $(load) |" >> "$OUT/summary.md"
         cannot "$name: $url answered $code, not what issue 22 specifies ($expect)"
         continue
       fi
-      read -r rps p50 p99 bad <<< "$(flood "ports-$name" "$url")"
+      read -r rps p50 p99 bad <<< "$(flood "ports-$name" "$url" "$header")"
       eval "RPS_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')=$rps"
-      echo "| $PORTS_SWITCHES x $PORTS_PER_SWITCH ports | $name: \`${url#"$API"}\` | $rps | RATIO_$name | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-$name.json") | $(load) |" >> "$OUT/summary.md"
+      echo "| $PORTS_SWITCHES x $PORTS_PER_SWITCH ports | $name: \`${url#"$API"}\`${header:+ with \`$header\`} | $rps | @RATIO_$name@ | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-$name.json") | $(load) |" >> "$OUT/summary.md"
       [ "$bad" = 0 ] || miss "$name: $bad errors"
     done
     polls_after=$(prom "$API" '^fabric_ingest_polls_total.outcome="success"')
@@ -254,7 +270,7 @@ if enabled floods; then
   fi
   reference last; REF_LAST=$REF_RPS
   # the floor: a bare Reactor Netty server answering the captured bodies, nothing of ours; no service runs
-  FLOOR_SMALL=""; FLOOR_LARGE=""
+  FLOOR_SMALL=""; FLOOR_LARGE=""; FLOOR_GZIP=""
   if [ -f "$BENCH_JAR" ] && [ -s "$OUT/reference-first.json" ] && [ -s "$OUT/ports-ListMetrics-one-switch.json" ]; then
     java -cp "$BENCH_JAR" io.fabrictelemetry.bench.BaselineServer "$FLOOR_PORT" "$OUT/reference-first.json" \
       "$OUT/ports-ListMetrics-one-switch.json" > "$OUT/floor.log" 2>&1 &
@@ -264,11 +280,25 @@ if enabled floods; then
       read -r rps p50 p99 bad <<< "$(flood "floor-GetMetric" "$FLOOR/GetMetric")"; FLOOR_SMALL=$rps
       echo "| floor (bare Reactor Netty) | the reference's GetMetric body, static | $rps | floor | $p50 / $p99 | $bad | $(wc -c < "$OUT/reference-first.json") | $(load) |" >> "$OUT/summary.md"
       read -r rps p50 p99 bad <<< "$(flood "floor-ListMetrics" "$FLOOR/ListMetrics")"; FLOOR_LARGE=$rps
-      echo "| floor (bare Reactor Netty) | the one-switch ListMetrics body, static | $rps | FLOOR_RATIO | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-ListMetrics-one-switch.json") | $(load) |" >> "$OUT/summary.md"
+      echo "| floor (bare Reactor Netty) | the one-switch ListMetrics body, static | $rps | @FLOOR_RATIO@ | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-ListMetrics-one-switch.json") | $(load) |" >> "$OUT/summary.md"
     else
       note ""; note "The floor's BaselineServer did not start (see floor.log): not measured."
     fi
     cleanup
+    # the gzip body's floor: its bytes as the service sent them, served the same way (no Content-Encoding
+    # header: wrk reads bytes, it does not decompress)
+    if [ -s "$OUT/ports-ListMetrics-one-switch-gzip.json" ]; then
+      java -cp "$BENCH_JAR" io.fabrictelemetry.bench.BaselineServer "$FLOOR_PORT" "$OUT/reference-first.json" \
+        "$OUT/ports-ListMetrics-one-switch-gzip.json" > "$OUT/floor-gzip.log" 2>&1 &
+      PIDS+=($!)
+      if wait_for_200 "$FLOOR/GetMetric" 60; then
+        read -r rps p50 p99 bad <<< "$(flood "floor-ListMetrics-gzip" "$FLOOR/ListMetrics")"; FLOOR_GZIP=$rps
+        echo "| floor (bare Reactor Netty) | the one-switch ListMetrics gzip body, static | $rps | @FLOOR_GZIP_RATIO@ | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-ListMetrics-one-switch-gzip.json") | $(load) |" >> "$OUT/summary.md"
+      else
+        note ""; note "The gzip floor's BaselineServer did not start (see floor-gzip.log): not measured."
+      fi
+      cleanup
+    fi
   else
     note ""; note "The floor was not measured (no $BENCH_JAR, or no captured bodies)."
   fi
@@ -277,17 +307,25 @@ if enabled floods; then
   note "Reference: the better of GetMetric at $BASE_SWITCHES switches first and last, $REF req/s (first $REF_FIRST, last $REF_LAST)."
   if [ -n "$FLOOR_LARGE" ]; then
     r=$(ratio "$FLOOR_LARGE" "$REF")
-    sed -i "s/FLOOR_RATIO/$r/" "$OUT/summary.md"
+    sed -i "s/@FLOOR_RATIO@/$r/" "$OUT/summary.md"
     note ""
     note "Floor: a bare Reactor Netty server sends the one-switch ListMetrics body $FLOOR_LARGE times a second, $r of the reference; the reference's GetMetric body $FLOOR_SMALL times (no Spring, no snapshot: the most any service could do with these bodies on this machine)."
-    at_least "$r" 0.80 || note "The floor itself is under 0.80 of the reference: the one-switch ListMetrics target cannot be met on this machine as stated."
+    at_least "$r" 0.80 || note "The floor itself is under 0.80 of the reference: the one-switch ListMetrics target cannot be met on this machine as stated for the identity body."
   fi
-  for name in port aggregate TopPorts ListMetrics-one-switch; do
+  if [ -n "$FLOOR_GZIP" ]; then
+    r=$(ratio "$FLOOR_GZIP" "$REF")
+    sed -i "s/@FLOOR_GZIP_RATIO@/$r/" "$OUT/summary.md"
+    note ""
+    note "Gzip floor: the same server sends the one-switch ListMetrics gzip body ($(wc -c < "$OUT/ports-ListMetrics-one-switch-gzip.json") bytes, the identity body $(wc -c < "$OUT/ports-ListMetrics-one-switch.json")) $FLOOR_GZIP times a second, $r of the reference."
+  fi
+  note ""
+  note "ListMetrics-one-switch is the identity body (a client that sends no Accept-Encoding, as wrk and a plain curl); ListMetrics-one-switch-gzip the same answer to a client that sends \`Accept-Encoding: gzip\` (curl --compressed, browsers, Prometheus): the kept gzip body, Content-Encoding: gzip, decoded to the same bytes."
+  for name in port aggregate TopPorts ListMetrics-one-switch ListMetrics-one-switch-gzip; do
     var="RPS_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
     rps="${!var:-}"
-    [ -n "$rps" ] || { sed -i "s/RATIO_$name/—/" "$OUT/summary.md"; continue; }
+    [ -n "$rps" ] || { sed -i "s/@RATIO_$name@/—/" "$OUT/summary.md"; continue; }
     r=$(ratio "$rps" "$REF")
-    sed -i "s/RATIO_$name/$r/" "$OUT/summary.md"
+    sed -i "s/@RATIO_$name@/$r/" "$OUT/summary.md"
     at_least "$r" 0.80 || miss "$name at $((PORTS_SWITCHES * PORTS_PER_SWITCH)) ports: $r of GetMetric's throughput at $BASE_SWITCHES switches < 0.80"
   done
 fi

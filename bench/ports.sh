@@ -30,6 +30,10 @@
 #     MEMORY_FILL=30 MEMORY_FLOOD=20 MEMORY_RETENTION=20s bench/ports.sh   a dry run at small scale
 #   BENCH_GEN_JAR, BENCH_API_JAR, BENCH_BENCH_JAR: other jars than the ones built here (the last: the
 #   floor's BaselineServer, bench/target/benchmarks.jar; without it the floor is not measured)
+#   BENCH_ROUNDS=1: the port cells measured once (default 2: a second round in the reverse order, each
+#   cell after BENCH_ROUND_WARMUP s (5) at 64 connections on the JVM the first round warmed; a cell's
+#   verdict is the better of its rounds, as the reference's is the better of its first and last run;
+#   both rounds are in the table)
 #   other settings: MEMORY_HEAP (2g), MEMORY_HISTORY_MAX_BYTES (1536MB), PORTS_METRIC
 #   (Infiniband_XmitWait_u_Ticks), PORTS_PORT (23, the port asked for)
 #
@@ -41,6 +45,8 @@ PHASES="${BENCH_PHASES:-floods memory}"
 enabled() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 WARMUP="${BENCH_WARMUP:-60}"
 DURATION="${BENCH_DURATION:-20}"
+ROUNDS="${BENCH_ROUNDS:-2}"
+ROUND_WARMUP="${BENCH_ROUND_WARMUP:-5}"
 THREADS=2
 CONNECTIONS=64
 PORTS="${BENCH_PORTS:-28180}"
@@ -227,7 +233,7 @@ if enabled floods; then
     GUID=$(first_guid "$GEN_PORT")
     polls_before=$(prom "$API" '^fabric_ingest_polls_total.outcome="success"')
     failures_before=$(prom "$API" "^fabric_ingest_polls_total.outcome=\"$FAILED_OUTCOMES")
-    CELLS=()
+    CELLS=(); MEASURED=()
     # name|url|what the answer must hold (grep -E)|request header (optional)
     CELLS+=("port|$API/telemetry/GetMetric?switch=$GUID&metric=$METRIC&port=$PORT|\"port\":$PORT")
     CELLS+=("aggregate|$API/telemetry/GetMetric?switch=$GUID&metric=$METRIC|\"aggregate\":\"sum\"")
@@ -258,8 +264,29 @@ if enabled floods; then
       fi
       read -r rps p50 p99 bad <<< "$(flood "ports-$name" "$url" "$header")"
       eval "RPS_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')=$rps"
+      eval "RPS1_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')=$rps"
       echo "| $PORTS_SWITCHES x $PORTS_PER_SWITCH ports | $name: \`${url#"$API"}\`${header:+ with \`$header\`} | $rps | @RATIO_$name@ | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-$name.json") | $(load) |" >> "$OUT/summary.md"
       [ "$bad" = 0 ] || miss "$name: $bad errors"
+      MEASURED+=("$cell")
+    done
+    # further rounds, in the reverse order: each cell measured again on the warm JVM, so that no cell's
+    # verdict hangs on its place in the sequence (the history grows, the heap with it, as the run goes on)
+    for ((round = 2; round <= ROUNDS; round++)); do
+      for ((i = ${#MEASURED[@]} - 1; i >= 0; i--)); do
+        IFS='|' read -r name url expect header <<< "${MEASURED[$i]}"
+        header_args=(); [ -z "$header" ] || header_args=(-H "$header")
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${ROUND_WARMUP}s" "${header_args[@]}" "$url" > "$OUT/ports-$name-round$round-warmup.txt" 2>&1
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${header_args[@]}" "$url" > "$OUT/ports-$name-round$round.txt" 2>&1
+        rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/ports-$name-round$round.txt"); rps=${rps:-0}
+        p50=$(to_ms "$(awk '$1=="50%" {print $2}' "$OUT/ports-$name-round$round.txt")")
+        p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$OUT/ports-$name-round$round.txt")")
+        bad=$(wrk_errors "$OUT/ports-$name-round$round.txt")
+        var="RPS_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
+        at_least "${!var:-0}" "$rps" || eval "$var=$rps"
+        echo "| $PORTS_SWITCHES x $PORTS_PER_SWITCH ports | $name, round $round (reverse order) | $rps | @RATIO${round}_$name@ | $p50 / $p99 | $bad | $(wc -c < "$OUT/ports-$name.json") | $(load) |" >> "$OUT/summary.md"
+        eval "RPS${round}_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')=$rps"
+        [ "$bad" = 0 ] || miss "$name (round $round): $bad errors"
+      done
     done
     polls_after=$(prom "$API" '^fabric_ingest_polls_total.outcome="success"')
     failures_after=$(prom "$API" "^fabric_ingest_polls_total.outcome=\"$FAILED_OUTCOMES")
@@ -324,8 +351,15 @@ if enabled floods; then
     var="RPS_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
     rps="${!var:-}"
     [ -n "$rps" ] || { sed -i "s/@RATIO_$name@/—/" "$OUT/summary.md"; continue; }
+    # each round's own ratio in its row; the verdict on the better round (RPS_ holds it)
+    first="RPS1_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
+    sed -i "s/@RATIO_$name@/$(ratio "${!first:-0}" "$REF")/" "$OUT/summary.md"
+    for ((round = 2; round <= ROUNDS; round++)); do
+      rvar="RPS${round}_$(echo "$name" | tr -c 'A-Za-z0-9\n' '_')"
+      sed -i "s/@RATIO${round}_$name@/$(ratio "${!rvar:-0}" "$REF")/" "$OUT/summary.md"
+    done
     r=$(ratio "$rps" "$REF")
-    sed -i "s/@RATIO_$name@/$r/" "$OUT/summary.md"
+    [ "$ROUNDS" -lt 2 ] || note "$name: the better of its $ROUNDS rounds, $rps req/s, is $r of the reference."
     at_least "$r" 0.80 || miss "$name at $((PORTS_SWITCHES * PORTS_PER_SWITCH)) ports: $r of GetMetric's throughput at $BASE_SWITCHES switches < 0.80"
   done
 fi

@@ -23,13 +23,18 @@ public final class ReplayedRecords {
 
     public static SnapshotStore replay(List<ConsumerRecord<byte[], byte[]>> records) {
         SnapshotStore store = new SnapshotStore(new StaleProperties(Duration.ofSeconds(30)));
-        IngestionTracker tracker = new IngestionTracker();
-        PayloadStep step = new PayloadStep(store, new IngestMetrics(new SimpleMeterRegistry(), tracker, store,
-                Clock.systemUTC()), tracker);
+        PayloadStep step = step(store);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             step.apply(PayloadRecords.read(record), PayloadRecords.sequence(record.offset()),
                     PayloadRecords.etag(record.topic(), record.partition(), record.offset()));
         }
         return store;
+    }
+
+    /** The consume mode's parse-and-build step over {@code store}, for a {@code RecordConsumer} of a test. */
+    public static PayloadStep step(SnapshotStore store) {
+        IngestionTracker tracker = new IngestionTracker();
+        return new PayloadStep(store, new IngestMetrics(new SimpleMeterRegistry(), tracker, store, Clock.systemUTC()),
+                tracker);
     }
 }

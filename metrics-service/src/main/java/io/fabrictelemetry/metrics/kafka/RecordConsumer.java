@@ -89,11 +89,7 @@ class RecordConsumer implements SmartLifecycle {
     // payload last applied per source
     private long next = -1;
     private Duration backoff = FIRST_BACKOFF;
-    private final Map<String, Applied> lastApplied = new HashMap<>();
-
-    /** What is remembered of the payload last applied from a source: its identity and its sampledAt. */
-    private record Applied(String identity, Instant sampledAt) {
-    }
+    private final AppliedRecords appliedRecords = new AppliedRecords();
 
     RecordConsumer(String bootstrapServers, String topic, Duration retention, PayloadStep step,
             HistoryRecorder history, ConsumerTracker tracker, ConsumerMetrics metrics, Clock clock) {
@@ -355,16 +351,10 @@ class RecordConsumer implements SmartLifecycle {
             skip(ConsumerMetrics.Skip.UNUSABLE, record, "empty payload");
             return 0;
         }
-        String said = payload.sampledAt() == null ? null : payload.sampledAt().toString();
-        String identity = RecordIdentity.of(payload.sourceEtag(), said, payload.body());
-        Applied last = lastApplied.get(payload.source());
-        if (last != null && identity.equals(last.identity())) {
-            skip(ConsumerMetrics.Skip.DUPLICATE, record, "the same payload as the record before (" + identity + ")");
-            return 0;
-        }
         // a sampled-at header decides before the parse (a 100,000-switch parse costs seconds)
-        if (last != null && payload.sampledAt() != null && !payload.sampledAt().isAfter(last.sampledAt())) {
-            skipStale(record, payload.sampledAt(), last);
+        AppliedRecords.Refused refused = appliedRecords.beforeParse(payload);
+        if (refused != null) {
+            skip(refused, record);
             return 0;
         }
         Snapshot snapshot;
@@ -372,8 +362,9 @@ class RecordConsumer implements SmartLifecycle {
             PayloadStep.Parsed parsed = step.parse(payload);
             // without the header, sampledAt is derived from the bytes (port rows' newest timestamp, else
             // collected-at) as the publisher derives it
-            if (last != null && !parsed.sampledAt().isAfter(last.sampledAt())) {
-                skipStale(record, parsed.sampledAt(), last);
+            refused = appliedRecords.afterParse(payload, parsed.sampledAt());
+            if (refused != null) {
+                skip(refused, record);
                 return 0;
             }
             snapshot = step.publish(parsed, PayloadRecords.sequence(record.offset()),
@@ -393,7 +384,7 @@ class RecordConsumer implements SmartLifecycle {
             }
             return 0;
         }
-        lastApplied.put(payload.source(), new Applied(identity, snapshot.sampledAt()));
+        appliedRecords.applied(payload, snapshot.sampledAt());
         metrics.applied();
         step.recordConsumed(true, null, payload.collectedAt(), clock.instant(),
                 Duration.ofNanos(System.nanoTime() - started));
@@ -409,9 +400,9 @@ class RecordConsumer implements SmartLifecycle {
         return snapshot.sequence();
     }
 
-    private void skipStale(ConsumerRecord<byte[], byte[]> record, Instant sampledAt, Applied last) {
-        skip(ConsumerMetrics.Skip.STALE, record, "sampled at " + sampledAt + ", not after " + last.sampledAt()
-                + " of the record last applied from the same source (" + last.identity() + ")");
+    private void skip(AppliedRecords.Refused refused, ConsumerRecord<byte[], byte[]> record) {
+        skip(refused.refusal() == AppliedRecords.Refusal.DUPLICATE ? ConsumerMetrics.Skip.DUPLICATE
+                : ConsumerMetrics.Skip.STALE, record, refused.why());
     }
 
     private void skip(ConsumerMetrics.Skip reason, ConsumerRecord<byte[], byte[]> record, @Nullable String why) {

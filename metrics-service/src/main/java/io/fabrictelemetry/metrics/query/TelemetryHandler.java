@@ -57,6 +57,11 @@ public class TelemetryHandler {
      * (switch IDs and metric names run to 256 characters).
      */
     static final int INLINE_GZIP_BYTES = 64 * 1024;
+    /**
+     * The same bound for a kept body, compressed at {@link #KEPT_GZIP_LEVEL}: about three times the
+     * fastest level's cost a byte (1 ms for 84 KB), so a quarter of the bytes for the same time.
+     */
+    static final int INLINE_KEPT_GZIP_BYTES = 16 * 1024;
 
     /**
      * How many bytes of filtered ListMetrics bodies are kept for the current snapshot (off the heap):
@@ -117,7 +122,8 @@ public class TelemetryHandler {
         this(answers, compression, compression, encoding);
     }
 
-    private TelemetryHandler(SnapshotAnswers answers, UnaryOperator<byte[]> compression,
+    /** With kept bodies' compression a seam of its own: tests see where a kept body is compressed. */
+    TelemetryHandler(SnapshotAnswers answers, UnaryOperator<byte[]> compression,
             UnaryOperator<byte[]> keptCompression, Function<ListMetricsFilter.Selection, ByteBuffer> encoding) {
         this.answers = answers;
         this.compression = compression;
@@ -167,7 +173,7 @@ public class TelemetryHandler {
         }
         // the ETag names the representation within its snapshot: the key of its kept body
         SnapshotBodies.Body kept = bodies.get(snapshot, etag, selection::estimatedBytes,
-                () -> encoded(selection, gzip, keptCompression));
+                () -> encoded(selection, gzip, true));
         if (kept != null) {
             ByteBuffer ready = kept.ready();
             if (ready != null) {
@@ -180,7 +186,7 @@ public class TelemetryHandler {
             return Mono.just(answers.answer(etag, snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(encoding.apply(selection)))
                     .varying(HttpHeaders.ACCEPT_ENCODING, null));
         }
-        return encoded(selection, gzip, compression).flatMap(bytes -> sendFiltered(snapshot, etag, gzip, bytes));
+        return encoded(selection, gzip, false).flatMap(bytes -> sendFiltered(snapshot, etag, gzip, bytes));
     }
 
     private Mono<ServerResponse> sendFiltered(Snapshot snapshot, String etag, boolean gzip, ByteBuffer bytes) {
@@ -202,7 +208,8 @@ public class TelemetryHandler {
      * it is small, on a worker when it is large in cells or estimated bytes (compressed on a worker
      * when large in bytes).
      */
-    private Mono<ByteBuffer> encoded(ListMetricsFilter.Selection selection, boolean gzip, UnaryOperator<byte[]> gzipper) {
+    private Mono<ByteBuffer> encoded(ListMetricsFilter.Selection selection, boolean gzip, boolean kept) {
+        UnaryOperator<byte[]> gzipper = kept ? keptCompression : compression;
         if (encodesInline(selection)) {
             Mono<ByteBuffer> plain = Mono.fromSupplier(() -> encoding.apply(selection));
             if (!gzip) {
@@ -211,7 +218,7 @@ public class TelemetryHandler {
             // compressed on the event loop only while the body is small in bytes
             return plain.flatMap(body -> {
                 Mono<ByteBuffer> compressed = Mono.fromSupplier(() -> compress(body, gzipper));
-                return compressesInline(body.remaining()) ? compressed
+                return compressesInline(body.remaining(), kept) ? compressed
                         : compressed.subscribeOn(Schedulers.boundedElastic());
             });
         }
@@ -224,8 +231,8 @@ public class TelemetryHandler {
     }
 
     /** True when a body of this many bytes is compressed on the event loop: only a small one. */
-    static boolean compressesInline(int bytes) {
-        return bytes <= INLINE_GZIP_BYTES;
+    static boolean compressesInline(int bytes, boolean kept) {
+        return bytes <= (kept ? INLINE_KEPT_GZIP_BYTES : INLINE_GZIP_BYTES);
     }
 
     /** The ETag of the gzip-encoded variant of a representation: another representation, another tag. */

@@ -97,7 +97,33 @@ class FilteredListMetricsCompressionTests {
 
     @Test
     void compressionMovesOffTheEventLoopBySizeInBytes() {
-        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_GZIP_BYTES)).isTrue();
-        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_GZIP_BYTES + 1)).isFalse();
+        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_GZIP_BYTES, false)).isTrue();
+        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_GZIP_BYTES + 1, false)).isFalse();
+        // a kept body is compressed harder: off the event loop from a smaller size
+        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_KEPT_GZIP_BYTES, true)).isTrue();
+        assertThat(TelemetryHandler.compressesInline(TelemetryHandler.INLINE_KEPT_GZIP_BYTES + 1, true)).isFalse();
+        assertThat(TelemetryHandler.INLINE_KEPT_GZIP_BYTES).isLessThan(TelemetryHandler.INLINE_GZIP_BYTES);
+    }
+
+    @Test
+    void aKeptBodyBetweenTheKeptAndThePerRequestBoundsIsCompressedOffTheCallersThread() {
+        AtomicReference<String> keptOn = new AtomicReference<>();
+        TelemetryHandler service = new TelemetryHandler(
+                new SnapshotAnswers(store, new PollProperties(Duration.ofSeconds(2), Duration.ofMillis(1500),
+                        DataSize.ofMegabytes(64)), Clock.systemUTC()),
+                Gzip::compress,
+                body -> {
+                    keptOn.set(Thread.currentThread().getName());
+                    return Gzip.compress(body);
+                },
+                ListMetricsFilter.Selection::body);
+        publish(120, 256); // 120 cells, about 32 KB: over the kept bound, under the per-request one
+
+        ServerResponse response = service.listMetrics(MockServerRequest.builder()
+                .uri(URI.create("http://localhost/telemetry/ListMetrics?metric=a"))
+                .header("Accept-Encoding", "gzip").build()).block(Duration.ofSeconds(30));
+
+        assertThat(response.headers().getFirst("Content-Encoding")).isEqualTo("gzip");
+        assertThat(keptOn.get()).startsWith("boundedElastic-");
     }
 }

@@ -24,7 +24,7 @@
 # Prints a table and exits non-zero when a target is missed (1) or cannot be measured (2). `uptime`'s
 # load average is recorded beside each figure. Results land in bench/results/replicas-<time>/.
 #
-#   bench/replicas.sh                                   both phases (~15 min: see docs/BENCHMARKS.md)
+#   bench/replicas.sh                                   both phases (~14 min: 2 x 90 s of probing, 6 x 50 s of floods, the starts)
 #   BENCH_PHASES=latency bench/replicas.sh              one phase
 #   REPLICAS_SIZES=1000 LATENCY_DURATION=20 THROUGHPUT_ROUNDS=1 BENCH_WARMUP=4 BENCH_DURATION=4 bench/replicas.sh   a dry run
 #   BENCH_PORTS=18380 bench/replicas.sh                 ports used: BENCH_PORTS .. BENCH_PORTS+3 (default 28380);

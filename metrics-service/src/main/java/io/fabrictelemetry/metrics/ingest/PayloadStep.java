@@ -37,6 +37,12 @@ public class PayloadStep {
         this.tracker = tracker;
     }
 
+    /** A step of its own for {@code store}, counting into {@code registry} (for a publisher made outside Spring). */
+    public static PayloadStep of(SnapshotStore store, io.micrometer.core.instrument.MeterRegistry registry) {
+        IngestionTracker tracker = new IngestionTracker();
+        return new PayloadStep(store, new IngestMetrics(registry, tracker, store, java.time.Clock.systemUTC()), tracker);
+    }
+
     /**
      * A payload parsed against the current snapshot, with the {@code sampledAt} its snapshot would
      * take; nothing is published yet, so a consumer can still decide not to apply it.

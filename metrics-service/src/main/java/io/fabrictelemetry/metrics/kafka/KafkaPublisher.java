@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -36,6 +38,7 @@ import io.fabrictelemetry.conventions.PayloadRecords.Payload;
 import io.fabrictelemetry.conventions.PayloadTopic;
 import io.fabrictelemetry.metrics.history.HistoryProperties;
 import io.fabrictelemetry.metrics.ingest.AcceptedPayload;
+import io.fabrictelemetry.metrics.ingest.PayloadStep;
 import io.fabrictelemetry.metrics.ingest.PayloadSink;
 import io.fabrictelemetry.metrics.ingest.PollProperties;
 import io.fabrictelemetry.metrics.snapshot.Snapshot;
@@ -71,6 +74,16 @@ import io.micrometer.tracing.Tracer;
  * the source answers with the newest payload rather than {@code 304} (fetched again, it makes no new
  * snapshot) and it is published once the broker answers, its snapshot built on the last logged one
  * (rates, carried-over switches), as the consumers build it; older unlogged ones never reach them.
+ *
+ * <p>An append whose acknowledgement did not come in time may still have been written, and the
+ * consumers apply it; so may another publisher's record (a rolling update). So when an acknowledged
+ * offset is not the one after the last record the publisher's logged state includes, it first reads
+ * the records in between ({@link LogReader}, within the same deadline) and applies them on its last
+ * logged snapshot as the consumers do (a record that is no usable payload, the same payload as the last
+ * one applied from its source, or one sampled no later than it, is skipped), then its own record, with
+ * the same rules. If they cannot be read in time, the payload is served unlogged (its state could differ
+ * from the log's under the log's ETag), and the next acknowledgement reads from the same place again.
+ * Same ETag, same bytes, on the publisher as on every consumer.
  */
 @Component
 @ConditionalOnIngestMode(IngestMode.PUBLISH)
@@ -114,6 +127,12 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     private final AtomicLong unlogged = new AtomicLong();
     // the last snapshot built from an acknowledged record (written on the poll's work thread only)
     private volatile @Nullable Snapshot lastLogged;
+    // the offset of the last record lastLogged includes (-1: none yet), and the identity and sampledAt
+    // of the payload last applied per source, as the consumers keep them (the poll's work thread only)
+    private long lastOffset = -1;
+    private final Map<String, Applied> applied = new HashMap<>();
+    private final LogReader reader;
+    private final PayloadStep step;
     private final Counter published;
     private final Timer duration;
     private final Tracer tracer;
@@ -127,18 +146,19 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     /** A publisher whose appends are not traced. */
     KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
             MeterRegistry registry, Clock clock) {
-        this(settings, poll, history, store, registry, clock, Tracer.NOOP);
+        this(settings, poll, history, store, registry, clock, Tracer.NOOP, PayloadStep.of(store, registry));
     }
 
     @Autowired
     KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
-            MeterRegistry registry, Clock clock, ObjectProvider<Tracer> tracer) {
-        this(settings, poll, history, store, registry, clock, tracer.getIfAvailable(() -> Tracer.NOOP));
+            MeterRegistry registry, Clock clock, ObjectProvider<Tracer> tracer, PayloadStep step) {
+        this(settings, poll, history, store, registry, clock, tracer.getIfAvailable(() -> Tracer.NOOP), step);
     }
 
     private KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history,
-            SnapshotStore store, MeterRegistry registry, Clock clock, Tracer tracer) {
+            SnapshotStore store, MeterRegistry registry, Clock clock, Tracer tracer, PayloadStep step) {
         this.tracer = tracer;
+        this.step = step;
         this.settings = settings;
         this.store = store;
         this.clock = clock;
@@ -150,6 +170,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         }
         this.producerConfig = PayloadTopic.producerConfig(servers, "metrics-service-publisher", required, timeout);
         this.adminConfig = PayloadTopic.adminConfig(servers, "metrics-service-publisher-admin", KafkaProbe.TIMEOUT);
+        this.reader = new LogReader(servers, settings.topic(), required.maxMessageBytes());
         for (Failure failure : Failure.values()) {
             failures.put(failure, Counter.builder("fabric.kafka.publish.failures")
                     .description("Accepted payloads that could not be appended to the Kafka topic (served unlogged, "
@@ -173,17 +194,12 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                 accepted.sourceEtag());
         // as a consumer of this record computes it, from the same headers and bytes
         Instant sampledAt = AcceptedPayload.sampledAt(payload.sampledAt(), accepted.table(), payload.collectedAt());
+        long deadline = System.nanoTime() + timeout.toNanos();
         RecordMetadata ack;
         try {
-            ack = traced(payload);
+            ack = traced(payload, deadline);
         } catch (NotPublished e) {
-            Snapshot current = store.current();
-            if (current != null && payload.sourceEtag() != null && payload.sourceEtag().equals(current.generatorEtag())) {
-                // the payload served already, fetched again because it is not in the log yet: no new snapshot
-                return current;
-            }
-            return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(),
-                    current == null ? 0 : current.sequence(), unloggedTags.tag(unlogged.incrementAndGet()));
+            return unlogged(payload, accepted, sampledAt);
         }
         long sequence = PayloadRecords.sequence(ack.offset());
         Snapshot current = store.current();
@@ -192,11 +208,108 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                     + "deleted or recreated? Streams skip snapshots until the sequence passes it", settings.topic(),
                     ack.offset(), sequence, current.sequence());
         }
+        if (lastOffset >= 0 && ack.offset() > lastOffset + 1) {
+            try {
+                catchUp(lastOffset + 1, ack.offset(), deadline);
+            } catch (RuntimeException e) {
+                // records the consumers apply that this publisher has not: its state under the log's ETag
+                // could differ from theirs. Unlogged until the next acknowledgement reads them.
+                log.warn("Offset {} of {} acknowledged after {}: the records in between could not be read ({}); "
+                        + "serving the payload unlogged, reading them again at the next acknowledgement", ack.offset(),
+                        settings.topic(), lastOffset, describe(e));
+                return unlogged(payload, accepted, sampledAt);
+            }
+        }
+        lastOffset = Math.max(lastOffset, ack.offset());
+        Applied previous = applied.get(payload.source());
+        Applied own = Applied.of(payload, sampledAt);
+        if (previous != null && previous.supersedes(own)) {
+            // the consumers skip this record (a copy of the payload last applied from its source, or an older
+            // one): they serve the snapshot of that one, which is the current one here unless an unlogged one
+            // (under an ETag of its own) is served meanwhile
+            log.debug("Own record at offset {} skipped as the consumers skip it ({} after {})", ack.offset(),
+                    own, previous);
+            return store.current();
+        }
         // on the last logged snapshot, not on an unlogged one served meanwhile: the consumers never saw those
         Snapshot logged = store.publishAfter(lastLogged, accepted.table(), sampledAt, payload.collectedAt(),
                 payload.sourceEtag(), sequence, PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
         lastLogged = logged;
+        applied.put(payload.source(), own);
         return logged;
+    }
+
+    /** {@code payload} served outside the log: an ETag of this boot's own, the last logged sequence. */
+    private Snapshot unlogged(Payload payload, AcceptedPayload accepted, Instant sampledAt) {
+        Snapshot current = store.current();
+        if (current != null && payload.sourceEtag() != null && payload.sourceEtag().equals(current.generatorEtag())) {
+            // the payload served already, fetched again because it is not in the log yet: no new snapshot
+            return current;
+        }
+        return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(),
+                current == null ? 0 : current.sequence(), unloggedTags.tag(unlogged.incrementAndGet()));
+    }
+
+    /**
+     * Applies the records at offsets {@code from} to {@code to - 1} on the last logged snapshot, as a
+     * consumer applies them; each becomes the last logged snapshot (and is served: its sequence is above
+     * any served meanwhile). Throws when they cannot be read before {@code deadline}.
+     */
+    private void catchUp(long from, long to, long deadline) {
+        List<ConsumerRecord<byte[], byte[]>> records = reader.read(from, to, deadline);
+        int appliedCount = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Payload payload;
+            try {
+                payload = PayloadRecords.read(record);
+            } catch (PayloadRecords.UnusableRecordException unusable) {
+                continue;
+            }
+            if (payload.body().length == 0) {
+                continue;
+            }
+            Applied previous = applied.get(payload.source());
+            if (previous != null && previous.supersedes(Applied.of(payload, payload.sampledAt()))) {
+                continue; // a duplicate, or sampled no later than the last applied (said in the header)
+            }
+            try {
+                PayloadStep.Parsed parsed = step.parse(payload);
+                Applied read = Applied.of(payload, parsed.sampledAt());
+                if (previous != null && previous.supersedes(read)) {
+                    continue; // sampled (as derived from the bytes) no later than the last applied
+                }
+                lastLogged = store.publishAfter(lastLogged, parsed.table(), parsed.sampledAt(), payload.collectedAt(),
+                        payload.sourceEtag(), PayloadRecords.sequence(record.offset()),
+                        PayloadRecords.etag(record.topic(), record.partition(), record.offset()));
+                applied.put(payload.source(), read);
+                appliedCount++;
+            } catch (RuntimeException unusable) {
+                // a rejected payload, or one that could not be built: the consumers skip it too
+                log.debug("Record at offset {} of {} skipped: {}", record.offset(), settings.topic(), describe(unusable));
+            }
+        }
+        lastOffset = to - 1;
+        log.info("Read offsets {}..{} of {} written besides this publisher's acknowledged appends (an append whose "
+                + "acknowledgement timed out, or another publisher's): {} applied as the consumers apply them", from,
+                to - 1, settings.topic(), appliedCount);
+    }
+
+    /**
+     * What the consumers keep of the payload last applied from a source: its identity
+     * ({@link RecordIdentity}) and its sampledAt (the header's, else derived from the bytes).
+     */
+    private record Applied(String identity, @Nullable Instant sampledAt) {
+
+        static Applied of(Payload payload, @Nullable Instant sampledAt) {
+            String said = payload.sampledAt() == null ? null : payload.sampledAt().toString();
+            return new Applied(RecordIdentity.of(payload.sourceEtag(), said, payload.body()), sampledAt);
+        }
+
+        /** True when the consumers skip {@code next} after this one: the same payload, or not sampled after it. */
+        boolean supersedes(Applied next) {
+            return identity.equals(next.identity())
+                    || (sampledAt != null && next.sampledAt() != null && !next.sampledAt().isAfter(sampledAt));
+        }
     }
 
     /**
@@ -211,15 +324,15 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     }
 
     /** {@link #append}, a child span of the thread's current one (the poll's publish step) when there is one. */
-    private RecordMetadata traced(Payload payload) {
+    private RecordMetadata traced(Payload payload, long deadline) {
         Span caller = tracer.currentSpan();
         if (caller == null) {
-            return append(payload);
+            return append(payload, deadline);
         }
         Span span = tracer.spanBuilder().name(PUBLISH_SPAN).setParent(caller.context())
                 .tag("messaging.system", "kafka").tag("messaging.destination.name", settings.topic()).start();
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
-            RecordMetadata ack = append(payload);
+            RecordMetadata ack = append(payload, deadline);
             span.tag("messaging.kafka.offset", ack.offset());
             return ack;
         } catch (Throwable error) {
@@ -234,9 +347,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
      * The record appended and acknowledged, or {@link NotPublished}, within one deadline ({@code poll.timeout}
      * from now): each step waits at most what is left of it.
      */
-    private RecordMetadata append(Payload payload) {
+    private RecordMetadata append(Payload payload, long deadline) {
         long started = System.nanoTime();
-        long deadline = started + timeout.toNanos();
         if (!status.get().topicReady()) {
             awaitFirstProbe(deadline);
             if (!status.get().topicReady()) {

@@ -213,6 +213,67 @@ class KafkaPublisherTests {
         assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(1);
     }
 
+    // packet_errors is a counter: each snapshot's rate is derived from the snapshot it is built on
+    private static final String RATES_1 = "switch_id,latency_us,packet_errors\r\nsw-0001,1.5,100\r\n";
+    private static final String RATES_2 = "switch_id,latency_us,packet_errors\r\nsw-0001,2.5,1000\r\n";
+    private static final String RATES_3 = "switch_id,latency_us,packet_errors\r\nsw-0001,3.5,1100\r\n";
+
+    /**
+     * A record of this publisher's source appended behind its back: what an append whose acknowledgement
+     * timed out leaves in the log when it was written after all (or another publisher's record).
+     */
+    private static void appendBehindItsBack(String bootstrap, String topic, String csv, String etag, String sampledAt)
+            throws Exception {
+        PayloadTopic.Requirements required = PayloadTopic.Requirements.of(topic, Duration.ofMinutes(15), 1_000_000);
+        try (var other = new KafkaProducer<byte[], byte[]>(
+                PayloadTopic.producerConfig(bootstrap, "behind-its-back", required, Duration.ofSeconds(30)))) {
+            other.send(PayloadRecords.record(topic, new PayloadRecords.Payload("127.0.0.1:9001/counters",
+                    csv.getBytes(StandardCharsets.UTF_8), Instant.parse(sampledAt),
+                    Instant.now(), "text/csv", etag))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String text(Snapshot snapshot) {
+        return new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRecordWrittenBesidesTheAcknowledgedAppendsIsAppliedFirstSoThePublisherServesTheConsumersBytesUnderTheirEtag()
+            throws Exception {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("gap");
+        ScriptedPollLoop loop = publishing(bootstrap, topic, POLL);
+        loop.answer(RATES_1, "\"g-1\"", "2026-12-07T09:00:00Z", null);
+        appendBehindItsBack(bootstrap, topic, RATES_2, "\"g-2\"", "2026-12-07T09:00:01Z");
+        loop.answer(RATES_3, "\"g-3\"", "2026-12-07T09:00:02Z", null);
+
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(3);
+        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records).current();
+        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-2\"");
+        // the rate over g-2 (1000 to 1100 in 1 s), not over g-1 (100 to 1100 in 2 s)
+        assertThat(text(store.current())).isEqualTo(text(consumer));
+    }
+
+    @Test
+    void aCopyOfTheWrittenRecordIsSkippedAsTheConsumersSkipItAndThePublisherServesTheFirstUnderItsEtag()
+            throws Exception {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("copy");
+        ScriptedPollLoop loop = publishing(bootstrap, topic, POLL);
+        loop.answer(RATES_1, "\"g-1\"", "2026-12-07T09:00:00Z", null);
+        // the append of g-2 whose acknowledgement timed out, written; the source sends g-2 again
+        appendBehindItsBack(bootstrap, topic, RATES_2, "\"g-2\"", "2026-12-07T09:00:01Z");
+        loop.answer(RATES_2, "\"g-2\"", "2026-12-07T09:00:01Z", null);
+
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(3);
+        // a consumer skips the copy at offset 2 (same source and ETag): it serves offset 1's snapshot
+        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records.subList(0, 2)).current();
+        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-1\"");
+        assertThat(text(store.current())).isEqualTo(text(consumer));
+    }
+
     /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */
     private static String hundredThousandSwitches() {
         StringBuilder csv = new StringBuilder("switch_id,latency_us,packet_errors,dropped_packets,link_down_count,"

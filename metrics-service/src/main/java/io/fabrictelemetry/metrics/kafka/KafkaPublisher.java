@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,10 +126,10 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     private final AtomicLong unlogged = new AtomicLong();
     // the last snapshot built from an acknowledged record (written on the poll's work thread only)
     private volatile @Nullable Snapshot lastLogged;
-    // the offset of the last record lastLogged includes (-1: none yet), and the identity and sampledAt
-    // of the payload last applied per source, as the consumers keep them (the poll's work thread only)
+    // the offset of the last record lastLogged includes (-1: none yet), and what the consumers' rules
+    // keep of the payloads applied per source (the poll's work thread only)
     private long lastOffset = -1;
-    private final Map<String, Applied> applied = new HashMap<>();
+    private final AppliedRecords applied = new AppliedRecords();
     private final LogReader reader;
     private final PayloadStep step;
     private final Counter published;
@@ -221,21 +220,22 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             }
         }
         lastOffset = Math.max(lastOffset, ack.offset());
-        Applied previous = applied.get(payload.source());
-        Applied own = Applied.of(payload, sampledAt);
-        if (previous != null && previous.supersedes(own)) {
+        AppliedRecords.Refused refused = applied.beforeParse(payload);
+        if (refused == null) {
+            refused = applied.afterParse(payload, sampledAt);
+        }
+        if (refused != null) {
             // the consumers skip this record (a copy of the payload last applied from its source, or an older
             // one): they serve the snapshot of that one, which is the current one here unless an unlogged one
             // (under an ETag of its own) is served meanwhile
-            log.debug("Own record at offset {} skipped as the consumers skip it ({} after {})", ack.offset(),
-                    own, previous);
+            log.debug("Own record at offset {} skipped as the consumers skip it: {}", ack.offset(), refused.why());
             return store.current();
         }
         // on the last logged snapshot, not on an unlogged one served meanwhile: the consumers never saw those
         Snapshot logged = store.publishAfter(lastLogged, accepted.table(), sampledAt, payload.collectedAt(),
                 payload.sourceEtag(), sequence, PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
         lastLogged = logged;
-        applied.put(payload.source(), own);
+        applied.applied(payload, sampledAt);
         return logged;
     }
 
@@ -268,20 +268,18 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             if (payload.body().length == 0) {
                 continue;
             }
-            Applied previous = applied.get(payload.source());
-            if (previous != null && previous.supersedes(Applied.of(payload, payload.sampledAt()))) {
+            if (applied.beforeParse(payload) != null) {
                 continue; // a duplicate, or sampled no later than the last applied (said in the header)
             }
             try {
                 PayloadStep.Parsed parsed = step.parse(payload);
-                Applied read = Applied.of(payload, parsed.sampledAt());
-                if (previous != null && previous.supersedes(read)) {
+                if (applied.afterParse(payload, parsed.sampledAt()) != null) {
                     continue; // sampled (as derived from the bytes) no later than the last applied
                 }
                 lastLogged = store.publishAfter(lastLogged, parsed.table(), parsed.sampledAt(), payload.collectedAt(),
                         payload.sourceEtag(), PayloadRecords.sequence(record.offset()),
                         PayloadRecords.etag(record.topic(), record.partition(), record.offset()));
-                applied.put(payload.source(), read);
+                applied.applied(payload, parsed.sampledAt());
                 appliedCount++;
             } catch (RuntimeException unusable) {
                 // a rejected payload, or one that could not be built: the consumers skip it too
@@ -292,24 +290,6 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         log.info("Read offsets {}..{} of {} written besides this publisher's acknowledged appends (an append whose "
                 + "acknowledgement timed out, or another publisher's): {} applied as the consumers apply them", from,
                 to - 1, settings.topic(), appliedCount);
-    }
-
-    /**
-     * What the consumers keep of the payload last applied from a source: its identity
-     * ({@link RecordIdentity}) and its sampledAt (the header's, else derived from the bytes).
-     */
-    private record Applied(String identity, @Nullable Instant sampledAt) {
-
-        static Applied of(Payload payload, @Nullable Instant sampledAt) {
-            String said = payload.sampledAt() == null ? null : payload.sampledAt().toString();
-            return new Applied(RecordIdentity.of(payload.sourceEtag(), said, payload.body()), sampledAt);
-        }
-
-        /** True when the consumers skip {@code next} after this one: the same payload, or not sampled after it. */
-        boolean supersedes(Applied next) {
-            return identity.equals(next.identity())
-                    || (sampledAt != null && next.sampledAt() != null && !next.sampledAt().isAfter(sampledAt));
-        }
     }
 
     /**

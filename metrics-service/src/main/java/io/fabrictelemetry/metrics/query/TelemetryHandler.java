@@ -91,6 +91,8 @@ public class TelemetryHandler {
     private final SnapshotBodies<String> bodies = new SnapshotBodies<>(KEPT_BODY_BYTES, KEPT_BODIES);
     /** TopSwitches and TopPorts bodies, kept per snapshot: at most {@link #KEPT_TOP_BYTES} and {@link #KEPT_BODIES}. */
     private final SnapshotBodies<TopKey> topBodies = new SnapshotBodies<>(KEPT_TOP_BYTES, KEPT_BODIES);
+    /** Filtered ListMetrics selections, kept per snapshot by raw query: at most {@link #KEPT_BODIES}. */
+    private final SnapshotSelections selections = new SnapshotSelections(KEPT_BODIES);
     /** gzip of a filtered body compressed per request (not kept): the fastest level. */
     private final UnaryOperator<byte[]> compression;
     /**
@@ -133,9 +135,13 @@ public class TelemetryHandler {
 
     public Mono<ServerResponse> listMetrics(ServerRequest request) {
         Snapshot snapshot = answers.requireSnapshot();
-        ListMetricsFilter filter = ListMetricsFilter.from(request);
-        if (!filter.isUnfiltered()) {
-            return filteredListMetrics(request, filter.select(snapshot));
+        String rawQuery = request.uri().getRawQuery();
+        if (rawQuery != null) {
+            // parsed, looked up and its ETags written once per snapshot and query (kept while they fit)
+            SnapshotSelections.Selected selected = selections.get(snapshot, rawQuery, () -> select(request, snapshot));
+            if (selected != null) {
+                return filteredListMetrics(request, selected);
+            }
         }
         if (!AcceptEncoding.acceptsGzip(request)) {
             return Mono.just(answers.answer(snapshot.etag(), snapshot.sampledAt(), () -> SnapshotAnswers.offHeap(snapshot.listMetricsBody()))
@@ -162,10 +168,11 @@ public class TelemetryHandler {
      * beyond a small size: a body large in cells or in (estimated) bytes is encoded, and a body large
      * in bytes compressed, on a worker.
      */
-    private Mono<ServerResponse> filteredListMetrics(ServerRequest request, ListMetricsFilter.Selection selection) {
+    private Mono<ServerResponse> filteredListMetrics(ServerRequest request, SnapshotSelections.Selected selected) {
+        ListMetricsFilter.Selection selection = selected.selection();
         Snapshot snapshot = selection.snapshot();
         boolean gzip = AcceptEncoding.acceptsGzip(request);
-        String etag = gzip ? gzipEtag(selection.etag()) : selection.etag();
+        String etag = gzip ? selected.gzipEtag() : selected.etag();
         Mono<ServerResponse> notModified = answers.notModified(request, MediaType.APPLICATION_JSON, etag, snapshot.sampledAt(),
                 HttpHeaders.ACCEPT_ENCODING);
         if (notModified != null) {
@@ -196,6 +203,20 @@ public class TelemetryHandler {
             response.header(HttpHeaders.CONTENT_ENCODING, "gzip");
         }
         return answers.send(response, bytes);
+    }
+
+    /**
+     * What a request's query selects in {@code snapshot}, with its ETags; {@code null} when it selects
+     * the whole snapshot. The {@code 400} and {@code 404} problems of a bad query are thrown.
+     */
+    private static SnapshotSelections.@Nullable Selected select(ServerRequest request, Snapshot snapshot) {
+        ListMetricsFilter filter = ListMetricsFilter.from(request);
+        if (filter.isUnfiltered()) {
+            return null;
+        }
+        ListMetricsFilter.Selection selection = filter.select(snapshot);
+        String etag = selection.etag();
+        return new SnapshotSelections.Selected(selection, etag, gzipEtag(etag));
     }
 
     /** True when a selection is small enough, in cells and in estimated bytes, to be encoded on the event loop. */

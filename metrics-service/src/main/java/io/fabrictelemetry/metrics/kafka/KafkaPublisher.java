@@ -129,6 +129,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     // the offset of the last record lastLogged includes (-1: none yet), and what the consumers' rules
     // keep of the payloads applied per source (the poll's work thread only)
     private long lastOffset = -1;
+    private boolean offsetsWentBack;
     private final AppliedRecords applied = new AppliedRecords();
     private final LogReader reader;
     private final PayloadStep step;
@@ -201,11 +202,17 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             return unlogged(payload, accepted, sampledAt);
         }
         long sequence = PayloadRecords.sequence(ack.offset());
-        Snapshot current = store.current();
-        if (current != null && current.sequence() >= sequence) {
-            log.warn("Topic {} acknowledged offset {} (sequence {}) below the served sequence {}: was the topic "
-                    + "deleted or recreated? Streams skip snapshots until the sequence passes it", settings.topic(),
-                    ack.offset(), sequence, current.sequence());
+        if (ack.offset() <= lastOffset) {
+            // the topic was deleted and created again (or truncated): its offsets, so its sequences and ETags,
+            // name other records than before; the consumers refuse them until restarted, and so does this
+            // publisher: its payloads are served unlogged, under ETags of its own
+            if (!offsetsWentBack) {
+                offsetsWentBack = true;
+                log.warn("Offsets of {} went back from {} to {}: the topic was recreated or truncated; serving every "
+                        + "payload unlogged until this publisher is restarted (restart the consumers too)",
+                        settings.topic(), lastOffset, ack.offset());
+            }
+            return unlogged(payload, accepted, sampledAt);
         }
         if (lastOffset >= 0 && ack.offset() > lastOffset + 1) {
             try {

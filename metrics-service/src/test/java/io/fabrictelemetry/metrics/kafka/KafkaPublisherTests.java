@@ -274,6 +274,32 @@ class KafkaPublisherTests {
         assertThat(text(store.current())).isEqualTo(text(consumer));
     }
 
+    @Test
+    void afterTheTopicIsRecreatedItsLowerOffsetsAreNotServedUnderTheirEtagsWhichNamedOtherRecordsBefore()
+            throws Exception {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("recreated");
+        ScriptedPollLoop loop = publishing(bootstrap, topic, POLL);
+        loop.answer(RATES_1, "\"g-1\"", "2026-12-07T09:00:00Z", null);
+        loop.answer(RATES_2, "\"g-2\"", "2026-12-07T09:00:01Z", null);
+        assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-1\"");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                PayloadTopic.adminConfig(bootstrap, "test", Duration.ofSeconds(30)))) {
+            admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        }
+        // the probe finds the topic missing, then sets it up again: empty, offsets from 0
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            publisher.probe();
+            return publisher.status().topicReady() && publisher.status().lastProbeError() == null;
+        });
+
+        assertThat(loop.answer(RATES_3, "\"g-3\"", "2026-12-07T09:00:02Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        // appended at offset 0 or 1 of the new topic: ETags g-1's and g-2's snapshots were served under
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(1);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+        assertThat(store.current().etag()).doesNotStartWith("\"k-");
+    }
+
     /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */
     private static String hundredThousandSwitches() {
         StringBuilder csv = new StringBuilder("switch_id,latency_us,packet_errors,dropped_packets,link_down_count,"

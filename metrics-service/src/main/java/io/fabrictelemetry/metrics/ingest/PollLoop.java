@@ -40,7 +40,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Each accepted payload goes to the {@link PayloadSink}: straight to the store in poll mode; in
  * publish mode through the Kafka log first, the snapshot published once the record is acknowledged
- * (or, when it cannot be, under a local identity: {@code kafka/KafkaPublisher}).
+ * (or, when it cannot be, under a local identity: {@code kafka/KafkaPublisher}). The sink also names the
+ * {@code If-None-Match} each poll sends ({@link PayloadSink#ifNoneMatch}): the served payload's ETag,
+ * or in publish mode the last logged one's, so that a {@code 304} never keeps a payload out of the log.
  *
  * <p>Each poll is a trace ({@link PollSpans}): the steps below open their spans and nothing else.
  */

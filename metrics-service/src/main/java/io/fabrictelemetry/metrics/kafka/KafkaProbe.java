@@ -13,7 +13,8 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Looks at the broker every {@link #INTERVAL} on a thread of its own (the admin client's calls
- * block): sets the topic up at start and whenever it is missing, and keeps the {@code kafka} health
+ * block): sets the topic up at start and whenever it is missing (the poll's thread never does: a
+ * publish while the topic is not set up fails at once with reason {@code topic}), and keeps the {@code kafka} health
  * component true while no payload is published (a source answering {@code 304} for minutes) — DOWN
  * within {@link #INTERVAL} + {@link #TIMEOUT} of the broker going away.
  */

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -49,8 +51,13 @@ class LargePayloadEndToEndTests {
             publisher.probe();
             ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
             for (int generation = 1; generation <= 2; generation++) {
-                assertThat(loop.answer(payload(generation), "\"big-" + generation + "\"", null, null))
-                        .isEqualTo(PollOutcome.SUCCESS);
+                String csv = payload(generation);
+                assertThat(loop.answer(csv, "\"big-" + generation + "\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+                // how much of the bound the append took: the margin of POLL_TIMEOUT at this size
+                LoggerFactory.getLogger(LargePayloadEndToEndTests.class).info("Generation {}: {} bytes appended and "
+                        + "acknowledged in {} ms at most so far (poll.timeout {})", generation, csv.length(),
+                        registry.get("fabric.kafka.publish.duration").timer().max(TimeUnit.MILLISECONDS),
+                        defaults.timeout());
                 Snapshot published = store.current();
                 assertThat(published.switchCount()).isEqualTo(SWITCHES);
                 assertThat(published.etag()).as("acknowledged within poll.timeout " + defaults.timeout())

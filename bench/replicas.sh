@@ -153,7 +153,7 @@ if enabled latency; then
     echo
     echo "ArrivalProbe: GetMetric with If-None-Match every ${PROBE_INTERVAL_MS} ms per service, ${LATENCY_DURATION} s per size; a sample is served-by (the 200's arrival) minus collectedAt; \"not yet at\" is the previous request's send time minus collectedAt (the lower bound); resolution = served-by − not-yet-at."
     echo
-    echo "| switches | served by | samples | p50 | p90 | max | not yet at, p50 | resolution, mean | consumer build, mean / max (records) | publisher append, mean | p50 − build (target) | load (1/5/15) |"
+    echo "| switches | served by | samples | p50 | p90 | max | not yet at, p50 | resolution, mean | consumer build, mean (records) / max* | publisher append, mean | p50 − build (target) | load (1/5/15) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   } >> "$OUT/summary.md"
   for N in $SIZES; do
@@ -214,7 +214,7 @@ if enabled latency; then
             || miss "latency at $N switches: the consumer's median $p50 ms is more than its build time $build ms + $target ms"
         fi
       fi
-      echo "| $N | $who | $n | $p50 | $(field p90) | $(field max) | $(field lower_p50) | $(field resolution_mean) | $build / $build_max ($records) | $append ($appends) | $over | $at_load |" >> "$OUT/summary.md"
+      echo "| $N | $who | $n | $p50 | $(field p90) | $(field max) | $(field lower_p50) | $(field resolution_mean) | $build ($records) / $build_max | $append ($appends) | $over | $at_load |" >> "$OUT/summary.md"
       [ "${errors:-0}" = 0 ] || note "The probe of the $who at $N switches had $errors failed requests: $(echo "$line" | sed 's/.*last_error=//')"
     done
     # the same record served by both: what the consumer adds after the publisher serves it (its read
@@ -225,6 +225,7 @@ if enabled latency; then
             if (n) printf "p50 %d ms, max %d ms, min %d ms over %d records", d[int((n + 1) / 2)], d[n], d[1], n; else printf "no record seen by both" }' "$OUT/latency-$N.tsv")
     note ""
     note "$N switches, the same record's served-by, consumer − publisher: $behind."
+    note "*max: Micrometer's decaying maximum at the end of the probe (fabric_ingest_poll_duration_seconds_max, the last minutes: it may hold a record replayed at the consumer's start, before the probe)."
     note "$N switches: $(( $(date +%s) - size_started )) s with the starts (from $(date -u -d @"$size_started" +%T) UTC); generator period $period, the publisher polling every $interval (POLL_TIMEOUT $poll_timeout), topic $topic; during the probe the publisher failed $(awk -v a="$failures0" -v b="$failures1" 'BEGIN { printf "%d", b - a }') appends and the consumer skipped $(awk -v a="$skipped0" -v b="$skipped1" 'BEGIN { printf "%d", b - a }') records. Samples: $OUT/latency-$N.tsv."
     note ""
     cleanup

@@ -196,16 +196,30 @@ fi
 DASHBOARD_HOST="$API_HOST"
 case "$API_HOST" in 0.0.0.0|::|'[::]') DASHBOARD_HOST=127.0.0.1 ;; esac
 
+# the examples name metrics of the layout the service reads: UFM Telemetry's port rows when the
+# source's path is /csv/metrics (the generator's port view), the seed's switch rows otherwise
+case "$GEN_URL" in
+  */csv/metrics)
+    EXAMPLES="  curl -s 'http://127.0.0.1:$API_PORT/telemetry/ListMetrics?switch=sw-0001' | jq .
+  curl -s 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=Infiniband_MBOut_u_Gb' | jq .
+  curl -si 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=Infiniband_MBOut_u_Gb&port=1'
+  curl -s 'http://127.0.0.1:$API_PORT/telemetry/TopPorts?metric=Infiniband_SymbolErrors_u_Errors&limit=5' | jq .
+  curl -s 'http://127.0.0.1:$API_PORT/actuator/health' | jq .
+  curl -s 'http://127.0.0.1:$GEN_PORT/csv/metrics' | head -3" ;;
+  *)
+    EXAMPLES="  curl -s 'http://127.0.0.1:$API_PORT/telemetry/ListMetrics' | jq .
+  curl -s 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=latency_us' | jq .
+  curl -si 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=bandwidth_gbps'
+  curl -s 'http://127.0.0.1:$API_PORT/actuator/health' | jq .
+  curl -s 'http://127.0.0.1:$GEN_PORT/counters'" ;;
+esac
+
 cat <<MSG
 
 Ready. The dashboard: http://$DASHBOARD_HOST:$API_PORT/
 
 Try (with curl, and jq to pretty-print: apt-get install curl jq, or brew install jq):
-  curl -s 'http://127.0.0.1:$API_PORT/telemetry/ListMetrics' | jq .
-  curl -s 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=latency_us' | jq .
-  curl -si 'http://127.0.0.1:$API_PORT/telemetry/GetMetric?switch=sw-0001&metric=bandwidth_gbps'
-  curl -s 'http://127.0.0.1:$API_PORT/actuator/health' | jq .
-  curl -s 'http://127.0.0.1:$GEN_PORT/counters'
+$EXAMPLES
 
 Press Ctrl-C to stop both services.
 MSG

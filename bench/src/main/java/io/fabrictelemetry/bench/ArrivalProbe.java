@@ -46,6 +46,7 @@ public final class ArrivalProbe {
         final String name;
         final URI uri;
         final long deadlineNanos;
+        final long maxRequests;
         final long intervalMs;
         final HttpClient http;
         final List<Sample> samples = new ArrayList<>();
@@ -54,10 +55,24 @@ public final class ArrivalProbe {
         long errors;
         String lastError = "";
 
+        /** A probe that asks until {@code deadlineNanos} ({@link System#nanoTime()}): the command line's. */
         Target(String name, URI uri, long deadlineNanos, long intervalMs, HttpClient http) {
+            this(name, uri, deadlineNanos, Long.MAX_VALUE, intervalMs, http);
+        }
+
+        /**
+         * A probe that stops after {@code maxRequests} requests (failed ones included, each bounded by its
+         * own timeout): what it sees then depends on the answers, not on how fast they come.
+         */
+        static Target forRequests(String name, URI uri, long maxRequests, long intervalMs, HttpClient http) {
+            return new Target(name, uri, Long.MAX_VALUE, maxRequests, intervalMs, http);
+        }
+
+        private Target(String name, URI uri, long deadlineNanos, long maxRequests, long intervalMs, HttpClient http) {
             this.name = name;
             this.uri = uri;
             this.deadlineNanos = deadlineNanos;
+            this.maxRequests = maxRequests;
             this.intervalMs = intervalMs;
             this.http = http;
         }
@@ -66,7 +81,7 @@ public final class ArrivalProbe {
         public void run() {
             String etag = null;
             long previousSent = -1; // -1: the previous request failed, or there was none
-            while (System.nanoTime() < deadlineNanos) {
+            while (requests < maxRequests && (deadlineNanos == Long.MAX_VALUE || System.nanoTime() - deadlineNanos < 0)) {
                 long sent = System.currentTimeMillis();
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
                 if (etag != null) {

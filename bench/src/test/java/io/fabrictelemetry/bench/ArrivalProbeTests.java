@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,9 @@ class ArrivalProbeTests {
     void aChangedSnapshotIsOneSampleWhoseBoundsHoldTheMomentItWasFirstServed() throws IOException {
         Served served = serve(List.of(new Change(1, "\"a\""), new Change(6, "\"b\"")), -1);
 
-        ArrivalProbe.Target target = probe();
+        ArrivalProbe.Target target = probe(10);
 
+        assertThat(target.requests).isEqualTo(10);
         assertThat(target.samples).hasSize(1);
         ArrivalProbe.Sample sample = target.samples.get(0);
         assertThat(sample.etag()).isEqualTo("\"b\"");
@@ -60,17 +60,18 @@ class ArrivalProbeTests {
     void aSnapshotFirstSeenAfterAFailedRequestIsNoSample() throws IOException {
         serve(List.of(new Change(1, "\"a\""), new Change(7, "\"b\""), new Change(12, "\"c\"")), 6);
 
-        ArrivalProbe.Target target = probe();
+        ArrivalProbe.Target target = probe(15);
 
+        assertThat(target.requests).isEqualTo(15);
         assertThat(target.samples).extracting(ArrivalProbe.Sample::etag).containsExactly("\"c\"");
         assertThat(target.errors).isEqualTo(1);
     }
 
-    private ArrivalProbe.Target probe() {
+    /** The probe run for {@code requests} requests (1 ms apart): past every change the stand-in makes. */
+    private ArrivalProbe.Target probe(int requests) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/telemetry/GetMetric");
-        ArrivalProbe.Target target = new ArrivalProbe.Target("service", uri,
-                System.nanoTime() + Duration.ofMillis(1500).toNanos(), 1, http);
+        ArrivalProbe.Target target = ArrivalProbe.Target.forRequests("service", uri, requests, 1, http);
         target.run();
         return target;
     }

@@ -9,7 +9,9 @@ import org.springframework.stereotype.Component;
 import io.fabrictelemetry.conventions.TimeFormat;
 
 /**
- * The {@code kafka} health component in {@code publish} mode: UNKNOWN before anything was tried, DOWN
+ * The {@code kafka} health component in {@code publish} mode: DOWN for good once the log's offsets
+ * went back (the topic was recreated: the publisher serves every payload unlogged until restarted, its
+ * reason says so, as the consumers' refusal does); else UNKNOWN before anything was tried, DOWN
  * when the last publish failed or the last probe of the topic did (within
  * {@link KafkaProbe#INTERVAL} + {@link KafkaProbe#TIMEOUT} of the broker going away, payloads or
  * not), else UP. Outside the liveness and readiness groups: a publisher that cannot publish still
@@ -32,7 +34,9 @@ class KafkaHealthIndicator implements HealthIndicator {
     public Health health() {
         PublishStatus status = publisher.status();
         Health.Builder health;
-        if (status.unknown()) {
+        if (status.refused() != null) {
+            health = Health.down().withDetail("reason", status.refused());
+        } else if (status.unknown()) {
             health = Health.unknown().withDetail("reason", "nothing published or probed yet");
         } else if (status.down()) {
             health = Health.down().withDetail("reason", status.publishFailures() > 0

@@ -202,15 +202,19 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             return unlogged(payload, accepted, sampledAt);
         }
         long sequence = PayloadRecords.sequence(ack.offset());
-        if (ack.offset() <= lastOffset) {
+        if (offsetsWentBack || ack.offset() <= lastOffset) {
             // the topic was deleted and created again (or truncated): its offsets, so its sequences and ETags,
             // name other records than before; the consumers refuse them until restarted, and so does this
-            // publisher: its payloads are served unlogged, under ETags of its own
+            // publisher, for good (also once the new topic's offsets pass the old ones): its payloads are
+            // served unlogged, under ETags of its own, and the kafka health component is DOWN saying why
             if (!offsetsWentBack) {
                 offsetsWentBack = true;
-                log.warn("Offsets of {} went back from {} to {}: the topic was recreated or truncated; serving every "
-                        + "payload unlogged until this publisher is restarted (restart the consumers too)",
-                        settings.topic(), lastOffset, ack.offset());
+                String reason = "offsets of " + settings.topic() + " went back from " + lastOffset + " to "
+                        + ack.offset() + ": the topic was deleted and created again, or truncated; every payload is "
+                        + "served unlogged (its sequences and ETags would repeat ones already served) until this "
+                        + "publisher is restarted (restart the consumers too)";
+                update(s -> s.refusing(reason));
+                log.error("Logging stopped: {}", reason);
             }
             return unlogged(payload, accepted, sampledAt);
         }

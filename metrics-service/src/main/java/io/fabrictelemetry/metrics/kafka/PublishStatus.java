@@ -18,33 +18,41 @@ import org.jspecify.annotations.Nullable;
  * @param lastContact      when the broker last answered (an acknowledgement or a probe)
  * @param failingSince     the first failure (publish or probe) since everything last succeeded
  * @param topicReady       the topic exists with the required settings (set up by this process)
+ * @param refused          why no payload is served under the log's identity any more until a restart (the
+ *                         log's offsets went back), or {@code null}
  */
 record PublishStatus(@Nullable Instant lastPublishedAt, long lastOffset, int publishFailures,
         @Nullable String lastPublishError, @Nullable Instant lastProbeAt, @Nullable String lastProbeError,
-        @Nullable Instant lastContact, @Nullable Instant failingSince, boolean topicReady) {
+        @Nullable Instant lastContact, @Nullable Instant failingSince, boolean topicReady, @Nullable String refused) {
 
-    static final PublishStatus INITIAL = new PublishStatus(null, -1, 0, null, null, null, null, null, false);
+    static final PublishStatus INITIAL = new PublishStatus(null, -1, 0, null, null, null, null, null, false, null);
 
     PublishStatus published(Instant at, long offset) {
         return new PublishStatus(at, offset, 0, null, lastProbeAt, lastProbeError, at,
-                lastProbeError == null ? null : failingSince, topicReady);
+                lastProbeError == null ? null : failingSince, topicReady, refused);
     }
 
     PublishStatus publishFailed(Instant at, String error) {
         return new PublishStatus(lastPublishedAt, lastOffset, publishFailures + 1, error, lastProbeAt, lastProbeError,
-                lastContact, failingSince == null ? at : failingSince, topicReady);
+                lastContact, failingSince == null ? at : failingSince, topicReady, refused);
     }
 
     PublishStatus probed(Instant at, @Nullable String error) {
         return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, at, error,
                 error == null ? at : lastContact,
                 error == null ? (publishFailures > 0 ? failingSince : null) : (failingSince == null ? at : failingSince),
-                topicReady);
+                topicReady, refused);
     }
 
     PublishStatus topicReady(boolean ready) {
         return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, lastProbeAt,
-                lastProbeError, lastContact, failingSince, ready);
+                lastProbeError, lastContact, failingSince, ready, refused);
+    }
+
+    /** No payload is served under the log's identity any more, for {@code reason}, until a restart. */
+    PublishStatus refusing(String reason) {
+        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, lastProbeAt,
+                lastProbeError, lastContact, failingSince, topicReady, reason);
     }
 
     /** Nothing tried yet. */

@@ -293,11 +293,21 @@ class KafkaPublisherTests {
             return publisher.status().topicReady() && publisher.status().lastProbeError() == null;
         });
 
-        assertThat(loop.answer(RATES_3, "\"g-3\"", "2026-12-07T09:00:02Z", null)).isEqualTo(PollOutcome.SUCCESS);
-        // appended at offset 0 or 1 of the new topic: ETags g-1's and g-2's snapshots were served under
-        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(1);
-        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
-        assertThat(store.current().etag()).doesNotStartWith("\"k-");
+        // more records than the old topic had: offsets 0, 1, 2 of the new one, past the old last offset (1)
+        for (int g = 3; g <= 5; g++) {
+            String csv = "switch_id,latency_us,packet_errors\r\nsw-0001," + g + ".5," + (1000 * g) + "\r\n";
+            assertThat(loop.answer(csv, "\"g-" + g + "\"", "2026-12-07T09:00:0" + g + "Z", null))
+                    .isEqualTo(PollOutcome.SUCCESS);
+            // fresh, but never under a log ETag: those of the new topic named other records before
+            assertThat(store.current().generatorEtag()).isEqualTo("\"g-" + g + "\"");
+            assertThat(store.current().etag()).doesNotStartWith("\"k-");
+        }
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(3);
+        // DOWN for good, saying why, as a consumer's refusal does
+        var kafka = new KafkaHealthIndicator(publisher, Clock.systemUTC()).health();
+        assertThat(kafka.getStatus()).isEqualTo(Status.DOWN);
+        assertThat((String) kafka.getDetails().get("reason")).contains("went back from 1 to 0")
+                .contains("restart");
     }
 
     /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */

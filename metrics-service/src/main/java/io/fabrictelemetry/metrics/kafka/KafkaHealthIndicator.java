@@ -40,7 +40,7 @@ class KafkaHealthIndicator implements HealthIndicator {
             health = Health.unknown().withDetail("reason", "nothing published or probed yet");
         } else if (status.down()) {
             health = Health.down().withDetail("reason", status.publishFailures() > 0
-                    ? "payloads are not reaching the topic: serving them unlogged, under local ETags"
+                    ? "payloads are served unlogged, under local ETags (lastError says why)"
                     : "the broker does not answer");
         } else {
             health = Health.up();

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -58,8 +59,9 @@ import io.micrometer.tracing.Tracer;
  * publish has one deadline, {@code poll.timeout} from its start: the producer blocks for metadata at
  * most that long ({@code max.block.ms}), and the acknowledgement is awaited for what is left of it. The
  * topic is never set up on this thread: {@link KafkaProbe} does it (at start, and whenever the topic is
- * found missing). Until the probe's first look has ended, a publish waits for it within its deadline;
- * after that, while the topic is not set up, a publish fails at once with reason {@code topic}.
+ * found missing). Until the probe's first look has ended, a publish waits for it within its deadline
+ * (and fails with reason {@code timeout}, nothing sent, when that wait took all of it); after that,
+ * while the topic is not set up, a publish fails at once with reason {@code topic}.
  *
  * <p>A payload that cannot be published within that bound is still applied, unlogged: the API stays
  * fresh, under an identity no consumer issues, the ETag {@code "<boot>-<n>"} (boot-scoped, so a
@@ -77,12 +79,15 @@ import io.micrometer.tracing.Tracer;
  * <p>An append whose acknowledgement did not come in time may still have been written, and the
  * consumers apply it; so may another publisher's record (a rolling update). So when an acknowledged
  * offset is not the one after the last record the publisher's logged state includes, it first reads
- * the records in between ({@link LogReader}, within the same deadline) and applies them on its last
- * logged snapshot as the consumers do (a record that is no usable payload, the same payload as the last
- * one applied from its source, or one sampled no later than it, is skipped), then its own record, with
- * the same rules. If they cannot be read in time, the payload is served unlogged (its state could differ
- * from the log's under the log's ETag), and the next acknowledgement reads from the same place again.
- * Same ETag, same bytes, on the publisher as on every consumer.
+ * the records in between ({@link LogReader}, the read bounded by a {@code poll.timeout} of its own; their
+ * parse and build are not bounded) and applies them on its last logged snapshot as the consumers do (a
+ * record that is no usable payload, the same payload as the last one applied from its source, or one
+ * sampled no later than it, is skipped), then its own record, with the same rules (its own skipped
+ * record is counted in {@code fabric_kafka_records_skipped_total}). If they cannot be read in time, the
+ * payload is served unlogged (its state could differ from the log's under the log's ETag), counted
+ * with reason {@code catch_up}, and the next poll reads from the same place again. A payload appended
+ * and acknowledged is never appended again (fetched again while it is unlogged, it only retries the
+ * read). Same ETag, same bytes, on the publisher as on every consumer.
  */
 @Component
 @ConditionalOnIngestMode(IngestMode.PUBLISH)
@@ -98,6 +103,11 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         TOO_LARGE,
         /** The topic could not be created or checked. */
         TOPIC,
+        /**
+         * Appended and acknowledged, but the records between it and the last one this publisher applied
+         * could not be read in time: served unlogged (not counted as a published record's failure to append)
+         */
+        CATCH_UP,
         /** Anything else the broker or the client refused. */
         ERROR;
 
@@ -130,12 +140,20 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     // keep of the payloads applied per source (the poll's work thread only)
     private long lastOffset = -1;
     private boolean offsetsWentBack;
+    // the last payload appended and acknowledged: never appended again (the poll's work thread only)
+    private @Nullable Appended lastAppended;
+    // a catch-up read failing (WARN once per episode), own records skipped in a row (WARN once per run)
+    private boolean catchUpFailing;
+    private int ownSkipped;
+    private final Map<AppliedRecords.Refusal, Counter> skipped = new EnumMap<>(AppliedRecords.Refusal.class);
     private final AppliedRecords applied = new AppliedRecords();
     private final LogReader reader;
     private final PayloadStep step;
     private final Counter published;
     private final Timer duration;
     private final Tracer tracer;
+    // System.nanoTime, for the append's deadline (a test moves it)
+    private final LongSupplier nanoTime;
 
     /**
      * The span of one append, from handing the record to the producer to its acknowledgement: a child
@@ -143,20 +161,42 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
      */
     static final String PUBLISH_SPAN = "fabric.kafka.publish";
 
+    /** What is kept of the last payload appended and acknowledged. */
+    private record Appended(String identity, long offset, Instant collectedAt) {
+    }
+
     /** A publisher whose appends are not traced. */
     KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
             MeterRegistry registry, Clock clock) {
-        this(settings, poll, history, store, registry, clock, Tracer.NOOP, PayloadStep.of(store, registry));
+        this(settings, poll, history, store, registry, clock, Tracer.NOOP, PayloadStep.of(store, registry), null,
+                System::nanoTime);
+    }
+
+    /** A publisher whose appends are not traced, reading the records it catches up on with {@code reader}. */
+    KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
+            MeterRegistry registry, Clock clock, LogReader reader) {
+        this(settings, poll, history, store, registry, clock, Tracer.NOOP, PayloadStep.of(store, registry), reader,
+                System::nanoTime);
+    }
+
+    /** A publisher whose appends are not traced, their deadlines taken on {@code nanoTime}. */
+    KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
+            MeterRegistry registry, Clock clock, LongSupplier nanoTime) {
+        this(settings, poll, history, store, registry, clock, Tracer.NOOP, PayloadStep.of(store, registry), null,
+                nanoTime);
     }
 
     @Autowired
     KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history, SnapshotStore store,
             MeterRegistry registry, Clock clock, ObjectProvider<Tracer> tracer, PayloadStep step) {
-        this(settings, poll, history, store, registry, clock, tracer.getIfAvailable(() -> Tracer.NOOP), step);
+        this(settings, poll, history, store, registry, clock, tracer.getIfAvailable(() -> Tracer.NOOP), step, null,
+                System::nanoTime);
     }
 
     private KafkaPublisher(KafkaSettings settings, PollProperties poll, HistoryProperties history,
-            SnapshotStore store, MeterRegistry registry, Clock clock, Tracer tracer, PayloadStep step) {
+            SnapshotStore store, MeterRegistry registry, Clock clock, Tracer tracer, PayloadStep step,
+            @Nullable LogReader reader, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.tracer = tracer;
         this.step = step;
         this.settings = settings;
@@ -170,12 +210,20 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         }
         this.producerConfig = PayloadTopic.producerConfig(servers, "metrics-service-publisher", required, timeout);
         this.adminConfig = PayloadTopic.adminConfig(servers, "metrics-service-publisher-admin", KafkaProbe.TIMEOUT);
-        this.reader = new LogReader(servers, settings.topic(), required.maxMessageBytes());
+        this.reader = reader != null ? reader : new LogReader(servers, settings.topic(), required.maxMessageBytes());
         for (Failure failure : Failure.values()) {
             failures.put(failure, Counter.builder("fabric.kafka.publish.failures")
                     .description("Accepted payloads that could not be appended to the Kafka topic (served unlogged, "
                             + "under a local ETag), by reason")
                     .tag("reason", failure.tag())
+                    .register(registry));
+        }
+        for (AppliedRecords.Refusal refusal : AppliedRecords.Refusal.values()) {
+            // the consumers' counter, for this publisher's own records: they skip them alike
+            skipped.put(refusal, Counter.builder("fabric.kafka.records.skipped")
+                    .description("Records that built no snapshot, by reason (publish mode: this publisher's own, "
+                            + "acknowledged records, skipped as the consumers skip them)")
+                    .tag("reason", refusal.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
         published = Counter.builder("fabric.kafka.published.records")
@@ -194,15 +242,45 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                 accepted.sourceEtag());
         // as a consumer of this record computes it, from the same headers and bytes
         Instant sampledAt = AcceptedPayload.sampledAt(payload.sampledAt(), accepted.table(), payload.collectedAt());
-        long deadline = System.nanoTime() + timeout.toNanos();
+        String identity = RecordIdentity.of(payload.sourceEtag(),
+                payload.sampledAt() == null ? null : payload.sampledAt().toString(), payload.body());
+        Appended appended = lastAppended;
+        if (appended != null && appended.identity().equals(identity)) {
+            // in the log already: fetched again because it is still served unlogged (If-None-Match names the
+            // last logged payload), or sent again by the source. Not appended again (each copy would cost
+            // the whole payload on the topic, and the consumers skip it); decided as its first append was
+            if (offsetsWentBack) {
+                return unlogged(payload, accepted, sampledAt);
+            }
+            if (appended.offset() <= lastOffset) {
+                return store.current();
+            }
+            // the catch-up read failed: again, with the record as written (its collected-at, not this fetch's)
+            Payload written = new Payload(payload.source(), payload.body(), payload.sampledAt(), appended.collectedAt(),
+                    payload.contentType(), payload.sourceEtag());
+            return logged(written, accepted,
+                    AcceptedPayload.sampledAt(written.sampledAt(), accepted.table(), written.collectedAt()),
+                    appended.offset());
+        }
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
         RecordMetadata ack;
         try {
             ack = traced(payload, deadline);
         } catch (NotPublished e) {
             return unlogged(payload, accepted, sampledAt);
         }
-        long sequence = PayloadRecords.sequence(ack.offset());
-        if (offsetsWentBack || ack.offset() <= lastOffset) {
+        lastAppended = new Appended(identity, ack.offset(), payload.collectedAt());
+        return logged(payload, accepted, sampledAt, ack.offset());
+    }
+
+    /**
+     * {@code payload}, appended and acknowledged at {@code offset}, applied as the consumers apply it
+     * (after the records before it this publisher has not applied yet), or served unlogged when that
+     * cannot be decided.
+     */
+    private Snapshot logged(Payload payload, AcceptedPayload accepted, Instant sampledAt, long offset) {
+        long sequence = PayloadRecords.sequence(offset);
+        if (offsetsWentBack || offset <= lastOffset) {
             // the topic was deleted and created again (or truncated): its offsets, so its sequences and ETags,
             // name other records than before; the consumers refuse them until restarted, and so does this
             // publisher, for good (also once the new topic's offsets pass the old ones): its payloads are
@@ -210,7 +288,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             if (!offsetsWentBack) {
                 offsetsWentBack = true;
                 String reason = "offsets of " + settings.topic() + " went back from " + lastOffset + " to "
-                        + ack.offset() + ": the topic was deleted and created again, or truncated; every payload is "
+                        + offset + ": the topic was deleted and created again, or truncated; every payload is "
                         + "served unlogged (its sequences and ETags would repeat ones already served) until this "
                         + "publisher is restarted (restart the consumers too)";
                 update(s -> s.refusing(reason));
@@ -218,19 +296,26 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             }
             return unlogged(payload, accepted, sampledAt);
         }
-        if (lastOffset >= 0 && ack.offset() > lastOffset + 1) {
+        if (lastOffset >= 0 && offset > lastOffset + 1) {
             try {
-                catchUp(lastOffset + 1, ack.offset(), deadline);
+                // a budget of its own (poll.timeout), not what the append left of its own: a gap that grows
+                // with each failed read must not make every later read fail too
+                catchUp(lastOffset + 1, offset, System.nanoTime() + timeout.toNanos());
             } catch (RuntimeException e) {
                 // records the consumers apply that this publisher has not: its state under the log's ETag
-                // could differ from theirs. Unlogged until the next acknowledgement reads them.
-                log.warn("Offset {} of {} acknowledged after {}: the records in between could not be read ({}); "
-                        + "serving the payload unlogged, reading them again at the next acknowledgement", ack.offset(),
-                        settings.topic(), lastOffset, describe(e));
+                // could differ from theirs. Unlogged until a later poll reads them.
+                catchUpFailed(offset, e);
                 return unlogged(payload, accepted, sampledAt);
             }
         }
-        lastOffset = Math.max(lastOffset, ack.offset());
+        if (catchUpFailing) {
+            catchUpFailing = false;
+            Instant at = clock.instant();
+            update(s -> s.caughtUp(at));
+            log.info("Records of {} up to offset {} read and applied: serving payloads under the log's identity again",
+                    settings.topic(), offset);
+        }
+        lastOffset = Math.max(lastOffset, offset);
         AppliedRecords.Refused refused = applied.beforeParse(payload);
         if (refused == null) {
             refused = applied.afterParse(payload, sampledAt);
@@ -239,12 +324,24 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             // the consumers skip this record (a copy of the payload last applied from its source, or an older
             // one): they serve the snapshot of that one, which is the current one here unless an unlogged one
             // (under an ETag of its own) is served meanwhile
-            log.debug("Own record at offset {} skipped as the consumers skip it: {}", ack.offset(), refused.why());
+            skipped.get(refused.refusal()).increment();
+            if (ownSkipped++ == 0) {
+                log.warn("This publisher's own record at offset {} of {} is skipped ({}), as the consumers skip it: {}; "
+                        + "serving the snapshot before it (said once until one of its records applies again)", offset,
+                        settings.topic(), refused.refusal().name().toLowerCase(Locale.ROOT), refused.why());
+            } else {
+                log.debug("Own record at offset {} skipped as the consumers skip it: {}", offset, refused.why());
+            }
             return store.current();
+        }
+        if (ownSkipped > 0) {
+            log.info("This publisher's own record at offset {} of {} applied after {} skipped", offset, settings.topic(),
+                    ownSkipped);
+            ownSkipped = 0;
         }
         // on the last logged snapshot, not on an unlogged one served meanwhile: the consumers never saw those
         Snapshot logged = store.publishAfter(lastLogged, accepted.table(), sampledAt, payload.collectedAt(),
-                payload.sourceEtag(), sequence, PayloadRecords.etag(ack.topic(), ack.partition(), ack.offset()));
+                payload.sourceEtag(), sequence, PayloadRecords.etag(settings.topic(), PayloadRecords.PARTITION, offset));
         lastLogged = logged;
         applied.applied(payload, sampledAt);
         return logged;
@@ -259,6 +356,23 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         }
         return store.publish(accepted.table(), sampledAt, payload.collectedAt(), payload.sourceEtag(),
                 current == null ? 0 : current.sequence(), unloggedTags.tag(unlogged.incrementAndGet()));
+    }
+
+    /** Counted (reason {@code catch_up}), shown by the {@code kafka} health component; said once per episode. */
+    private void catchUpFailed(long offset, RuntimeException e) {
+        failures.get(Failure.CATCH_UP).increment();
+        String description = "not logged (" + Failure.CATCH_UP.tag() + "): offset " + offset + " of " + settings.topic()
+                + " acknowledged after " + lastOffset + ", the records in between could not be read within " + timeout
+                + ": " + describe(e);
+        Instant at = clock.instant();
+        update(s -> s.publishFailed(at, description));
+        if (!catchUpFailing) {
+            catchUpFailing = true;
+            log.warn("Payload {}; serving it unlogged, reading them again at the next poll (the same payload is not "
+                    + "appended again; said once until they are read)", description);
+        } else {
+            log.debug("Catch-up read still failing: {}", description);
+        }
     }
 
     /**
@@ -350,19 +464,27 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                         + KafkaProbe.INTERVAL + ")", new KafkaException(why));
             }
         }
+        if (deadline - nanoTime.getAsLong() <= 0) {
+            // the wait for the probe's first look (or making the producer) took the whole deadline: the send
+            // could block for max.block.ms (= poll.timeout) more
+            throw failed(Failure.TIMEOUT, "nothing sent to " + settings.topic(), new KafkaException(
+                    "the deadline (" + timeout + ") passed before the record was handed to the producer"));
+        }
         Future<RecordMetadata> sent;
         try {
-            // blocks for metadata at most max.block.ms (= poll.timeout): nothing before it took time
+            // blocks for metadata at most max.block.ms (= poll.timeout); only the wait for the probe's first
+            // look (above, a publish before it has ended) comes before it, so this exceeds the deadline by at
+            // most what that wait took
             sent = producer().send(PayloadRecords.record(settings.topic(), payload));
         } catch (KafkaException e) {
             throw failed(classify(e), "sending to " + settings.topic() + " failed", e);
         }
         try {
-            RecordMetadata ack = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            RecordMetadata ack = sent.get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             published.increment();
             PublishStatus before = update(s -> s.published(clock.instant(), ack.offset()));
-            if (before.publishFailures() > 0) {
+            if (before.publishFailures() > 0 && !catchUpFailing) {
                 log.info("Publishing to {} resumed at offset {} after {} failed payloads", settings.topic(),
                         ack.offset(), before.publishFailures());
             }
@@ -380,7 +502,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     /** Waits (at most until {@code deadline}) for the probe's first look at the topic to end. */
     private void awaitFirstProbe(long deadline) {
         try {
-            firstProbe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            firstProbe.get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
             // not ended in time: the topic is not ready, said by the caller
         } catch (InterruptedException e) {
@@ -404,7 +526,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         String description = "not published to Kafka (" + failure.tag() + "): " + what + ": " + describe(cause);
         Instant at = clock.instant();
         PublishStatus now = status.updateAndGet(s -> s.publishFailed(at, description));
-        if (now.publishFailures() == 1) {
+        if (now.publishFailures() == 1 && !catchUpFailing) {
             log.warn("Payload {}; serving it unlogged (ETag \"<boot>-<n>\", sequence of the last published record) "
                     + "until a payload is published again", description);
         }

@@ -32,6 +32,12 @@ record PublishStatus(@Nullable Instant lastPublishedAt, long lastOffset, int pub
                 lastProbeError == null ? null : failingSince, topicReady, refused);
     }
 
+    /** The records a publish could not be applied after were read at last: nothing fails any more. */
+    PublishStatus caughtUp(Instant at) {
+        return new PublishStatus(lastPublishedAt, lastOffset, 0, null, lastProbeAt, lastProbeError, at,
+                lastProbeError == null ? null : failingSince, topicReady, refused);
+    }
+
     PublishStatus publishFailed(Instant at, String error) {
         return new PublishStatus(lastPublishedAt, lastOffset, publishFailures + 1, error, lastProbeAt, lastProbeError,
                 lastContact, failingSince == null ? at : failingSince, topicReady, refused);

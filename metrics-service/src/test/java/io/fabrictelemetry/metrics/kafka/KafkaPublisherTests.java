@@ -303,11 +303,120 @@ class KafkaPublisherTests {
             assertThat(store.current().etag()).doesNotStartWith("\"k-");
         }
         assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(3);
+        // the source sends g-5 again (If-None-Match names g-2, the last logged): not appended again
+        String g5 = "switch_id,latency_us,packet_errors\r\nsw-0001,5.5,5000\r\n";
+        assertThat(loop.answer(g5, "\"g-5\"", "2026-12-07T09:00:05Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(loop.answer(g5, "\"g-5\"", "2026-12-07T09:00:05Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(loop.etagsSent()).last().isEqualTo("\"g-2\"");
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(3);
+        assertThat(store.current().etag()).doesNotStartWith("\"k-");
         // DOWN for good, saying why, as a consumer's refusal does
         var kafka = new KafkaHealthIndicator(publisher, Clock.systemUTC()).health();
         assertThat(kafka.getStatus()).isEqualTo(Status.DOWN);
         assertThat((String) kafka.getDetails().get("reason")).contains("went back from 1 to 0")
                 .contains("restart");
+    }
+
+    /** A reader of the log that cannot finish while {@code failing}: as one whose deadline is always past. */
+    private static final class FailingReader extends LogReader {
+
+        volatile boolean failing = true;
+
+        FailingReader(String bootstrap, String topic) {
+            super(bootstrap, topic, 1_000_000);
+        }
+
+        @Override
+        List<ConsumerRecord<byte[], byte[]>> read(long from, long to, long deadlineNanos) {
+            if (failing) {
+                return super.read(from, to, System.nanoTime() - 1);
+            }
+            return super.read(from, to, deadlineNanos);
+        }
+    }
+
+    private static String rates(int g) {
+        return "switch_id,latency_us,packet_errors\r\nsw-0001," + g + ".5," + (1000 * g) + "\r\n";
+    }
+
+    @Test
+    void whileTheRecordsBeforeItsOwnCannotBeReadEachNewPayloadIsAppendedOnceServedUnloggedAndCountedThenTheyConverge()
+            throws Exception {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("catch-up");
+        FailingReader reader = new FailingReader(bootstrap, topic);
+        KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "127.0.0.1:9001/counters");
+        publisher = new KafkaPublisher(settings, POLL, HISTORY, store, registry, Clock.systemUTC(), reader);
+        ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
+        publisher.probe();
+        loop.answer(rates(1), "\"g-1\"", "2026-12-07T09:00:01Z", null);
+        appendBehindItsBack(bootstrap, topic, rates(2), "\"g-2\"", "2026-12-07T09:00:02Z");
+
+        // g-3 at offset 2: offset 1 cannot be read, so g-3 is served unlogged, counted, kafka DOWN
+        assertThat(loop.answer(rates(3), "\"g-3\"", "2026-12-07T09:00:03Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().generatorEtag()).isEqualTo("\"g-3\"");
+        assertThat(store.current().etag()).doesNotStartWith("\"k-");
+        assertThat(failures("catch_up")).isEqualTo(1);
+        assertThat(health()).isEqualTo(Status.DOWN);
+        assertThat(publisher.status().lastError()).startsWith("not logged (catch_up): offset 2 of " + topic);
+        // the source answers g-3 again (If-None-Match names g-1): read again, not appended again
+        assertThat(loop.answer(rates(3), "\"g-3\"", "2026-12-07T09:00:03Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(loop.etagsSent()).last().isEqualTo("\"g-1\"");
+        assertThat(failures("catch_up")).isEqualTo(2);
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(3);
+        // a new payload: appended once (offset 3)
+        assertThat(loop.answer(rates(4), "\"g-4\"", "2026-12-07T09:00:04Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(loop.answer(rates(4), "\"g-4\"", "2026-12-07T09:00:04Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).hasSize(4);
+        assertThat(store.current().etag()).doesNotStartWith("\"k-");
+        assertThat(health()).isEqualTo(Status.DOWN);
+
+        // the read succeeds at the next poll of g-4: the publisher serves the consumers' bytes under their ETag
+        reader.failing = false;
+        assertThat(loop.answer(rates(4), "\"g-4\"", "2026-12-07T09:00:04Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
+        assertThat(records).hasSize(4);
+        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records).current();
+        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-3\"");
+        assertThat(text(store.current())).isEqualTo(text(consumer));
+        assertThat(health()).isEqualTo(Status.UP);
+        assertThat(failures("catch_up")).isEqualTo(4);
+    }
+
+    @Test
+    void anOwnRecordSampledNoLaterThanTheLastAppliedIsSkippedAsTheConsumersSkipItAndCounted() {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("own-stale");
+        ScriptedPollLoop loop = publishing(bootstrap, topic, POLL);
+        loop.answer(rates(1), "\"g-1\"", "2026-12-07T09:00:05Z", null);
+        // the source's clock stepped back (a failover, an NTP step): g-2 is older than g-1 for every reader
+        assertThat(loop.answer(rates(2), "\"g-2\"", "2026-12-07T09:00:01Z", null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-0\"");
+        assertThat(registry.get("fabric.kafka.records.skipped").tag("reason", "stale").counter().count()).isEqualTo(1);
+        assertThat(registry.get("fabric.kafka.records.skipped").tag("reason", "duplicate").counter().count()).isZero();
+        loop.answer(rates(3), "\"g-3\"", "2026-12-07T09:00:06Z", null);
+        assertThat(store.current().etag()).isEqualTo("\"k-" + topic + "-0-2\"");
+        assertThat(registry.get("fabric.kafka.records.skipped").tag("reason", "stale").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPublishWhoseDeadlinePassedBeforeTheSendSendsNothingAndIsCountedAsATimeout() {
+        String bootstrap = KafkaTestBroker.shared();
+        String topic = KafkaTestBroker.topic("late");
+        KafkaSettings settings = new KafkaSettings(IngestMode.PUBLISH, bootstrap, topic, "127.0.0.1:9001/counters");
+        // the deadline is taken at the payload's arrival; every later reading is an hour on (what a wait for
+        // the probe's first look that used the whole deadline leaves)
+        java.util.concurrent.atomic.AtomicLong readings = new java.util.concurrent.atomic.AtomicLong();
+        publisher = new KafkaPublisher(settings, POLL, HISTORY, store, registry, Clock.systemUTC(),
+                () -> System.nanoTime() + (readings.getAndIncrement() == 0 ? 0 : TimeUnit.HOURS.toNanos(1)));
+        ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
+        publisher.probe();
+
+        assertThat(loop.answer(CSV, "\"g-1\"", null, null)).isEqualTo(PollOutcome.SUCCESS);
+        assertThat(store.current().etag()).doesNotStartWith("\"k-");
+        assertThat(failures("timeout")).isEqualTo(1);
+        assertThat(publisher.status().lastError()).contains("nothing sent").contains("deadline");
+        assertThat(KafkaTestBroker.records(bootstrap, topic)).isEmpty();
     }
 
     /** 100,000 switches × 8 metrics: what a large fabric's generator sends (about 6.5 MB). */

@@ -127,6 +127,16 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
     // not ready) is an unreachable broker, retried, rather than a startup failure
     private @Nullable Producer<byte[], byte[]> producer;
     private @Nullable Admin admin;
+    // admin clients made so far, and probes failed in a row since the last success
+    private final java.util.concurrent.atomic.AtomicInteger adminsMade = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger probesFailed = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Failed probes in a row after which the admin client is closed and made anew: it does not
+     * re-bootstrap by itself ({@code metadata.recovery.strategy=none}, {@link PayloadTopic#adminConfig}),
+     * so brokers that all changed address would otherwise stay out of its reach until a restart.
+     */
+    static final int ADMIN_RENEWED_AFTER = 3;
     private final AtomicReference<PublishStatus> status = new AtomicReference<>(PublishStatus.INITIAL);
     // completed when the probe's first look at the topic has ended, whatever its outcome
     private final CompletableFuture<Void> firstProbe = new CompletableFuture<>();
@@ -585,6 +595,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                 admin().describeTopics(List.of(settings.topic())).allTopicNames()
                         .get(KafkaProbe.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
+            probesFailed.set(0);
             PublishStatus before = update(s -> s.probed(clock.instant(), null));
             if (before.lastProbeError() != null) {
                 log.info("Kafka broker {} reachable again (topic {})", settings.bootstrapServers(), settings.topic());
@@ -601,6 +612,9 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
                     ? "no answer from " + settings.bootstrapServers() + " within " + KafkaProbe.TIMEOUT
                     : cause.getClass().getSimpleName() + ": " + describe(cause);
             PublishStatus before = update(s -> s.probed(clock.instant(), error));
+            if (probesFailed.incrementAndGet() % ADMIN_RENEWED_AFTER == 0) {
+                renewAdmin();
+            }
             if (before.lastProbeError() == null) {
                 log.warn("Kafka broker {} (topic {}) not usable: {}; polling and serving go on, payloads are "
                         + "served unlogged until they can be published", settings.bootstrapServers(), settings.topic(), error);
@@ -618,12 +632,31 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         return producer;
     }
 
-    /** The admin client, made on first use (the probe's thread, or the first publish). */
+    /** The admin client, made on first use (the probe's thread). */
     private synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(adminConfig);
+            adminsMade.incrementAndGet();
         }
         return admin;
+    }
+
+    /** Closes the admin client (without waiting for its calls): the next probe makes one from the bootstrap list. */
+    private void renewAdmin() {
+        Admin old;
+        synchronized (this) {
+            old = admin;
+            admin = null;
+        }
+        if (old != null) {
+            log.debug("Admin client closed after {} failed probes in a row: the next probe bootstraps a new one",
+                    ADMIN_RENEWED_AFTER);
+            old.close(Duration.ZERO);
+        }
+    }
+
+    int adminsMade() {
+        return adminsMade.get();
     }
 
     /** Applies {@code change}; returns the status before it. */

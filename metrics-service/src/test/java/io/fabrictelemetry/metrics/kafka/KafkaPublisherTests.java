@@ -400,6 +400,18 @@ class KafkaPublisherTests {
     }
 
     @Test
+    void afterThreeFailedProbesInARowTheNextProbeBootstrapsANewAdminClient() {
+        publishingUnprobed(KafkaTestBroker.unreachable(), KafkaTestBroker.topic("renewed"), POLL);
+        for (int probe = 1; probe <= KafkaPublisher.ADMIN_RENEWED_AFTER; probe++) {
+            publisher.probe();
+            assertThat(publisher.status().lastProbeError()).isNotNull();
+            assertThat(publisher.adminsMade()).isEqualTo(1);
+        }
+        publisher.probe();
+        assertThat(publisher.adminsMade()).isEqualTo(2);
+    }
+
+    @Test
     void aPublishWhoseDeadlinePassedBeforeTheSendSendsNothingAndIsCountedAsATimeout() {
         String bootstrap = KafkaTestBroker.shared();
         String topic = KafkaTestBroker.topic("late");

@@ -349,6 +349,24 @@ class KafkaPublisherTests {
         publisher = new KafkaPublisher(settings, POLL, HISTORY, store, registry, Clock.systemUTC(), reader);
         ScriptedPollLoop loop = new ScriptedPollLoop(store, publisher, registry);
         publisher.probe();
+        var said = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        said.start();
+        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(KafkaPublisher.class);
+        logger.addAppender(said);
+        try {
+            catchUpFailsThenConverges(bootstrap, topic, reader, loop);
+        } finally {
+            logger.detachAppender(said);
+        }
+        // one WARN for the whole episode (4 failed reads), one INFO when it ends
+        assertThat(said.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(e -> e.getFormattedMessage()).singleElement().asString().contains("catch_up");
+        assertThat(said.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                .extracting(e -> e.getFormattedMessage()).anyMatch(m -> m.contains("read and applied"));
+    }
+
+    private void catchUpFailsThenConverges(String bootstrap, String topic, FailingReader reader, ScriptedPollLoop loop)
+            throws Exception {
         loop.answer(rates(1), "\"g-1\"", "2026-12-07T09:00:01Z", null);
         appendBehindItsBack(bootstrap, topic, rates(2), "\"g-2\"", "2026-12-07T09:00:02Z");
 

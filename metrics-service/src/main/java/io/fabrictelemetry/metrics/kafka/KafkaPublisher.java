@@ -223,8 +223,8 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         this.reader = reader != null ? reader : new LogReader(servers, settings.topic(), required.maxMessageBytes());
         for (Failure failure : Failure.values()) {
             failures.put(failure, Counter.builder("fabric.kafka.publish.failures")
-                    .description("Accepted payloads that could not be appended to the Kafka topic (served unlogged, "
-                            + "under a local ETag), by reason")
+                    .description("Accepted payloads served unlogged (under a local ETag), by reason: not appended to the "
+                            + "Kafka topic, or (catch_up) appended but the records before it could not be read")
                     .tag("reason", failure.tag())
                     .register(registry));
         }
@@ -321,7 +321,7 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
         if (catchUpFailing) {
             catchUpFailing = false;
             Instant at = clock.instant();
-            update(s -> s.caughtUp(at));
+            update(s -> s.caughtUp(at, offset));
             log.info("Records of {} up to offset {} read and applied: serving payloads under the log's identity again",
                     settings.topic(), offset);
         }
@@ -493,7 +493,11 @@ class KafkaPublisher implements PayloadSink, DisposableBean {
             RecordMetadata ack = sent.get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             published.increment();
-            PublishStatus before = update(s -> s.published(clock.instant(), ack.offset()));
+            // during a catch-up episode the failure stands until the records before this one are read:
+            // clearing it here would show kafka UP while this very payload may still be served unlogged
+            boolean behind = catchUpFailing;
+            Instant at = clock.instant();
+            PublishStatus before = update(s -> behind ? s.acknowledgedBehind(at) : s.published(at, ack.offset()));
             if (before.publishFailures() > 0 && !catchUpFailing) {
                 log.info("Publishing to {} resumed at offset {} after {} failed payloads", settings.topic(),
                         ack.offset(), before.publishFailures());

@@ -32,9 +32,22 @@ record PublishStatus(@Nullable Instant lastPublishedAt, long lastOffset, int pub
                 lastProbeError == null ? null : failingSince, topicReady, refused);
     }
 
-    /** The records a publish could not be applied after were read at last: nothing fails any more. */
-    PublishStatus caughtUp(Instant at) {
-        return new PublishStatus(lastPublishedAt, lastOffset, 0, null, lastProbeAt, lastProbeError, at,
+    /**
+     * Acknowledged at {@code at}, while the records before this publisher's own cannot be read (a catch-up
+     * episode): the broker answered, but the payload is still served unlogged, so the failure stands
+     * (count, error, since when) until {@link #caughtUp} says otherwise.
+     */
+    PublishStatus acknowledgedBehind(Instant at) {
+        return new PublishStatus(lastPublishedAt, lastOffset, publishFailures, lastPublishError, lastProbeAt,
+                lastProbeError, at, failingSince, topicReady, refused);
+    }
+
+    /**
+     * The records a publish could not be applied after were read at last, up to its record at {@code offset}:
+     * nothing fails any more.
+     */
+    PublishStatus caughtUp(Instant at, long offset) {
+        return new PublishStatus(at, Math.max(lastOffset, offset), 0, null, lastProbeAt, lastProbeError, at,
                 lastProbeError == null ? null : failingSince, topicReady, refused);
     }
 

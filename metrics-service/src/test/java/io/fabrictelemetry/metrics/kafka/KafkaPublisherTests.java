@@ -237,6 +237,16 @@ class KafkaPublisherTests {
         return new String(snapshot.listMetricsJson(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The publisher serves what a consumer that read {@code records} serves: the ETag of the record at
+     * {@code offset} and the same ListMetrics bytes.
+     */
+    private void assertServesWhatAConsumerOf(List<ConsumerRecord<byte[], byte[]>> records, String topic, long offset) {
+        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records).current();
+        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-" + offset + "\"");
+        assertThat(text(store.current())).isEqualTo(text(consumer));
+    }
+
     @Test
     void aRecordWrittenBesidesTheAcknowledgedAppendsIsAppliedFirstSoThePublisherServesTheConsumersBytesUnderTheirEtag()
             throws Exception {
@@ -249,10 +259,8 @@ class KafkaPublisherTests {
 
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
         assertThat(records).hasSize(3);
-        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records).current();
-        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-2\"");
-        // the rate over g-2 (1000 to 1100 in 1 s), not over g-1 (100 to 1100 in 2 s)
-        assertThat(text(store.current())).isEqualTo(text(consumer));
+        // the bytes hold the rate over g-2 (1000 to 1100 in 1 s), not over g-1 (100 to 1100 in 2 s)
+        assertServesWhatAConsumerOf(records, topic, 2);
     }
 
     @Test
@@ -269,9 +277,7 @@ class KafkaPublisherTests {
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
         assertThat(records).hasSize(3);
         // a consumer skips the copy at offset 2 (same source and ETag): it serves offset 1's snapshot
-        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records.subList(0, 2)).current();
-        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-1\"");
-        assertThat(text(store.current())).isEqualTo(text(consumer));
+        assertServesWhatAConsumerOf(records.subList(0, 2), topic, 1);
     }
 
     @Test
@@ -402,9 +408,7 @@ class KafkaPublisherTests {
         assertThat(loop.answer(rates(4), "\"g-4\"", "2026-12-07T09:00:04Z", null)).isEqualTo(PollOutcome.SUCCESS);
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTestBroker.records(bootstrap, topic);
         assertThat(records).hasSize(4);
-        Snapshot consumer = io.fabrictelemetry.metrics.ingest.ReplayedRecords.replay(records).current();
-        assertThat(store.current().etag()).isEqualTo(consumer.etag()).isEqualTo("\"k-" + topic + "-0-3\"");
-        assertThat(text(store.current())).isEqualTo(text(consumer));
+        assertServesWhatAConsumerOf(records, topic, 3);
         assertThat(health()).isEqualTo(Status.UP);
         assertThat(failures("catch_up")).isEqualTo(4);
     }
